@@ -1,0 +1,23 @@
+"""The exceptions and warnings descend raises.
+
+Every error is a ``ValueError`` subclass, so code written for scikit-learn's
+conventions (``except ValueError``) keeps working.
+"""
+
+from __future__ import annotations
+
+
+class DescendError(ValueError):
+    """Base class of descend's errors."""
+
+
+class DataError(DescendError):
+    """The data given (a file, a frame, an array) cannot be used as it is."""
+
+
+class DivergenceError(DescendError):
+    """Gradient descent diverged: the loss grew or became non-finite."""
+
+
+class SeparationWarning(UserWarning):
+    """The classes are perfectly separable, so the unpenalized optimum does not exist."""
