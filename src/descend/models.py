@@ -1,0 +1,356 @@
+r"""The estimators: ``LinearRegression`` and ``LogisticClassifier``.
+
+They differ only in their link and loss (:mod:`descend.losses`); the gradient
+(:mod:`descend.gradient`) and the training loop (:mod:`descend.solvers`) are
+shared. Both minimize
+
+.. math::
+    J(w, b) = \frac{1}{m}\sum_{i=1}^{m} L(z_i, y_i) + \frac{\alpha}{2}\lVert w\rVert^2,
+    \qquad z = Xw + b,
+
+with :math:`L` half the squared error or the binary cross-entropy. The
+penalty is on ``coef_`` in the units of ``X`` and never on the intercept, so
+``standardize`` changes the path of the descent, never its destination.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .errors import SeparationWarning
+from .gradient import column_moments, loss_grad
+from .losses import LogLoss, SquaredError, sigmoid
+from .solvers import SOLVERS, minimize, power_iteration
+
+__all__ = ["LinearRegression", "LogisticClassifier"]
+
+_DTYPES = [np.float64, np.float32]
+
+_PARAMS_DOC = r"""
+    Parameters
+    ----------
+    learning_rate : "auto" or float, default="auto"
+        The step :math:`\alpha` of :math:`\theta \leftarrow \theta - \alpha
+        \nabla J`, on the standardized parameters when ``standardize``.
+        "auto" starts from :math:`1/L`, with :math:`L` the largest curvature of
+        :math:`J` (power iteration on :math:`X^\top X/m`, a quarter of it for
+        the log-loss), and backtracks whenever the loss would rise, so it never
+        diverges. A float is used as given; if the loss grows or becomes
+        non-finite the fit stops with :class:`~descend.errors.DivergenceError`
+        naming the largest stable rate, :math:`2/L`. The "lbfgs" solver chooses
+        its own steps and accepts only "auto".
+    max_iter : int, default=1000
+        The most iterations (updates of the parameters).
+    tol : float, default=1e-6
+        Stop when the largest component of the gradient is at most
+        ``tol * max(1, its value at the start)``.
+    standardize : bool, default=True
+        Descend on standardized features, :math:`(x - \mu)/s`, which turns
+        unscaled, ill-conditioned data into a well-conditioned problem. ``X``
+        is not copied: the means and scales are folded into :math:`w` and
+        :math:`b`, and ``coef_`` and ``intercept_`` are reported in the
+        original units.
+    alpha : float, default=0.0
+        L2 penalty :math:`\frac{\alpha}{2}\lVert w \rVert^2`; 0 gives the
+        material's loss exactly.{alpha_doc}
+    solver : {"lbfgs", "nesterov", "gd"}, default="lbfgs"
+        "gd" is exactly the material's batch update; "nesterov" adds momentum
+        with restarts; "lbfgs" uses the same gradient with a quasi-Newton
+        direction and reaches reference precision fastest.
+    verbose : int, default=0
+        1 prints about ten lines of progress, 2 and more one per iteration.
+    random_state : int, Generator or None, default=None
+        Seeds the random start of the power iteration behind ``"auto"``.
+"""
+
+_FITTED_DOC = r"""
+    Attributes
+    ----------
+    coef_, intercept_ :
+        The fitted :math:`w` and :math:`b` in the units of ``X``.
+    n_iter_ : int
+        Iterations run.
+    converged_ : bool
+        Whether the gradient reached ``tol``.
+    stop_reason_ : str
+        "converged", "max_iter", "stalled" (no step lowers the loss at
+        float64 precision before ``tol`` is met), or "separable" (logistic regression on
+        perfectly separable data, see :class:`~descend.errors.SeparationWarning`).
+    history_ : dict of ndarray
+        ``"loss"`` (:math:`J`), ``"grad_norm"`` (largest gradient component)
+        and ``"learning_rate"`` (the step taken): entry ``k`` after ``k``
+        updates, so each has ``n_iter_ + 1`` entries and entry 0 is the start.
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+        The standardization used: column means, and standard deviations
+        (:math:`\sqrt{s^2 + \alpha/c}` with a penalty, :math:`c` the loss's
+        largest curvature, which keeps the penalized problem well conditioned);
+        zeros and ones when ``standardize=False``.
+    n_features_in_, feature_names_in_ :
+        As in scikit-learn; ``feature_names_in_`` only for DataFrame input.
+"""
+
+
+class _GradientDescentModel(BaseEstimator):
+    """What both estimators share: parameters, the objective and fitting."""
+
+    _loss = SquaredError
+
+    def __init__(self, *, learning_rate="auto", max_iter=1000, tol=1e-6, standardize=True,
+                 alpha=0.0, solver="lbfgs", verbose=0, random_state=None):
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.standardize = standardize
+        self.alpha = alpha
+        self.solver = solver
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # -- validation -------------------------------------------------------
+    def _check_params(self):
+        name = type(self).__name__
+        lr = self.learning_rate
+        if isinstance(lr, str):
+            if lr != "auto":
+                raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
+        elif not (isinstance(lr, numbers.Real) and np.isfinite(lr) and lr > 0):
+            raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
+        if self.solver not in SOLVERS:
+            raise ValueError(f"{name}: solver must be one of {sorted(SOLVERS)}, got {self.solver!r}.")
+        if self.solver == "lbfgs" and lr != "auto":
+            raise ValueError(
+                f"{name}: solver='lbfgs' chooses its own steps by line search; use "
+                f"learning_rate='auto' with it, or solver='gd'/'nesterov' for learning_rate={lr!r}."
+            )
+        if not (isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1):
+            raise ValueError(f"{name}: max_iter must be a positive integer, got {self.max_iter!r}.")
+        for key in ("tol", "alpha"):
+            val = getattr(self, key)
+            if not (isinstance(val, numbers.Real) and np.isfinite(val) and val >= 0):
+                raise ValueError(f"{name}: {key} must be a finite number >= 0, got {val!r}.")
+
+    # -- the seeds' two methods -------------------------------------------
+    def _compute_loss_grad(self, X, delta):
+        r"""Gradient of the mean data loss over the rows of ``X``, given
+        their residual :math:`\delta = \hat y - y`.
+
+        Returns ``(grad_w, grad_b)`` = :math:`(X^\top\delta/m,\ \bar\delta)`,
+        taken with respect to the standardized parameters when the model
+        standardizes: for :math:`z = \frac{X-\mu}{s}v + c` the chain rule
+        gives :math:`\nabla_v J = (X^\top\delta/m - \mu\bar\delta)/s`.
+        ``fit`` calls it on every block of rows.
+        """
+        m = delta.shape[0]
+        grad_b = float(delta.mean())
+        grad_w = ((X.T @ delta) / m - self._x_mean * grad_b) / self._x_scale
+        return grad_w, grad_b
+
+    def _update_params(self, grad_w, grad_b, learning_rate=None):
+        r"""One step :math:`w \leftarrow w - \alpha\, g_w,\ b \leftarrow b - \alpha\, g_b`
+        on the parameters being fitted (standardized when standardizing)."""
+        step = self._step if learning_rate is None else learning_rate
+        self._w = self._w - step * grad_w
+        self._b = self._b - step * grad_b
+
+    # -- fitting ----------------------------------------------------------
+    def _objective(self, X, y, loss=None, alpha=None):
+        """``theta -> (J, grad, halt)`` on the standardized parameters."""
+        n = X.shape[1]
+        alpha = float(self.alpha if alpha is None else alpha)
+        loss = self._loss if loss is None else loss
+        mean, scale = self._x_mean, self._x_scale
+
+        def fun(theta):
+            w = theta[:n] / scale
+            b = theta[n] - mean @ w
+            J, gw, gb, separated = loss_grad(X, y, w, b, loss, backward=self._compute_loss_grad)
+            if alpha:
+                J += 0.5 * alpha * float(w @ w)
+                gw = gw + alpha * w / scale
+            halt = "separable" if separated and not alpha else None
+            return J, np.append(gw, gb), halt
+
+        return fun
+
+    def _lipschitz(self, X):
+        """L = curvature * lambda_max([Z, 1]^T [Z, 1] / m) + alpha * max(1/s^2)."""
+        # The gradient of 1/(2m)|[Z, 1] theta|^2 is the Hessian-vector product.
+        hessian = self._objective(X, np.zeros(X.shape[0]), SquaredError, alpha=0.0)
+        rng = np.random.default_rng(self.random_state)
+        lam = power_iteration(lambda v: hessian(v)[1], X.shape[1] + 1, rng=rng)
+        return self._loss.curvature * lam + float(self.alpha) * float(np.max(self._x_scale ** -2.0, initial=0.0))
+
+    def _apply(self, n):
+        def apply(theta, d, t):
+            self._w, self._b = theta[:n], theta[n]
+            self._update_params(d[:n], d[n], t)
+            return np.append(self._w, self._b)
+        return apply
+
+    def _fit(self, X, y, intercept0):
+        self._check_params()
+        m, n = X.shape
+        if self.standardize:
+            mean, std = column_moments(X)
+            # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of
+            # the diagonal of the Hessian, which balances the data term and the penalty.
+            scale = np.sqrt(std ** 2 + self.alpha / self._loss.curvature)
+            scale[~(scale > 0) | ~np.isfinite(scale)] = 1.0
+        else:
+            mean, scale = np.zeros(n), np.ones(n)
+        self._x_mean, self._x_scale = mean, scale
+        theta0 = np.append(np.zeros(n), intercept0)
+        result = minimize(
+            self._objective(X, y), theta0, solver=self.solver,
+            learning_rate=self.learning_rate, lipschitz=lambda: self._lipschitz(X),
+            max_iter=self.max_iter, tol=self.tol, apply=self._apply(n),
+            callback=self._progress() if self.verbose else None,
+        )
+        coef = result.theta[:n] / scale
+        self._set_fitted(coef, float(result.theta[n] - mean @ coef))
+        self.x_mean_, self.x_scale_ = mean, scale
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        self.stop_reason_ = result.stop_reason
+        self.history_ = result.history
+        self._warn(result)
+        return self
+
+    def _progress(self):
+        every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
+
+        def callback(k, J, gnorm, t):
+            if k % every == 0 or k == 1:
+                print(f"[{type(self).__name__}] iter {k:6d}  loss {J:.10g}  "
+                      f"max|grad| {gnorm:.3e}  step {t:.3e}", flush=True)
+        return callback
+
+    def _warn(self, result):
+        name = type(self).__name__
+        if result.stop_reason == "separable":
+            warnings.warn(
+                f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
+                f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
+                "iterations at the first weights that classify every training example correctly. "
+                "Set alpha > 0 (an L2 penalty) for a unique, finite optimum.",
+                SeparationWarning, stacklevel=4,
+            )
+        elif result.stop_reason == "stalled":
+            gnorm = result.history["grad_norm"][-1]
+            warnings.warn(
+                f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
+                f"(floating-point precision), yet the largest gradient component {gnorm:.3g} is "
+                f"{gnorm / result.gtol:.3g} times the tolerance {result.gtol:.3g}. The fit is as "
+                "precise as float64 allows for these data; set a larger tol.",
+                ConvergenceWarning, stacklevel=4,
+            )
+        elif result.stop_reason == "max_iter":
+            gnorm = result.history["grad_norm"][-1]
+            warnings.warn(
+                f"{name} did not converge in max_iter={self.max_iter} iterations "
+                f"(solver={self.solver!r}): the largest gradient component is {gnorm:.3g}, "
+                f"{gnorm / result.gtol:.3g} times the tolerance {result.gtol:.3g}. Increase "
+                "max_iter, use solver='lbfgs', or loosen tol.",
+                ConvergenceWarning, stacklevel=4,
+            )
+
+    def _validate_X(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=_DTYPES)
+
+
+class LinearRegression(RegressorMixin, _GradientDescentModel):
+    __doc__ = r"""Linear regression, :math:`\hat y = Xw + b`, fitted by gradient descent
+    on half the mean squared error.
+
+    The optimum is that of ordinary least squares (``alpha=0``) or of ridge
+    regression: scikit-learn's ``Ridge(alpha=a)`` minimizes
+    :math:`\lVert y - Xw - b\rVert^2 + a\lVert w\rVert^2`, the same as this
+    model with ``alpha = a / m``.
+    """ + _PARAMS_DOC.replace("{alpha_doc}", "") + _FITTED_DOC
+
+    _loss = SquaredError
+
+    def fit(self, X, y):
+        """Fit on ``X`` (m, n) and numeric targets ``y`` (m,); returns self."""
+        X, y = validate_data(self, X, y, dtype=_DTYPES, y_numeric=True)
+        y = np.asarray(y, dtype=np.float64)
+        return self._fit(X, y, float(y.mean()))
+
+    def _set_fitted(self, coef, intercept):
+        self.coef_, self.intercept_ = coef, intercept
+
+    def predict(self, X):
+        """:math:`\\hat y = Xw + b` for each row of ``X``."""
+        X = self._validate_X(X)
+        return X @ self.coef_ + self.intercept_
+
+
+class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
+    __doc__ = r"""Binary logistic regression, :math:`\hat y = \sigma(Xw + b)`, fitted by
+    gradient descent on the binary cross-entropy.
+
+    Any two labels work (strings, booleans, {-1, 1}, {0, 1}); ``classes_``
+    holds them sorted and the probability is that of ``classes_[1]``.
+    scikit-learn's ``LogisticRegression(C=c)`` minimizes
+    :math:`\frac12\lVert w\rVert^2 + c\sum_i L_i`; dividing by :math:`cm`
+    shows it is this model with ``alpha = 1 / (c m)``.
+    """ + _PARAMS_DOC.replace("{alpha_doc}", (
+        " On perfectly separable data only\n        ``alpha > 0`` gives a finite optimum.")) + _FITTED_DOC
+
+    _loss = LogLoss
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def fit(self, X, y):
+        """Fit on ``X`` (m, n) and two-class labels ``y`` (m,); returns self."""
+        X, y = validate_data(self, X, y, dtype=_DTYPES)
+        check_classification_targets(y)
+        classes = np.unique(y)
+        name = type(self).__name__
+        if classes.size < 2:
+            raise ValueError(
+                f"{name} needs examples of two classes to learn a boundary, but y holds only "
+                f"one class ({classes[0]!r}). Check the target column."
+            )
+        if classes.size > 2:
+            raise ValueError(
+                f"{name} does only binary classification, but y holds {classes.size} classes "
+                f"({', '.join(map(repr, classes[:5]))}{', ...' if classes.size > 5 else ''}). "
+                "Wrap it in sklearn.multiclass.OneVsRestClassifier for more classes."
+            )
+        self.classes_ = classes
+        y01 = (y == classes[1]).astype(np.float64)
+        p = float(np.clip(y01.mean(), 1e-12, 1 - 1e-12))
+        return self._fit(X, y01, float(np.log(p / (1 - p))))
+
+    def _set_fitted(self, coef, intercept):
+        self.coef_, self.intercept_ = coef[None, :], np.array([intercept])
+
+    def decision_function(self, X):
+        """The raw score :math:`z = Xw + b`; positive means ``classes_[1]``."""
+        X = self._validate_X(X)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Columns :math:`1 - \\sigma(z)` and :math:`\\sigma(z)`, in the order of ``classes_``."""
+        p = sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict_log_proba(self, X):
+        z = self.decision_function(X)
+        return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+
+    def predict(self, X):
+        """The class of each row: ``classes_[1]`` where :math:`z > 0`."""
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
