@@ -234,6 +234,8 @@ class _GradientDescentModel(BaseEstimator):
 
     def _warn(self, result):
         name = type(self).__name__
+        gnorm = result.history["grad_norm"][-1]
+        above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
         if result.stop_reason == "separable":
             warnings.warn(
                 f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
@@ -243,20 +245,18 @@ class _GradientDescentModel(BaseEstimator):
                 SeparationWarning, stacklevel=4,
             )
         elif result.stop_reason == "stalled":
-            gnorm = result.history["grad_norm"][-1]
             warnings.warn(
                 f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
                 f"(floating-point precision), yet the largest gradient component {gnorm:.3g} is "
-                f"{gnorm / result.gtol:.3g} times the tolerance {result.gtol:.3g}. The fit is as "
+                f"{above} the tolerance {result.gtol:.3g}. The fit is as "
                 "precise as float64 allows for these data; set a larger tol.",
                 ConvergenceWarning, stacklevel=4,
             )
         elif result.stop_reason == "max_iter":
-            gnorm = result.history["grad_norm"][-1]
             warnings.warn(
                 f"{name} did not converge in max_iter={self.max_iter} iterations "
                 f"(solver={self.solver!r}): the largest gradient component is {gnorm:.3g}, "
-                f"{gnorm / result.gtol:.3g} times the tolerance {result.gtol:.3g}. Increase "
+                f"{above} the tolerance {result.gtol:.3g}. Increase "
                 "max_iter, use solver='lbfgs', or loosen tol.",
                 ConvergenceWarning, stacklevel=4,
             )
@@ -321,13 +321,13 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
         if classes.size < 2:
             raise ValueError(
                 f"{name} needs examples of two classes to learn a boundary, but y holds only "
-                f"one class ({classes[0]!r}). Check the target column."
+                f"one class ({classes.tolist()[0]!r}). Check the target column."
             )
         if classes.size > 2:
+            shown = ", ".join(map(repr, classes[:5].tolist())) + (", ..." if classes.size > 5 else "")
             raise ValueError(
-                f"{name} does only binary classification, but y holds {classes.size} classes "
-                f"({', '.join(map(repr, classes[:5]))}{', ...' if classes.size > 5 else ''}). "
-                "Wrap it in sklearn.multiclass.OneVsRestClassifier for more classes."
+                f"Only binary classification is supported. {name} got y with {classes.size} "
+                f"classes ({shown}); wrap it in sklearn.multiclass.OneVsRestClassifier for more."
             )
         self.classes_ = classes
         y01 = (y == classes[1]).astype(np.float64)
@@ -353,4 +353,5 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
 
     def predict(self, X):
         """The class of each row: ``classes_[1]`` where :math:`z > 0`."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        positive = self.decision_function(X) > 0
+        return self.classes_[positive.astype(int)]

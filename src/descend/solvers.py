@@ -38,6 +38,11 @@ __all__ = ["minimize", "power_iteration", "SOLVERS", "Result"]
 _MAX_HALVINGS = 40
 
 
+def _ulps(J):
+    # A rise this small is rounding, not a step that was too long.
+    return 8.0 * np.finfo(float).eps * abs(J)
+
+
 def _subtract(theta, d, t):
     return theta - t * d
 
@@ -66,7 +71,7 @@ class GD:
         for _ in range(_MAX_HALVINGS):
             theta = apply(s["theta"], s["g"], t)
             J, g, halt = fun(theta)
-            if not self.backtrack or (np.isfinite(J) and J <= s["J"]) or halt:
+            if not self.backtrack or (np.isfinite(J) and J <= s["J"] + _ulps(s["J"])) or halt:
                 break
             t *= 0.5
         else:
@@ -91,7 +96,7 @@ class Nesterov:
             theta = apply(s["y"], s["gy"], t)
             J, g, halt = fun(theta)
             # Sufficient decrease from y for a step of length t along -grad.
-            enough = J <= s["Jy"] - 0.5 * t * float(s["gy"] @ s["gy"]) * (1 - 1e-12)
+            enough = J <= s["Jy"] - 0.5 * t * float(s["gy"] @ s["gy"]) + _ulps(s["Jy"])
             if not self.backtrack or (np.isfinite(J) and enough) or halt:
                 break
             t *= 0.5

@@ -1,0 +1,96 @@
+"""The one gradient: finite differences, blocks, the material's loop, dtypes."""
+
+import numpy as np
+import pytest
+
+from descend.gradient import backward, column_moments, loss_grad
+from descend.losses import LogLoss, SquaredError
+from descend.reference import looped_descent, looped_gradient
+
+
+def _data(m=60, n=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n)) * [1.0, 10.0, 0.1, 3.0][:n] + 2.0
+    w = rng.normal(size=n) * 0.1
+    y_lin = X @ rng.normal(size=n) + rng.normal(size=m)
+    y_bin = (rng.uniform(size=m) < 0.5).astype(float)
+    return X, w, 0.3, y_lin, y_bin
+
+
+def _numeric_grad(X, y, w, b, loss, h=1e-6):
+    def J(w_, b_):
+        return loss_grad(X, y, w_, b_, loss)[0]
+    gw = np.array([(J(w + h * e, b) - J(w - h * e, b)) / (2 * h) for e in np.eye(w.size)])
+    return gw, (J(w, b + h) - J(w, b - h)) / (2 * h)
+
+
+@pytest.mark.parametrize("loss, which", [(SquaredError, 3), (LogLoss, 4)])
+def test_gradient_matches_finite_differences(loss, which):
+    X, w, b, y_lin, y_bin = _data()
+    y = y_lin if loss is SquaredError else y_bin
+    _, gw, gb, _ = loss_grad(X, y, w, b, loss)
+    nw, nb = _numeric_grad(X, y, w, b, loss)
+    np.testing.assert_allclose(gw, nw, rtol=1e-6, atol=1e-8)
+    assert gb == pytest.approx(nb, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+def test_blocks_sum_to_the_whole(loss):
+    X, w, b, y_lin, y_bin = _data(m=1001)
+    y = y_lin if loss is SquaredError else y_bin
+    whole = loss_grad(X, y, w, b, loss, block_rows=10_000)
+    blocked = loss_grad(X, y, w, b, loss, block_rows=7)
+    assert blocked[0] == pytest.approx(whole[0], rel=1e-13)
+    np.testing.assert_allclose(blocked[1], whole[1], rtol=1e-12)
+    assert blocked[2] == pytest.approx(whole[2], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("link, loss", [("identity", SquaredError), ("sigmoid", LogLoss)])
+def test_material_loop_equals_vectorized(link, loss):
+    X, w, b, y_lin, y_bin = _data(m=40, n=3)
+    y = y_lin if link == "identity" else y_bin
+    lw, lb = looped_gradient(X.tolist(), y.tolist(), w.tolist(), b, link)
+    _, gw, gb, _ = loss_grad(X, y, w, b, loss)
+    np.testing.assert_allclose(lw, gw, rtol=1e-12, atol=1e-12)
+    assert lb == pytest.approx(gb, rel=1e-12, abs=1e-12)
+
+
+def test_material_loop_descends():
+    # y = 2x + 1 exactly: the loop's gradient descent recovers w = 2, b = 1.
+    X = [[x] for x in np.linspace(-1, 1, 21)]
+    y = [2 * row[0] + 1 for row in X]
+    w, b = looped_descent(X, y, learning_rate=0.5, n_iter=400)
+    assert w[0] == pytest.approx(2.0, abs=1e-8) and b == pytest.approx(1.0, abs=1e-8)
+
+
+def test_backward_is_the_formula():
+    X, _, _, _, _ = _data(m=10)
+    delta = np.arange(10.0) - 4.5
+    gw, gb = backward(X, delta)
+    np.testing.assert_allclose(gw, X.T @ delta / 10, rtol=1e-15)
+    assert gb == pytest.approx(0.0, abs=1e-15)
+
+
+def test_float32_is_accumulated_in_float64():
+    X, w, b, y_lin, _ = _data(m=500)
+    X32 = X.astype(np.float32)
+    J32, gw32, _, _ = loss_grad(X32, y_lin, w, b, SquaredError)
+    J64, gw64, _, _ = loss_grad(X32.astype(np.float64), y_lin, w, b, SquaredError)
+    assert gw32.dtype == np.float64
+    np.testing.assert_allclose(gw32, gw64, rtol=1e-12)
+    assert J32 == pytest.approx(J64, rel=1e-12)
+
+
+def test_column_moments_match_numpy():
+    X, *_ = _data(m=2003)
+    mean, std = column_moments(X, block_rows=100)
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-12)
+
+
+def test_separation_certificate():
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    assert loss_grad(X, y, np.array([1.0]), 0.0, LogLoss)[3] is True
+    assert loss_grad(X, y, np.array([-1.0]), 0.0, LogLoss)[3] is False
+    assert loss_grad(X, y, np.array([1.0]), 0.0, SquaredError)[3] is False

@@ -1,0 +1,115 @@
+"""Losses and links: hand-worked values, references, stability, derivatives."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import log_loss as sk_log_loss
+from sklearn.metrics import mean_squared_error
+
+from descend import (
+    binary_log_loss,
+    log_loss_from_scores,
+    sigmoid,
+    sigmoid_derivative,
+    squared_error_loss,
+)
+from descend.losses import LogLoss, SquaredError
+
+
+def test_squared_error_by_hand():
+    # residuals 0, 0, 2: J = 4 / (2 * 3)
+    assert squared_error_loss([1, 2, 3], [1, 2, 5]) == pytest.approx(2 / 3, rel=1e-15)
+
+
+def test_squared_error_is_half_sklearn_mse():
+    rng = np.random.default_rng(0)
+    y, yhat = rng.normal(size=50), rng.normal(size=50)
+    assert squared_error_loss(y, yhat) == pytest.approx(0.5 * mean_squared_error(y, yhat), rel=1e-14)
+
+
+def test_log_loss_by_hand():
+    expected = -(np.log(0.8) + np.log(0.6)) / 2
+    assert binary_log_loss([1, 0], [0.8, 0.4]) == pytest.approx(expected, rel=1e-15)
+
+
+def test_log_loss_matches_sklearn():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 100)
+    p = rng.uniform(0.01, 0.99, 100)
+    assert binary_log_loss(y, p) == pytest.approx(sk_log_loss(y, p), rel=1e-13)
+
+
+def test_log_loss_finite_at_exact_zero_and_one():
+    # p = 0 for a positive and p = 1 for a negative: clipped at float64 eps.
+    value = binary_log_loss([1, 0, 1], [0.0, 1.0, 1.0])
+    assert np.isfinite(value)
+    assert value == pytest.approx(2 * -np.log(np.finfo(float).eps) / 3, rel=1e-12)
+
+
+def test_coin_toss_loss_is_minimized_at_heads_over_tosses():
+    # 7 heads in 10 tosses: the Bernoulli negative log-likelihood is least at p = 0.7.
+    y = np.array([1] * 7 + [0] * 3)
+    grid = np.linspace(0.01, 0.99, 981)
+    losses = [binary_log_loss(y, np.full(10, p)) for p in grid]
+    assert grid[int(np.argmin(losses))] == pytest.approx(0.7, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "y, z, expected",
+    [
+        (1.0, 0.0, np.log(2.0)),
+        (0.0, 0.0, np.log(2.0)),
+        (1.0, 1e4, 0.0),
+        (0.0, 1e4, 1e4),
+        (1.0, -1e4, 1e4),
+        (0.0, -1e4, 0.0),
+        (1.0, 30.0, np.log1p(np.exp(-30.0))),   # tiny, and exact: no cancellation
+        (0.0, -40.0, np.log1p(np.exp(-40.0))),
+    ],
+)
+def test_log_loss_from_scores_exact(y, z, expected):
+    assert log_loss_from_scores([y], [z]) == pytest.approx(expected, rel=1e-14, abs=0)
+
+
+def test_log_loss_from_scores_equals_probability_form():
+    rng = np.random.default_rng(2)
+    z = rng.normal(scale=4, size=200)
+    y = rng.integers(0, 2, 200)
+    assert log_loss_from_scores(y, z) == pytest.approx(binary_log_loss(y, sigmoid(z)), rel=1e-12)
+
+
+def test_sigmoid_stable_and_symmetric():
+    z = np.array([-1e4, -745.0, -50.0, 0.0, 50.0, 745.0, 1e4])
+    s = sigmoid(z)
+    assert np.all(np.isfinite(s)) and s[3] == 0.5
+    assert s[0] == 0.0 and s[-1] == 1.0
+    np.testing.assert_allclose(sigmoid(-z), 1.0 - s, rtol=1e-15, atol=1e-15)
+
+
+def test_sigmoid_derivative_by_finite_differences():
+    z = np.linspace(-8, 8, 33)
+    h = 1e-6
+    numeric = (sigmoid(z + h) - sigmoid(z - h)) / (2 * h)
+    np.testing.assert_allclose(sigmoid_derivative(z), numeric, rtol=1e-6, atol=1e-9)
+    assert sigmoid_derivative(0.0) == 0.25
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+def test_delta_is_the_derivative_of_the_loss_in_z(loss):
+    rng = np.random.default_rng(3)
+    z = rng.normal(scale=3, size=20)
+    y = rng.integers(0, 2, 20).astype(float)
+    _, delta = loss.loss_sum_and_delta(z, y)
+    h = 1e-6
+    for i in range(z.size):
+        zp, zm = z.copy(), z.copy()
+        zp[i] += h
+        zm[i] -= h
+        numeric = (loss.loss_sum_and_delta(zp, y)[0] - loss.loss_sum_and_delta(zm, y)[0]) / (2 * h)
+        assert delta[i] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+def test_mismatched_lengths_are_named():
+    with pytest.raises(ValueError, match="y_true has 3 values but y_pred has 2"):
+        squared_error_loss([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="zero examples"):
+        binary_log_loss([], [])

@@ -1,0 +1,264 @@
+"""The estimators against independent references, and their behaviour."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from sklearn.datasets import load_breast_cancer
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.linear_model import LogisticRegression
+
+from descend import (
+    DivergenceError,
+    LinearRegression,
+    LogisticClassifier,
+    SeparationWarning,
+    datasets,
+)
+
+
+@pytest.fixture(scope="module")
+def housing():
+    data = datasets.load_housing()
+    return data.X, np.asarray(data.y, dtype=float)
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    return load_breast_cancer(return_X_y=True)
+
+
+def _lstsq(X, y):
+    A = np.column_stack([X, np.ones(len(y))])
+    sol, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return sol[:-1], sol[-1], 0.5 * np.mean((A @ sol - y) ** 2)
+
+
+def _rel(a, b):
+    """Largest difference relative to the largest reference value."""
+    return np.max(np.abs(np.asarray(a) - b)) / np.max(np.abs(b))
+
+
+# -- references ---------------------------------------------------------------
+
+def test_linear_regression_matches_lstsq_on_housing(housing):
+    X, y = housing                         # unscaled, condition number ~7e5
+    coef, intercept, J = _lstsq(X, y)
+    model = LinearRegression(tol=1e-10).fit(X, y)
+    assert model.converged_
+    assert (model.history_["loss"][-1] - J) / J < 1e-8
+    np.testing.assert_allclose(model.coef_, coef, rtol=1e-4)
+    assert model.intercept_ == pytest.approx(intercept, rel=1e-4)
+
+
+def test_linear_regression_defaults_reach_the_optimum(housing):
+    X, y = housing
+    _, _, J = _lstsq(X, y)
+    model = LinearRegression().fit(X, y)
+    assert abs(model.history_["loss"][-1] - J) / J < 1e-6
+    assert model.score(X, y) == pytest.approx(1 - 2 * J / np.var(y), rel=1e-6)
+
+
+def _statsmodels_logit(X, y):
+    res = sm.Logit(y, sm.add_constant(X)).fit(method="newton", tol=1e-10, maxiter=100, disp=0)
+    assert res.mle_retvals["converged"]
+    return res.params[1:], res.params[0], -res.llf / len(y)
+
+
+def test_logistic_matches_statsmodels_on_spector():
+    df = sm.datasets.spector.load_pandas().data
+    X, y = df[["GPA", "TUCE", "PSI"]].to_numpy(), df["GRADE"].to_numpy()
+    coef, intercept, J = _statsmodels_logit(X, y)
+    model = LogisticClassifier(tol=1e-10).fit(X, y)
+    assert abs(model.history_["loss"][-1] - J) / J < 1e-8
+    np.testing.assert_allclose(model.coef_[0], coef, rtol=1e-4)
+    assert model.intercept_[0] == pytest.approx(intercept, rel=1e-4)
+
+
+def test_logistic_matches_statsmodels_on_ten_cancer_features(cancer):
+    X, y = cancer[0][:, :10], cancer[1]   # not separable, unscaled, correlated
+    coef, intercept, J = _statsmodels_logit(X, y)
+    model = LogisticClassifier(tol=1e-10).fit(X, y)
+    assert abs(model.history_["loss"][-1] - J) / J < 1e-8
+    assert _rel(model.coef_[0], coef) < 1e-4
+    assert model.intercept_[0] == pytest.approx(intercept, rel=1e-4)
+    default = LogisticClassifier().fit(X, y)
+    assert abs(default.history_["loss"][-1] - J) / J < 1e-6
+
+
+@pytest.mark.parametrize("C", [0.01, 1.0, 100.0])
+def test_penalized_logistic_matches_sklearn_C(cancer, C):
+    X, y = cancer
+    ref = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)
+    alpha = 1.0 / (C * len(y))
+    model = LogisticClassifier(alpha=alpha, tol=1e-10, max_iter=5000).fit(X, y)
+    z = X @ ref.coef_[0] + ref.intercept_[0]
+    J_ref = np.mean(np.logaddexp(0, z) - y * z) + 0.5 * alpha * ref.coef_[0] @ ref.coef_[0]
+    assert abs(model.history_["loss"][-1] - J_ref) / J_ref < 1e-8
+    assert _rel(model.coef_, ref.coef_) < 1e-4
+    assert model.intercept_[0] == pytest.approx(ref.intercept_[0], rel=1e-4)
+
+
+@pytest.mark.parametrize("solver", ["gd", "nesterov", "lbfgs"])
+@pytest.mark.parametrize("standardize", [True, False])
+def test_every_solver_reaches_the_reference(solver, standardize):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4)) * [1.0, 2.0, 0.5, 1.5] + [0.5, -1.0, 0.0, 0.3]
+    y = (X @ [1.0, -0.5, 2.0, 0.3] + rng.logistic(size=300) > 0).astype(int)
+    coef, intercept, J = _statsmodels_logit(X, y)
+    model = LogisticClassifier(solver=solver, standardize=standardize, tol=1e-9,
+                               max_iter=50_000).fit(X, y)
+    assert model.converged_
+    assert abs(model.history_["loss"][-1] - J) / J < 1e-10
+    assert _rel(model.coef_[0], coef) < 1e-5
+
+
+def test_standardize_changes_the_path_not_the_answer(cancer):
+    X, y = cancer
+    a = LogisticClassifier(alpha=1e-3, standardize=True, tol=1e-10, max_iter=20_000).fit(X[:, :5], y)
+    b = LogisticClassifier(alpha=1e-3, standardize=False, tol=1e-10, max_iter=20_000).fit(X[:, :5], y)
+    assert _rel(a.coef_, b.coef_) < 1e-4
+
+
+# -- separable data, divergence, non-convergence ------------------------------
+
+def test_separable_cancer_data_warn_and_stay_finite(cancer):
+    X, y = cancer                          # all 30 features: perfectly separable
+    with pytest.warns(SeparationWarning, match="perfectly separable"):
+        model = LogisticClassifier().fit(X, y)
+    assert model.stop_reason_ == "separable" and not model.converged_
+    assert np.all(np.isfinite(model.coef_)) and model.score(X, y) == 1.0
+
+
+def test_penalty_removes_the_separation_warning(cancer):
+    X, y = cancer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LogisticClassifier(alpha=1e-3).fit(X, y)
+    assert model.converged_
+
+
+def test_too_large_learning_rate_is_stopped_with_the_stable_rate(housing):
+    X, y = housing
+    model = LinearRegression(solver="gd", learning_rate=5.0)
+    with pytest.raises(DivergenceError, match=r"learning_rate=5.*largest stable rate.*2/L = ") as err:
+        model.fit(X, y)
+    assert isinstance(err.value, ValueError)
+    assert not hasattr(model, "coef_")           # never NaN weights
+    # 2/L from the estimate agrees with the exact largest eigenvalue.
+    mean, std = X.mean(0), X.std(0)
+    Z = np.column_stack([(X - mean) / std, np.ones(len(y))])
+    exact = 2.0 / np.linalg.eigvalsh(Z.T @ Z / len(y))[-1]
+    stated = float(str(err.value).split("2/L = ")[1].split(" ")[0])
+    assert stated == pytest.approx(exact, rel=2e-3)
+
+
+def test_auto_rate_never_diverges_and_gd_loss_never_rises(housing):
+    X, y = housing
+    model = LinearRegression(solver="gd", max_iter=200)
+    with pytest.warns(ConvergenceWarning, match=r"did not converge in max_iter=200 .* times the tolerance"):
+        model.fit(X, y)
+    assert np.all(np.diff(model.history_["loss"]) <= 0)
+    assert model.history_["learning_rate"][1] > 0
+
+
+def test_history_has_one_entry_per_iteration_plus_start(cancer):
+    X, y = cancer[0][:, :4], cancer[1]
+    model = LogisticClassifier(solver="nesterov").fit(X, y)
+    for key in ("loss", "grad_norm", "learning_rate"):
+        assert model.history_[key].shape == (model.n_iter_ + 1,)
+    assert model.history_["loss"][0] == pytest.approx(
+        -np.mean(y * np.log(y.mean()) + (1 - y) * np.log(1 - y.mean())), rel=1e-12)
+    assert model.history_["loss"][-1] < model.history_["loss"][0]
+
+
+# -- the seeds' methods ---------------------------------------------------------
+
+def test_fit_uses_compute_loss_grad_and_update_params(monkeypatch):
+    calls = {"grad": 0, "update": 0}
+    original_grad = LogisticClassifier._compute_loss_grad
+    original_update = LogisticClassifier._update_params
+
+    def grad(self, X, delta):
+        calls["grad"] += 1
+        return original_grad(self, X, delta)
+
+    def update(self, grad_w, grad_b, learning_rate=None):
+        calls["update"] += 1
+        return original_update(self, grad_w, grad_b, learning_rate)
+
+    monkeypatch.setattr(LogisticClassifier, "_compute_loss_grad", grad)
+    monkeypatch.setattr(LogisticClassifier, "_update_params", update)
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    model = LogisticClassifier(solver="gd", learning_rate=0.5, max_iter=5, tol=0)
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, [0, 1, 0, 1])
+    assert calls["update"] == 5 and calls["grad"] >= 6
+
+
+def test_compute_loss_grad_is_the_material_formula():
+    rng = np.random.default_rng(0)
+    X, delta = rng.normal(size=(20, 3)), rng.normal(size=20)
+    model = LinearRegression(standardize=False).fit(X, rng.normal(size=20))
+    grad_w, grad_b = model._compute_loss_grad(X, delta)
+    np.testing.assert_allclose(grad_w, X.T @ delta / 20, rtol=1e-14)
+    assert grad_b == pytest.approx(delta.mean(), rel=1e-14)
+    model._w, model._b = np.zeros(3), 0.0
+    model._update_params(grad_w, grad_b, 0.1)
+    np.testing.assert_allclose(model._w, -0.1 * grad_w, rtol=1e-15)
+
+
+# -- predictions and labels -----------------------------------------------------
+
+@pytest.mark.parametrize("labels", [("no", "yes"), (-1, 1), (False, True), (0, 1), (3, 7)])
+def test_any_two_labels_come_back_as_given(labels):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(80, 2))
+    raw = X[:, 0] + 0.5 * rng.normal(size=80) > 0
+    y = np.where(raw, labels[1], labels[0])
+    model = LogisticClassifier().fit(X, y)
+    assert list(model.classes_) == sorted(labels)
+    pred = model.predict(X)
+    assert set(pred.tolist()) <= set(labels)
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-15)
+    z = model.decision_function(X)
+    np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-z)), rtol=1e-12)
+    np.testing.assert_array_equal(pred == model.classes_[1], z > 0)
+
+
+def test_dataframe_feature_names_and_float32():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(100, 3))
+    y = X @ [1.0, 2.0, -1.0] + 0.5
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = LinearRegression(tol=1e-12).fit(df, y)
+    assert list(model.feature_names_in_) == ["a", "b", "c"]
+    np.testing.assert_allclose(model.coef_, [1.0, 2.0, -1.0], rtol=1e-9)
+    m32 = LinearRegression(tol=1e-12).fit(X.astype(np.float32), y)
+    assert m32.coef_.dtype == np.float64
+    np.testing.assert_allclose(m32.coef_, [1.0, 2.0, -1.0], rtol=1e-5)
+
+
+def test_input_is_not_modified():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 2)) * 100 + 7
+    X.setflags(write=False)
+    y = (X[:, 0] > 7).astype(int)
+    before = X.copy()
+    LogisticClassifier(alpha=0.01).fit(X, y)
+    np.testing.assert_array_equal(X, before)
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError):
+        LinearRegression().predict(np.ones((2, 2)))
+
+
+def test_verbose_prints_progress(capsys):
+    X = np.arange(20.0).reshape(10, 2)
+    LinearRegression(verbose=2, max_iter=50).fit(X, X[:, 0] * 3)
+    out = capsys.readouterr().out
+    assert "[LinearRegression] iter      1  loss" in out

@@ -1,0 +1,83 @@
+"""The solvers, table-tested on a parabola and on Rosenbrock's valley."""
+
+import numpy as np
+import pytest
+
+from descend.errors import DivergenceError
+from descend.solvers import SOLVERS, minimize, power_iteration
+
+# An ill-conditioned parabola J = 1/2 (x - c)^T A (x - c), condition number 100.
+_A = np.diag([100.0, 10.0, 1.0])
+_C = np.array([1.0, -2.0, 3.0])
+
+
+def parabola(x):
+    d = x - _C
+    return 0.5 * float(d @ _A @ d), _A @ d, None
+
+
+def rosenbrock(x):
+    a, b = x
+    J = (1 - a) ** 2 + 100 * (b - a * a) ** 2
+    g = np.array([-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)])
+    return float(J), g, None
+
+
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
+def test_parabola(solver):
+    res = minimize(parabola, np.zeros(3), solver=solver, lipschitz=lambda: 100.0,
+                   max_iter=5000, tol=1e-10)
+    assert res.converged and res.stop_reason == "converged"
+    np.testing.assert_allclose(res.theta, _C, rtol=1e-8)
+    assert len(res.history["loss"]) == res.n_iter + 1
+    assert res.history["loss"][0] == pytest.approx(parabola(np.zeros(3))[0])
+
+
+@pytest.mark.parametrize("solver, max_iter", [("lbfgs", 500), ("nesterov", 50_000)])
+def test_rosenbrock(solver, max_iter):
+    res = minimize(rosenbrock, np.array([-1.2, 1.0]), solver=solver,
+                   lipschitz=lambda: 2000.0, max_iter=max_iter, tol=1e-8)
+    np.testing.assert_allclose(res.theta, [1.0, 1.0], atol=1e-5)
+
+
+def test_gd_with_auto_rate_never_raises_the_loss():
+    res = minimize(parabola, np.zeros(3), solver="gd", lipschitz=lambda: 50.0,  # L too small
+                   max_iter=300, tol=1e-12)
+    assert np.all(np.diff(res.history["loss"]) <= 0)
+
+
+def test_fixed_rate_is_the_plain_update():
+    # One step of gd from 0 with rate t is exactly -t * grad(0).
+    res = minimize(parabola, np.zeros(3), solver="gd", learning_rate=0.001, max_iter=1, tol=0)
+    np.testing.assert_allclose(res.theta, -0.001 * parabola(np.zeros(3))[1], rtol=1e-15)
+    assert res.history["learning_rate"][1] == 0.001
+
+
+@pytest.mark.parametrize("solver", ["gd", "nesterov"])
+def test_too_large_rate_raises_with_stable_limit(solver):
+    with pytest.raises(DivergenceError, match=r"learning_rate=0\.05.*2/L = 0\.02"):
+        minimize(parabola, np.zeros(3), solver=solver, learning_rate=0.05,
+                 lipschitz=lambda: 100.0, max_iter=1000)
+
+
+def test_halt_stops_at_once():
+    def fun(x):
+        J, g, _ = parabola(x)
+        return J, g, "separable" if x[0] > 0.5 else None
+    res = minimize(fun, np.zeros(3), solver="gd", lipschitz=lambda: 100.0, max_iter=1000)
+    assert res.stop_reason == "separable" and not res.converged and res.theta[0] > 0.5
+
+
+def test_callback_sees_every_iteration():
+    seen = []
+    res = minimize(parabola, np.zeros(3), solver="nesterov", lipschitz=lambda: 100.0,
+                   max_iter=20, tol=0, callback=lambda k, J, g, t: seen.append(k))
+    assert seen == list(range(1, res.n_iter + 1))
+
+
+def test_power_iteration_matches_eigvalsh():
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(30, 6)) * [1, 2, 3, 4, 5, 40]
+    H = M.T @ M
+    lam = power_iteration(lambda v: H @ v, 6, rng=np.random.default_rng(1), rtol=1e-10, n_iter=1000)
+    assert lam == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-6)
