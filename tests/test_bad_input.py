@@ -40,7 +40,7 @@ def test_nan_in_y():
 
 
 def test_one_class():
-    with pytest.raises(ValueError, match=r"needs examples of two classes.*only one class \(1\)"):
+    with pytest.raises(ValueError, match=r"needs examples of two classes.*only one class \(1\.0\)"):
         LogisticClassifier().fit(X, np.ones(10))
 
 
