@@ -81,3 +81,11 @@ def test_power_iteration_matches_eigvalsh():
     H = M.T @ M
     lam = power_iteration(lambda v: H @ v, 6, rng=np.random.default_rng(1), rtol=1e-10, n_iter=1000)
     assert lam == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-6)
+
+
+def test_a_flat_loss_stops_as_stalled():
+    # The loss is constant to rounding but the gradient never reaches tol.
+    def fun(x):
+        return 1.0, np.full(2, 1e-3), None
+    res = minimize(fun, np.zeros(2), solver="lbfgs", lipschitz=lambda: 1.0, max_iter=1000, tol=1e-9)
+    assert res.stop_reason == "stalled" and not res.converged and res.n_iter < 1000

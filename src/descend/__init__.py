@@ -1,27 +1,48 @@
-"""descend: linear and logistic regression trained by gradient descent, shown step by step."""
+"""descend: linear and logistic regression trained by gradient descent, shown step by step.
 
-from .errors import DataError, DescendError, DivergenceError, SeparationWarning
-from .losses import (
-    binary_log_loss,
-    log_loss_from_scores,
-    sigmoid,
-    sigmoid_derivative,
-    squared_error_loss,
-)
-from .models import LinearRegression, LogisticClassifier
+The public names are loaded on first use, so ``import descend`` stays fast:
+scikit-learn, pandas and matplotlib are imported only by what needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "LinearRegression",
-    "LogisticClassifier",
-    "squared_error_loss",
-    "binary_log_loss",
-    "log_loss_from_scores",
-    "sigmoid",
-    "sigmoid_derivative",
-    "DescendError",
-    "DataError",
-    "DivergenceError",
-    "SeparationWarning",
-]
+_WHERE = {
+    "LinearRegression": "models",
+    "LogisticClassifier": "models",
+    "squared_error_loss": "losses",
+    "binary_log_loss": "losses",
+    "log_loss_from_scores": "losses",
+    "sigmoid": "losses",
+    "sigmoid_derivative": "losses",
+    "DataContainer": "data",
+    "Standardizer": "data",
+    "train_test_split": "data",
+    "save": "persist",
+    "load": "persist",
+    "DescendError": "errors",
+    "DataError": "errors",
+    "DivergenceError": "errors",
+    "SeparationWarning": "errors",
+}
+_MODULES = {"datasets"}
+
+__all__ = sorted(_WHERE) + sorted(_MODULES)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    elif name in _MODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'descend' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -68,6 +68,9 @@ _PARAMS_DOC = r"""
         1 prints about ten lines of progress, 2 and more one per iteration.
     random_state : int, Generator or None, default=None
         Seeds the random start of the power iteration behind ``"auto"``.
+    callback : callable or None, default=None
+        Called as ``callback(k, J, grad_norm, step)`` after every iteration:
+        for progress bars and live plots.
 """
 
 _FITTED_DOC = r"""
@@ -103,7 +106,7 @@ class _GradientDescentModel(BaseEstimator):
     _loss = SquaredError
 
     def __init__(self, *, learning_rate="auto", max_iter=1000, tol=1e-6, standardize=True,
-                 alpha=0.0, solver="lbfgs", verbose=0, random_state=None):
+                 alpha=0.0, solver="lbfgs", verbose=0, random_state=None, callback=None):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
@@ -112,6 +115,7 @@ class _GradientDescentModel(BaseEstimator):
         self.solver = solver
         self.verbose = verbose
         self.random_state = random_state
+        self.callback = callback
 
     # -- validation -------------------------------------------------------
     def _check_params(self):
@@ -211,7 +215,7 @@ class _GradientDescentModel(BaseEstimator):
             self._objective(X, y), theta0, solver=self.solver,
             learning_rate=self.learning_rate, lipschitz=lambda: self._lipschitz(X),
             max_iter=self.max_iter, tol=self.tol, apply=self._apply(n),
-            callback=self._progress() if self.verbose else None,
+            callback=self._callbacks(),
         )
         coef = result.theta[:n] / scale
         self._set_fitted(coef, float(result.theta[n] - mean @ coef))
@@ -223,13 +227,17 @@ class _GradientDescentModel(BaseEstimator):
         self._warn(result)
         return self
 
-    def _progress(self):
+    def _callbacks(self):
+        if not self.verbose:
+            return self.callback
         every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
 
         def callback(k, J, gnorm, t):
             if k % every == 0 or k == 1:
                 print(f"[{type(self).__name__}] iter {k:6d}  loss {J:.10g}  "
                       f"max|grad| {gnorm:.3e}  step {t:.3e}", flush=True)
+            if self.callback is not None:
+                self.callback(k, J, gnorm, t)
         return callback
 
     def _warn(self, result):

@@ -36,6 +36,7 @@ from .errors import DivergenceError
 __all__ = ["minimize", "power_iteration", "SOLVERS", "Result"]
 
 _MAX_HALVINGS = 40
+_FLAT_LIMIT = 20
 
 
 def _ulps(J):
@@ -233,7 +234,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     t_start = getattr(engine, "t", 1.0)
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [t_start]}
     state = engine.init(theta0, J, g)
-    J0, rises, k = J, 0, 0
+    J0, rises, flat, k = J, 0, 0, 0
     reason = "converged" if gnorm <= gtol else None
     while reason is None and k < max_iter:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -243,6 +244,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             break
         k += 1
         rises = rises + 1 if new["J"] > state["J"] else 0
+        flat = flat + 1 if state["J"] - new["J"] <= _ulps(state["J"]) else 0
         if fixed and _diverged(new["J"], J0, rises):
             stable = 2.0 / get_L()
             raise DivergenceError(
@@ -262,5 +264,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             reason = halt
         elif gnorm <= gtol:
             reason = "converged"
+        elif flat >= _FLAT_LIMIT and not fixed:
+            reason = "stalled"              # the loss no longer changes beyond rounding
     history = {key: np.asarray(val, dtype=float) for key, val in history.items()}
     return Result(state["theta"], k, reason == "converged", reason or "max_iter", history, gtol)
