@@ -66,7 +66,7 @@ def test_load_housing_report_shows_imputation_and_encoding(housing, housing_raw)
 def test_load_housing_other_missing_choices():
     dropped = datasets.load_housing(missing="drop")
     assert dropped.shape == (20433, 12) and len(dropped.report.dropped_missing_features) == 207
-    with pytest.raises(DataError, match=r"'total_bedrooms' \(207 empty cells"):
+    with pytest.raises(DataError, match=r"'total_bedrooms' \(207 missing cells"):
         datasets.load_housing(missing="error")
 
 

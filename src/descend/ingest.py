@@ -196,10 +196,10 @@ def _check_has_values(y_col, target, cols, where):
     empty = [h for h, c in cols.items() if c.missing.all()]
     if empty:
         rest = [h for h in cols if h not in empty]
-        fix = f"leave them out with features={rest}" if rest else "fill them"
+        has, them = ("has", "it") if len(empty) == 1 else ("have", "them")
+        fix = f"leave {them} out with features={rest}" if rest else f"fill {them}"
         raise DataError(f"{where.source}: {plural('column', len(empty))} "
-                        f"{few(empty, quote=True)} {'has' if len(empty) == 1 else 'have'} "
-                        f"no values, only missing cells; {fix}")
+                        f"{few(empty, quote=True)} {has} no values, only missing cells; {fix}")
 
 
 def _handle_missing(y_col, target, cols, missing, where):

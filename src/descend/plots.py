@@ -21,7 +21,8 @@ def _axes(ax, ncols=1, figsize=(6.0, 4.0)):
     return fig, fig.subplots(1, ncols)
 
 
-def loss_curve(history, *, ax=None, log=None, label=None, title="Loss during gradient descent"):
+def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
+               title="Loss during gradient descent"):
     """The loss :math:`J` after each update, from a fitted model's ``history_``.
 
     Parameters
@@ -30,9 +31,17 @@ def loss_curve(history, *, ax=None, log=None, label=None, title="Loss during gra
     log : bool or None
         Log scale on the loss axis; None picks it when the loss spans more
         than two decades (and is positive).
+    optimum : float, optional
+        The optimal loss :math:`J^*`. When given, the distance to it,
+        :math:`J - J^*`, is drawn on a log scale: how many digits each
+        iteration gains.
     """
     history = getattr(history, "history_", history)
     loss = np.asarray(history["loss"], dtype=float)
+    if optimum is not None:
+        loss = loss - optimum
+        loss[loss <= 0] = np.nan
+        log = True
     fig, ax = _axes(ax)
     iters = np.arange(loss.size)
     finite = np.isfinite(loss)
@@ -43,7 +52,7 @@ def loss_curve(history, *, ax=None, log=None, label=None, title="Loss during gra
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("iteration (updates of w and b)")
-    ax.set_ylabel("loss J")
+    ax.set_ylabel("loss J" if optimum is None else "J - J*  (distance to the optimum)")
     ax.set_title(title)
     if label is not None:
         ax.legend()

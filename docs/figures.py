@@ -1,0 +1,34 @@
+"""Redraw the README's figure: python docs/figures.py (writes docs/loss_curves.png)."""
+
+import warnings
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from descend import LinearRegression, LogisticClassifier, datasets, plots
+
+SOLVERS = ("gd", "nesterov", "lbfgs")
+
+
+def panel(ax, Model, data, title, **params):
+    best = Model(tol=1e-9, max_iter=10_000, random_state=0, **params).fit(data.X, data.y)
+    optimum = best.history_["loss"][-1]
+    for solver in SOLVERS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # gd stops at max_iter on purpose
+            model = Model(solver=solver, max_iter=300, random_state=0, **params).fit(data.X, data.y)
+        plots.loss_curve(model, ax=ax, optimum=optimum * (1 - 1e-15), label=solver, title=title)
+
+
+def main(path=Path(__file__).with_name("loss_curves.png")):
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    panel(left, LinearRegression, datasets.load_housing(), "Housing prices (linear, unscaled)")
+    panel(right, LogisticClassifier, datasets.load_breast_cancer(),
+          "Breast cancer (logistic, alpha=1e-3)", alpha=1e-3)
+    fig.savefig(path, dpi=100)
+    return path
+
+
+if __name__ == "__main__":
+    print(main())

@@ -1,0 +1,142 @@
+"""What the cells of one column hold: numbers, true/false, text, or nothing.
+
+:func:`parse_column` classifies a column of a frame and parses its cells,
+the same way for the text cells of a CSV file and for a DataFrame's columns:
+
+* **Missing cells.** An empty cell is missing everywhere. In a numeric column
+  the tokens ``NA N/A n/a #N/A <NA> null NULL None ?`` and anything that reads
+  as NaN are missing too. In a text column those tokens are ordinary values,
+  because ``"NA"`` can be a real level (Namibia, sodium).
+* **Numbers** must be finite: ``inf`` or a number beyond the float range
+  (``1e400``) is an error naming the column and the rows.
+* **Mixed columns.** A column whose cells are mostly (at least half) numbers
+  with a few others such as ``3,5`` or ``n/a?`` is an error, never a silent
+  category; a column of ``true``/``false`` (any case) is boolean.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from descend.errors import DataError
+from descend.report import Where, count
+
+NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None", "?"})
+
+
+class Column(NamedTuple):
+    """One parsed column of m cells."""
+
+    kind: str              # "numeric", "boolean" or "text"
+    values: np.ndarray     # (m,) float with NaN for missing, or object of str
+    missing: np.ndarray    # (m,) bool
+
+
+def parse_column(series, name, where: Where) -> Column:
+    """Classify one column as numeric, boolean or text and parse its cells.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The cells; text cells are stripped of surrounding whitespace.
+    name : str
+        The column's name, for messages.
+    where : report.Where
+        The table and its row labels, for messages.
+
+    Returns
+    -------
+    Column
+        Booleans as 1.0/0.0; missing cells NaN (numbers) or ``""`` (text).
+
+    Raises
+    ------
+    DataError
+        For infinite numbers, mostly-number columns with unreadable cells, and
+        dtypes that are neither numbers nor text (dates, for example).
+    """
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        return Column("boolean", values, np.isnan(values))
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        check_finite(values, name, where)
+        return Column("numeric", values, np.isnan(values))
+    if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype)):
+        raise DataError(f"{where.source}: column {name!r} has dtype {dtype}, which is neither "
+                        "numbers nor text; convert it to numbers or leave it out with features=")
+    tokens = np.array([v.strip() if type(v) is str else _token(v)
+                       for v in series.to_numpy(dtype=object)], dtype=object)
+    empty = tokens == ""
+    na_token = np.isin(tokens, sorted(NA_TOKENS))
+    other = np.zeros(len(tokens), dtype=bool)
+    try:                                                    # fast path: all numbers
+        numbers = np.where(empty | na_token, "nan", tokens).astype(float)
+    except (ValueError, TypeError, OverflowError):
+        parsed = [number(t) for t in tokens]
+        other = np.array([p is None for p in parsed]) & ~empty & ~na_token
+        numbers = np.array([np.nan if p is None else p for p in parsed], dtype=float)
+    is_num = ~np.isnan(numbers)                             # numbers, inf included
+    na = ~(empty | is_num | other)                          # NA tokens, "nan" spellings
+    if not other.any():
+        check_finite(numbers, name, where)
+        return Column("numeric", numbers, empty | na)
+    if is_num.sum() >= other.sum():
+        shown = ", ".join(f"{t!r} ({where.row_word} {lb})" for t, lb in
+                          zip(tokens[other][:5], where.labels[other][:5]))
+        comma = any("," in t and number(t.replace(",", ".")) is not None
+                    for t in tokens[other])
+        hint = " (decimal commas? write 3.5, not 3,5)" if comma else ""
+        raise DataError(f"{where.source}: column {name!r} is mostly numbers but "
+                        f"{count(other.sum(), 'cell')} cannot be read as numbers: "
+                        f"{shown}{hint}. Correct them, leave missing cells empty, or leave "
+                        "the column out with features=")
+    if not is_num.any() and all(t.lower() in ("true", "false") for t in tokens[other]):
+        values = np.where(other, [t.lower() == "true" for t in tokens], np.nan)
+        return Column("boolean", values.astype(float), empty | na)
+    return Column("text", tokens, empty)
+
+
+def check_finite(values, name, where: Where) -> None:
+    """Refuse infinite entries of a float column (m,), naming the rows."""
+    bad = np.isinf(values)
+    if bad.any():
+        raise DataError(f"{where.source}: column {name!r} holds infinite or overflowing "
+                        f"numbers (beyond ±1.8e308) on {where.rows(bad)}; fix those cells "
+                        "(leave them empty if unknown)")
+
+
+def check_unique(names, source) -> None:
+    """Refuse repeated column names, naming their 1-based positions."""
+    seen = {}
+    for i, h in enumerate(names):
+        seen.setdefault(h, []).append(i + 1)
+    dups = {h: pos for h, pos in seen.items() if len(pos) > 1}
+    if dups:
+        shown = "; ".join(f"{h!r} (columns {', '.join(map(str, p))})" for h, p in dups.items())
+        raise DataError(f"{source}: duplicate column names: {shown}. Rename them so each "
+                        "column has its own name")
+
+
+def number(token):
+    """``float(token)``, or None when the token is not a number."""
+    try:
+        return float(token)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _token(v):
+    """A cell that is not a str, as stripped text; ``""`` when missing."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, (float, np.floating)) and np.isnan(v):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    return str(v).strip()

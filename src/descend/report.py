@@ -1,0 +1,134 @@
+"""What cleaning did to a table: :class:`CleaningReport` and its entries.
+
+The report and the errors raised while reading a table name the table and
+its rows the same way: :class:`Where` carries the table's name (a quoted
+file name, or ``"the DataFrame"``), the word for a row (``"line"`` for files,
+whose header is line 1, ``"row"`` for frames) and the row labels. The phrase
+helpers :func:`plural`, :func:`count` and :func:`few` word both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Imputation:
+    """How the missing cells of one column were filled: ``count`` cells got ``value``."""
+
+    strategy: str
+    value: float | str
+    count: int
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """One-hot encoding of a text column: ``levels`` sorted, ``columns`` the new names."""
+
+    levels: tuple[str, ...]
+    dropped_level: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CleaningReport:
+    """What ingestion did to a table; ``str(report)`` is a short summary.
+
+    Row references are file line numbers (``row_word == "line"``, the header
+    is line 1) for CSV files and row labels (``"row"``) for DataFrames.
+
+    Attributes
+    ----------
+    source : str
+        The file (quoted) or ``"the DataFrame"`` or ``"arrays"``.
+    n_rows_read, n_rows : int
+        Rows read, rows kept.
+    dropped_missing_target, dropped_missing_features : tuple
+        Lines or row labels of the rows dropped, by reason.
+    imputed : dict of str to Imputation
+        Per column: strategy, fill value, number of cells filled.
+    encoded : dict of str to Encoding
+        Per one-hot encoded column: levels, the dropped baseline level, new names.
+    booleans : tuple of str
+        Columns converted from true/false to 1/0.
+    dropped_columns : dict of str to str
+        Columns left out, with the reason.
+    """
+
+    source: str = "arrays"
+    row_word: str = "row"
+    n_rows_read: int = 0
+    n_rows: int = 0
+    dropped_missing_target: tuple = ()
+    dropped_missing_features: tuple = ()
+    imputed: dict[str, Imputation] = field(default_factory=dict)
+    encoded: dict[str, Encoding] = field(default_factory=dict)
+    booleans: tuple[str, ...] = ()
+    dropped_columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_dropped(self) -> int:
+        """Number of rows dropped for missing values."""
+        return len(self.dropped_missing_target) + len(self.dropped_missing_features)
+
+    @property
+    def changed(self) -> bool:
+        """Whether cleaning changed anything (rows, cells or columns)."""
+        return bool(self.n_dropped or self.imputed or self.encoded or self.booleans
+                    or self.dropped_columns)
+
+    def __str__(self) -> str:
+        lines = [f"Cleaning report for {self.source} "
+                 f"({self.n_rows_read} rows read, {self.n_rows} kept):"]
+        for what, rows in (("a missing target", self.dropped_missing_target),
+                           ("missing feature values", self.dropped_missing_features)):
+            if rows:
+                lines.append(f"- dropped {count(len(rows), 'row')} with {what} "
+                             f"({plural(self.row_word, len(rows))} {few(rows)})")
+        for name, imp in self.imputed.items():
+            lines.append(f"- imputed {count(imp.count, 'missing cell')} of {name!r} "
+                         f"with the {imp.strategy} {imp.value!r}")
+        for name, enc in self.encoded.items():
+            lines.append(f"- one-hot encoded {name!r} ({len(enc.levels)} levels) as "
+                         f"{few(enc.columns, quote=True)}; level {enc.dropped_level!r} "
+                         "is the baseline (its column is dropped: with an intercept "
+                         "all levels would be collinear)")
+        if self.booleans:
+            lines.append(f"- converted true/false to 1/0 in {few(self.booleans, quote=True)}")
+        for name, reason in self.dropped_columns.items():
+            lines.append(f"- left out column {name!r}: {reason}")
+        if len(lines) == 1:
+            lines.append("- nothing needed cleaning")
+        return "\n".join(lines)
+
+
+class Where(NamedTuple):
+    """How messages name a table (``source``) and its rows (``row_word``, ``labels``)."""
+
+    source: str
+    row_word: str
+    labels: np.ndarray      # (m,) row labels, line numbers for files
+
+    def rows(self, mask, k=5) -> str:
+        """``"lines 3, 4"``: the rows where ``mask`` (m,) is true, the first ``k`` shown."""
+        return f"{plural(self.row_word, mask.sum())} {few(self.labels[mask], k)}"
+
+
+def plural(word, n=2) -> str:
+    """``word`` for one, ``word + "s"`` otherwise."""
+    return word if n == 1 else word + "s"
+
+
+def count(n, word) -> str:
+    """``"1 cell"``, ``"2 cells"``."""
+    return f"{n} {plural(word, n)}"
+
+
+def few(items, k=8, quote=False) -> str:
+    """The first ``k`` items, comma separated, with the total when there are more."""
+    items = list(items)
+    shown = ", ".join(repr(v) if quote else str(v) for v in items[:k])
+    return shown + (f", ... ({len(items)} in all)" if len(items) > k else "")

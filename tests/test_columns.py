@@ -1,0 +1,80 @@
+"""Classifying and parsing one column's cells: numbers, true/false, text, missing."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from descend.columns import check_unique, parse_column
+from descend.errors import DataError
+from descend.report import Where
+
+LINES = Where("'f.csv'", "line", np.array([2, 3, 4, 5, 6, 7], dtype=object))
+
+
+def parse(cells, where=LINES):
+    return parse_column(pd.Series(cells, dtype=object), "a", where)
+
+
+def test_numbers_and_missing_tokens():
+    col = parse(["1", " 2.5 ", "", "NA", "nan", "-3e2"])
+    assert col.kind == "numeric"
+    np.testing.assert_array_equal(col.values, [1.0, 2.5, np.nan, np.nan, np.nan, -300.0])
+    assert col.missing.tolist() == [False, False, True, True, True, False]
+
+
+def test_na_tokens_are_levels_in_text_columns():
+    col = parse(["NA", "x", "", "x", "null", "y"])
+    assert col.kind == "text"
+    assert col.values.tolist() == ["NA", "x", "", "x", "null", "y"]
+    assert col.missing.tolist() == [False, False, True, False, False, False]
+
+
+def test_true_false_in_any_case_is_boolean():
+    col = parse(["True", "false", "TRUE", "", "NA", "False"])
+    assert col.kind == "boolean"
+    np.testing.assert_array_equal(col.values, [1.0, 0.0, 1.0, np.nan, np.nan, 0.0])
+    assert col.missing.tolist() == [False, False, False, True, True, False]
+
+
+def test_a_column_with_no_value_is_numeric_and_all_missing():
+    col = parse(["", "NA", " ", "?", "null", ""])
+    assert col.kind == "numeric" and col.missing.all()
+
+
+def test_frame_dtypes():
+    where = Where("the DataFrame", "row", np.array(["r1", "r2", "r3"], dtype=object))
+    ints = parse_column(pd.Series(pd.array([1, None, 3], dtype="Int64")), "n", where)
+    assert ints.kind == "numeric" and ints.missing.tolist() == [False, True, False]
+    flags = parse_column(pd.Series([True, False, True]), "f", where)
+    assert flags.kind == "boolean" and flags.values.tolist() == [1.0, 0.0, 1.0]
+    levels = parse_column(pd.Series(pd.Categorical(["p", None, "q"])), "c", where)
+    assert levels.kind == "text" and levels.values.tolist() == ["p", "", "q"]
+    with pytest.raises(DataError, match=r"'d' has dtype datetime64.*leave it out"):
+        parse_column(pd.Series(pd.to_datetime(["2020-01-01"] * 3)), "d", where)
+
+
+@pytest.mark.parametrize("cell, pattern", [
+    ("1e400", r"column 'a' holds infinite or overflowing numbers.*on line 3"),
+    ("-inf", r"column 'a' holds infinite.*on line 3"),
+    ("3,5", r"'a' is mostly numbers but 1 cell cannot be read as numbers: '3,5' \(line 3\)"
+            r" \(decimal commas"),
+    ("n/a?", r"'a' is mostly numbers but 1 cell cannot be read as numbers: 'n/a\?' "
+             r"\(line 3\)\. Correct them"),
+])
+def test_bad_numbers_name_column_and_line(cell, pattern):
+    with pytest.raises(DataError, match=pattern) as info:
+        parse(["1", cell, "4", "5", "", "7"])
+    assert str(info.value).startswith("'f.csv': ")
+
+
+def test_infinite_floats_in_a_frame_name_the_row():
+    where = Where("the DataFrame", "row", np.array([0, 1], dtype=object))
+    with pytest.raises(DataError, match=r"'a' holds infinite.*on row 1"):
+        parse_column(pd.Series([0.0, np.inf]), "a", where)
+
+
+def test_duplicate_names_give_their_positions():
+    check_unique(["a", "b"], "t")
+    with pytest.raises(DataError, match=r"^t: duplicate column names: 'a' \(columns 1, 3\); "
+                                        r"'b' \(columns 2, 4\)\. Rename them"):
+        check_unique(["a", "b", "a", "b"], "t")

@@ -1,0 +1,176 @@
+"""Reading CSV files: decoding, line numbers, and every kind of malformed file."""
+
+import gzip
+import os
+import tempfile
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from descend.csvfile import read_csv
+from descend.data import DataContainer
+from descend.errors import DataError
+
+
+def write(tmp_path, text, name="data.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+# ------------------------------------------------------------- good files
+def test_cells_are_text_indexed_by_line(tmp_path):
+    path = write(tmp_path, 'a, note ,y\n\n1,"two\nlines",2\n3, x ,4e1\n')
+    frame, name = read_csv(path)
+    assert name == str(path) and list(frame.columns) == ["a", "note", "y"]
+    assert frame.index.tolist() == [3, 5] and frame.index.name == "line"
+    assert frame.to_numpy().tolist() == [["1", "two\nlines", "2"], ["3", " x ", "4e1"]]
+    assert all(dtype == object for dtype in frame.dtypes)
+
+
+def test_bom_whitespace_blank_lines_and_crlf(tmp_path):
+    path = write(tmp_path, "\ufeff a , b ,\ty \r\n\r\n 1 , 2 , 3 \r\n\r\n4,5,6\r\n")
+    data = DataContainer.from_csv(path, "y", features=["b", "a"])
+    assert data.feature_names == ["b", "a"]
+    np.testing.assert_array_equal(data.X, [[2.0, 1.0], [5.0, 4.0]])
+
+
+def test_semicolon_separator_and_latin1(tmp_path):
+    path = write(tmp_path, "städt;y\n1;2\n", encoding="latin-1")
+    data = DataContainer.from_csv(path, "y", sep=";", encoding="latin-1")
+    assert data.feature_names == ["städt"]
+
+
+def test_gzip_file(tmp_path):
+    path = write(tmp_path, gzip.compress(b"a,y\n1,2\n3,4\n"), name="d.csv.gz")
+    np.testing.assert_array_equal(DataContainer.from_csv(path, "y").X, [[1.0], [3.0]])
+
+
+# ------------------------------------------------------------- bad files
+@pytest.mark.parametrize("text, pattern", [
+    ("", "is empty"),
+    ("\n  \n", "is empty"),
+    ("a,b,y\n", "header on line 1 but no data rows"),
+    ("a,b,y\n1,2,3\n4,5\n6,7,8,9\n", r"line 3 has 2, line 4 has 4; expected 3"),
+    ("a,b,y\n1,2,3\n", None),
+    ("1,2,3\n4,5,6\n", r"first line \(line 1\) looks like data.*Add a header"),
+    ("a,b,a\n1,2,3\n", r"duplicate column names: 'a' \(columns 1, 3\)"),
+    ("a,,y\n1,2,3\n", "header field 2 is empty"),
+    ('a,y\n"1,2\n', r"line 2: the CSV cannot be parsed"),
+    ('a,y\n1,2\n"3"x,4\n', r"line 3: the CSV cannot be parsed \(',' expected"),
+    ('a,note,y\n1,"two\nlines",2\n\n3,x,4,5\n', r"line 5 has 4; expected 3"),  # quoted \n
+    (b"a,y\n1,2\n\xe9,3\n", r"byte 0xe9 at offset 8 \(line 3\).*encoding='latin-1'"),
+])
+def test_malformed_files(tmp_path, text, pattern):
+    path = write(tmp_path, text)
+    if pattern is None:
+        assert DataContainer.from_csv(path, "y").shape == (1, 2)
+        return
+    with pytest.raises(DataError, match=pattern) as info:
+        DataContainer.from_csv(path, "y")
+    assert "data.csv" in str(info.value)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(DataError, match=r"nope\.csv' does not exist"):
+        DataContainer.from_csv(tmp_path / "nope.csv", "y")
+    with pytest.raises(DataError, match="is a directory"):
+        DataContainer.from_csv(tmp_path, "y")
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    (dict(sep=";;"), "not a valid delimiter"),
+    (dict(sep='"'), "not a valid delimiter"),
+    (dict(encoding="klingon"), "unknown encoding"),
+])
+def test_bad_reader_arguments(tmp_path, kwargs, pattern):
+    with pytest.raises(DataError, match=pattern):
+        read_csv(write(tmp_path, "a,b,y\n1,2,3\n"), **kwargs)
+
+
+def test_path_must_be_a_path():
+    with pytest.raises(DataError, match="path must be a file name or path, not float"):
+        read_csv(3.5)
+
+
+def test_bad_gzip(tmp_path):
+    with pytest.raises(DataError, match="not a valid gzip file"):
+        DataContainer.from_csv(write(tmp_path, b"a,y\n1,2\n", name="d.csv.gz"), "y")
+
+
+# ------------------------------------------------------------- property tests
+def check_loads_or_data_error(text, target):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "f.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        for missing in ("error", "median"):
+            try:
+                data = DataContainer.from_csv(path, target, missing=missing)
+            except DataError:
+                continue
+            m, n = data.shape
+            assert data.X.dtype == np.float64 and np.all(np.isfinite(data.X))
+            assert data.y.shape == (m,) and len(data.feature_names) == n >= 1
+            assert data.report.n_rows == m == data.report.n_rows_read - data.report.n_dropped
+            if data.y.dtype.kind == "f":
+                assert np.all(np.isfinite(data.y))
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT)
+def test_arbitrary_text_loads_or_raises_data_error(text):
+    first = text.split("\n", 1)[0].split(",")[0].strip()
+    for target in {"y", first or "y"}:
+        check_loads_or_data_error(text, target)
+
+
+@settings(max_examples=60, deadline=None)
+@given(raw=st.binary(max_size=120))
+def test_arbitrary_bytes_load_or_raise_data_error(raw):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "f.csv")
+        with open(path, "wb") as f:
+            f.write(b"c,y\n" + raw)
+        for encoding in ("utf-8", "latin-1"):
+            try:
+                data = DataContainer.from_csv(path, "y", missing="drop", encoding=encoding)
+            except DataError:
+                continue
+            assert np.all(np.isfinite(data.X)) and data.X.shape == (len(data.y), 1)
+
+
+CELL = st.one_of(                                      # cells that keep the structure
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-10**6, 10**6).map(str),
+    st.sampled_from(["", " ", "NA", "null", "n/a?", '"3,5"', "cat", "dog", "True",
+                     "false", "1e400", "?", '"x\ny"']),
+    st.text(st.characters(blacklist_characters=',"\r\n', blacklist_categories=("Cs",)),
+            max_size=4),
+)
+WILD = st.one_of(CELL, st.sampled_from(['"', "3,5", "x\ny", 'a"b']), st.text(max_size=4))
+
+
+@st.composite
+def csv_texts(draw):
+    """Mostly valid CSV: a header, then rows where about one in 16 is broken."""
+    n_cols = draw(st.integers(1, 4))
+    header = ["y"] + [f"c{j}" for j in range(n_cols)]
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.integers(0, 15)):
+            rows.append(draw(st.lists(CELL, min_size=n_cols + 1, max_size=n_cols + 1)))
+        else:
+            rows.append(draw(st.lists(WILD, max_size=n_cols + 3)))
+    return "\n".join(",".join(r) for r in [header, *rows]) + draw(st.sampled_from(["", "\n"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=csv_texts())
+def test_mostly_valid_csv_loads_or_raises_data_error(text):
+    check_loads_or_data_error(text, "y")
