@@ -1,0 +1,196 @@
+"""What each ``descend`` command does, given its parsed arguments.
+
+Each function prints to stdout, raises a library error for bad data or
+models (the CLI turns it into one line on stderr and exit code 1), and
+returns None or an exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
+
+__all__ = ["demo", "train", "predict", "evaluate", "info"]
+
+
+def demo(args):
+    from .demo import run_demo
+
+    run_demo(args.out, force=args.force)
+
+
+def _learning_rate(text):
+    if text == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"--learning-rate must be a positive number or 'auto', got {text!r}") from None
+
+
+def _choose_model(data, kind):
+    from .models import LinearRegression, LogisticClassifier
+
+    if kind == "auto":
+        import numpy as np
+        distinct = np.unique(np.asarray(data.y).astype(str)).size
+        kind = "logistic" if distinct == 2 else "linear"
+    if kind == "logistic":
+        data.check_classification_target()
+        return LogisticClassifier
+    if data.y.dtype.kind not in "biuf":
+        from .errors import DataError
+        raise DataError(
+            f"target {data.target_name!r} is not numeric, so linear regression cannot predict it; "
+            "use --model logistic for a two-class target."
+        )
+    return LinearRegression
+
+
+class _Progress:
+    """A tqdm bar with the live loss; it appears only for fits longer than a second."""
+
+    def __init__(self, total, quiet):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, delay=1.0, disable=quiet, unit="it", desc="descending",
+                        file=sys.stderr, leave=False)
+
+    def __call__(self, k, J, gnorm, t):
+        self.bar.update(1)
+        if k % 10 == 0:
+            self.bar.set_postfix(loss=f"{J:.6g}", refresh=False)
+
+    def close(self):
+        self.bar.close()
+
+
+def train(args):
+    from .data import DataContainer
+    from .outputs import claim
+    from .persist import save
+
+    say = (lambda *a: None) if args.quiet else print
+    if not 0.0 <= args.test_frac < 1.0:
+        raise ValueError(f"--test-frac must be at least 0 and below 1, got {args.test_frac}")
+    data = DataContainer.from_csv(args.data, args.target, features=args.features, missing=args.missing)
+    Model = _choose_model(data, args.model)
+    say(f"data: {len(data)} rows, {data.shape[1]} features, target {data.target_name!r}")
+    say(str(data.report).rstrip())
+    if args.test_frac > 0:
+        train_part, test_part = data.train_test_split(
+            1.0 - args.test_frac, seed=args.seed, stratify=Model.__name__ == "LogisticClassifier")
+        say(f"split: {len(train_part)} rows to train on, {len(test_part)} held out (seed {args.seed})")
+    else:
+        train_part, test_part = data, None
+        say("split: none (--test-frac 0): the metrics below are on the training data")
+    out = claim(args.out, force=args.force)
+    progress = _Progress(args.max_iter, args.quiet)
+    model = Model(learning_rate=_learning_rate(args.learning_rate), max_iter=args.max_iter,
+                  tol=args.tol, alpha=args.alpha, solver=args.solver, random_state=args.seed,
+                  callback=progress)
+    try:
+        model.fit(train_part.X, train_part.y)
+    finally:
+        progress.close()
+    model.callback = None
+    say(f"model: {Model.__name__}; fit: " + describe_fit(model))
+    where = "held-out" if test_part is not None else "training"
+    scored = test_part if test_part is not None else train_part
+    print(format_table(_metrics_of(model, scored.X, scored.y), f"{where} metrics:"))
+    save(model, out, feature_names=data.feature_names, training_data=_training_data(data),
+         overwrite=True)
+    if args.plot:
+        from .plots import loss_curve
+        loss_curve(model).savefig(claim(args.plot, force=args.force), dpi=110)
+        print(f"loss curve: {args.plot}")
+    print(f"model saved: {out}")
+
+
+def _training_data(data):
+    # What the model file keeps of the data, to read new files the same way.
+    schema = data.schema
+    return {"target_name": data.target_name,
+            "schema": schema.to_dict() if hasattr(schema, "to_dict") else schema}
+
+
+def _load_with_data(args, with_target):
+    """The saved model and the CSV read as the model's training data was."""
+    from .data import DataContainer
+    from .errors import DataError
+    from .persist import check_columns, load
+
+    model = load(args.model)
+    saved = model.training_data_ or {}
+    target = saved.get("target_name") if with_target else None
+    if with_target and target is None:
+        raise DataError(f"{args.model} does not record its target column, so the data cannot "
+                        "be scored; save the model with descend train.")
+    data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"))
+    order = check_columns(model, data.feature_names)
+    X = data.X[:, order]
+    if hasattr(model, "feature_names_in_"):
+        import pandas as pd
+        X = pd.DataFrame(X, columns=list(model.feature_names_in_))
+    return model, data, X, target
+
+
+def predict(args):
+    from .outputs import claim
+
+    model, data, X, _ = _load_with_data(args, with_target=False)
+    import pandas as pd
+
+    target = (model.training_data_ or {}).get("target_name") or "y"
+    table = pd.DataFrame({f"predicted_{target}": model.predict(X)})
+    if hasattr(model, "classes_"):
+        proba = model.predict_proba(X)
+        for j, cls in enumerate(model.classes_):
+            table[f"probability_{cls}"] = proba[:, j]
+    if args.out:
+        table.to_csv(claim(args.out, force=args.force), index=False)
+        print(f"{len(table)} predictions written to {args.out}")
+    else:
+        table.to_csv(sys.stdout, index=False)
+    report = str(data.report).strip()
+    if report and "nothing needed" not in report:
+        print(report, file=sys.stderr)
+
+
+def evaluate(args):
+    model, data, X, target = _load_with_data(args, with_target=True)
+    print(f"{type(model).__name__} on {args.data}: {len(data)} rows, target {target!r}")
+    print(format_table(_metrics_of(model, X, data.y), "metrics:"))
+
+
+def _metrics_of(model, X, y):
+    if hasattr(model, "classes_"):
+        return classification_metrics(y, model.predict_proba(X)[:, 1], model.classes_)
+    return regression_metrics(y, model.predict(X))
+
+
+def info(args):
+    from .persist import load
+
+    model = load(args.model)
+    saved = model.training_data_ or {}
+    print(f"{args.model}: {type(model).__name__}")
+    if saved.get("target_name"):
+        print(f"  target: {saved['target_name']}")
+    if hasattr(model, "classes_"):
+        print(f"  classes: {', '.join(map(str, model.classes_))} "
+              f"(probabilities are of {model.classes_[1]})")
+    params = model.get_params()
+    shown = ", ".join(f"{k}={params[k]!r}" for k in ("solver", "learning_rate", "alpha", "tol",
+                                                      "max_iter", "standardize"))
+    print(f"  hyperparameters: {shown}")
+    print("  fit: " + describe_fit(model))
+    names = getattr(model, "feature_names_in_", getattr(model, "feature_names_", None))
+    if names is None:
+        names = [f"x{j}" for j in range(model.n_features_in_)]
+    coef = model.coef_.ravel()
+    rows = {"(intercept)": float(model.intercept_ if not hasattr(model, "classes_")
+                                 else model.intercept_[0])}
+    rows.update({str(name): float(c) for name, c in zip(names, coef)})
+    print(format_table(rows, f"  weights ({model.n_features_in_} features, in the data's units):"))

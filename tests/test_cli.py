@@ -1,0 +1,165 @@
+"""The descend command, run as a user runs it: a subprocess on files we write."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def run(*args, cwd=None):
+    proc = subprocess.run([sys.executable, "-m", "descend", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture()
+def houses(tmp_path):
+    rng = np.random.default_rng(0)
+    m = 300
+    size = rng.uniform(40, 200, m)
+    rooms = rng.integers(1, 6, m)
+    town = rng.choice(["north", "south", "east"], m)
+    price = 1000 * size + 5000 * rooms + np.where(town == "north", 20000, 0) + rng.normal(0, 5000, m)
+    lines = ["size,rooms,town,price"]
+    lines += [f"{s:.1f},{r},{t},{p:.0f}" for s, r, t, p in zip(size, rooms, town, price)]
+    lines[5] = lines[5].replace(f",{town[3]},", ",,")     # one missing town cell
+    path = tmp_path / "houses.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture()
+def patients(tmp_path):
+    rng = np.random.default_rng(1)
+    m = 200
+    a, b = rng.normal(size=m), rng.normal(size=m)
+    sick = np.where(a + 0.5 * b + rng.logistic(scale=0.5, size=m) > 0, "yes", "no")
+    path = tmp_path / "patients.csv"
+    path.write_text("a,b,sick\n" + "".join(f"{x:.4f},{y:.4f},{s}\n" for x, y, s in zip(a, b, sick)))
+    return path
+
+
+def test_demo_end_to_end(tmp_path):
+    code, out, err = run("demo", "--out", tmp_path / "figs")
+    assert code == 0, err
+    assert "Housing prices -> LinearRegression" in out and "R2" in out and "RMSE" in out
+    assert "separate the classes perfectly" in out and "alpha=0.001" in out
+    assert re.search(r"accuracy\s+0\.9\d", out)
+    assert re.search(r"imputed 207 missing cells of 'total_bedrooms'", out)
+    pngs = sorted((tmp_path / "figs").glob("*.png"))
+    assert [p.name for p in pngs] == ["cancer_fit.png", "cancer_loss.png",
+                                      "housing_fit.png", "housing_loss.png"]
+    assert all(p.read_bytes()[:8] == PNG and p.stat().st_size > 10_000 for p in pngs)
+    assert all(str(p) in out for p in pngs)
+    code, _, err = run("demo", "--out", tmp_path / "figs")      # its own files: rewritten
+    assert code == 0, err
+
+
+def test_demo_does_not_overwrite_a_users_file(tmp_path):
+    mine = tmp_path / "housing_loss.png"
+    mine.write_text("my own figure")
+    code, out, err = run("demo", "--out", tmp_path)
+    assert code == 1
+    assert err.startswith("descend: error:") and "was not written by descend" in err
+    assert "Traceback" not in err and mine.read_text() == "my own figure"
+    assert run("demo", "--out", tmp_path, "--force")[0] == 0
+
+
+def test_train_predict_evaluate_info_linear(tmp_path, houses):
+    model = tmp_path / "price.json"
+    code, out, err = run("train", houses, "--target", "price", "--missing", "drop",
+                         "--out", model, "--plot", tmp_path / "loss.png", cwd=tmp_path)
+    assert code == 0, err
+    assert "dropped 1 row" in out or "dropped 1" in out
+    r2 = float(re.search(r"R2\s+([-\d.]+)", out).group(1))
+    assert r2 > 0.95
+    assert "model: LinearRegression" in out and model.exists()
+    assert (tmp_path / "loss.png").read_bytes()[:8] == PNG
+
+    new = tmp_path / "new.csv"
+    new.write_text("town,size,rooms\nnorth,100,3\nsouth,50,1\n")
+    code, out, err = run("predict", model, new)
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0] == "predicted_price" and len(lines) == 3
+    first, second = float(lines[1]), float(lines[2])
+    assert first == pytest.approx(100_000 + 15_000 + 20_000, rel=0.05)
+    assert second == pytest.approx(50_000 + 5_000, rel=0.1)
+
+    code, out, err = run("evaluate", model, houses)
+    assert code == 1 and "missing" in err                # the held-out cell is still empty
+
+    code, out, err = run("info", model)
+    assert code == 0 and "LinearRegression" in out and "town=south" in out and "(intercept)" in out
+
+
+def test_train_logistic_auto_and_predict_probabilities(tmp_path, patients):
+    model = tmp_path / "sick.json"
+    code, out, err = run("train", patients, "--target", "sick", "--out", model, "--quiet")
+    assert code == 0, err
+    assert "accuracy" in out and "data:" not in out          # --quiet: no narration
+    out_csv = tmp_path / "preds.csv"
+    code, out, err = run("predict", model, patients, "--out", out_csv)
+    assert code == 0, err
+    header, *rows = out_csv.read_text().strip().splitlines()
+    assert header == "predicted_sick,probability_no,probability_yes" and len(rows) == 200
+    p = np.array([[float(v) for v in row.split(",")[1:]] for row in rows])
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-12)
+    code, out, err = run("evaluate", model, patients)
+    assert code == 0 and float(re.search(r"accuracy\s+([\d.]+)", out).group(1)) > 0.7
+
+
+def test_bad_usage_exits_2(houses):
+    assert run("train", houses)[0] == 2                      # no --target
+    assert run("fly")[0] == 2
+    assert run("train", houses, "--target", "price", "--model", "tree")[0] == 2
+
+
+def test_data_errors_exit_1_with_one_clear_line(tmp_path, houses):
+    code, out, err = run("train", houses, "--target", "prize", cwd=tmp_path)
+    assert code == 1 and err.startswith("descend: error:") and "price" in err
+    assert "Traceback" not in err
+    code, _, err = run("train", houses, "--target", "prize", "--debug", cwd=tmp_path)
+    assert code != 0 and "Traceback" in err
+    code, _, err = run("predict", tmp_path / "nope.json", houses)
+    assert code == 1 and "no such file" in err
+    code, _, err = run("train", houses, "--target", "price", "--missing", "drop",
+                       "--solver", "gd", "--learning-rate", "10", cwd=tmp_path)
+    assert code == 1 and "largest stable rate" in err
+
+
+def test_train_never_overwrites_a_users_file(tmp_path, houses):
+    mine = tmp_path / "model.json"
+    mine.write_text("{}")
+    code, _, err = run("train", houses, "--target", "price", "--missing", "drop", cwd=tmp_path)
+    assert code == 1 and "--force" in err and mine.read_text() == "{}"
+    assert run("train", houses, "--target", "price", "--missing", "drop", "--force",
+               cwd=tmp_path)[0] == 0
+
+
+@pytest.mark.parametrize("command, words", [
+    ("demo", ["--out", "--force", "--debug"]),
+    ("train", ["--target", "--features", "--model", "--solver", "--learning-rate", "--max-iter",
+               "--tol", "--alpha", "--test-frac", "--seed", "--missing", "--out", "--plot",
+               "--force", "--quiet", "--debug"]),
+    ("predict", ["MODEL.json", "DATA.csv", "--out", "--force"]),
+    ("evaluate", ["MODEL.json", "DATA.csv"]),
+    ("info", ["MODEL.json"]),
+])
+def test_help_is_complete(command, words):
+    code, out, _ = run(command, "--help")
+    assert code == 0 and all(w in out for w in words)
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = 'pip install -e ".[test]" && pytest'
+    assert command in readme and command in ci
+    assert "pip install -e . && descend demo" in readme
