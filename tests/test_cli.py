@@ -28,7 +28,7 @@ def houses(tmp_path):
     price = 1000 * size + 5000 * rooms + np.where(town == "north", 20000, 0) + rng.normal(0, 5000, m)
     lines = ["size,rooms,town,price"]
     lines += [f"{s:.1f},{r},{t},{p:.0f}" for s, r, t, p in zip(size, rooms, town, price)]
-    lines[5] = lines[5].replace(f",{town[3]},", ",,")     # one missing town cell
+    lines[5] = lines[5].replace(f",{town[4]},", ",,")     # one missing town cell (row 4)
     path = tmp_path / "houses.csv"
     path.write_text("\n".join(lines) + "\n")
     return path

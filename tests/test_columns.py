@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descend.columns import check_unique, parse_column
+from descend.columns import check_unique, parse_column, parse_target, text_cells
 from descend.errors import DataError
 from descend.report import Where
 
@@ -78,3 +78,17 @@ def test_duplicate_names_give_their_positions():
     with pytest.raises(DataError, match=r"^t: duplicate column names: 'a' \(columns 1, 3\); "
                                         r"'b' \(columns 2, 4\)\. Rename them"):
         check_unique(["a", "b", "a", "b"], "t")
+
+
+def test_text_cells_of_any_dtype():
+    tokens, missing = text_cells(pd.Series([" p ", None, 3, np.nan, "NA"], dtype=object))
+    assert tokens.tolist() == ["p", "", "3", "", "NA"]        # NA is text here, not missing
+    assert missing.tolist() == [False, True, False, True, False]
+
+
+def test_target_true_false_become_labels_and_empty_target_is_refused():
+    col = parse_target(pd.Series(["true", "", "False", "true", "false", "true"]), "t", LINES)
+    assert col.values.tolist() == [True, False, False, True, False, True]
+    assert col.missing.tolist() == [False, True, False, False, False, False]
+    with pytest.raises(DataError, match=r"'f.csv': the target 't' has no values"):
+        parse_target(pd.Series([""] * 6), "t", LINES)

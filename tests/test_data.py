@@ -52,6 +52,28 @@ def test_to_frame_and_repr():
     assert "features=['x0', 'x1', 'x2', 'x3', ..., 'x7']" in repr(wide)
 
 
+def test_features_only_container():
+    data = DataContainer([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], feature_names=["a", "b"])
+    assert data.y is None and data.target_name is None
+    assert len(data) == 3 and data.shape == (3, 2)
+    assert list(data.to_frame().columns) == ["a", "b"]
+    assert repr(data) == "DataContainer(m=3, n=2, target=None, features=['a', 'b'])"
+    part = data.take([True, False, True])
+    assert part.y is None and part.X[:, 0].tolist() == [1.0, 5.0]
+    assert data.schema.target is None and data.schema.names == ["a", "b"]
+    with pytest.raises(DataError, match=r"train_test_split needs a target, but these data "
+                                        r"have none \(read with target=None"):
+        data.train_test_split(seed=0)
+    with pytest.raises(DataError, match="a classifier needs a target"):
+        data.check_classification_target()
+
+
+def test_schema_survives_take_and_with_X():
+    data = DataContainer.from_frame(pd.DataFrame({"c": ["p", "q", "p"], "y": [1, 2, 3]}), "y")
+    assert data.take([0, 1]).schema is data.schema
+    assert data.with_X(np.zeros((3, 1))).schema is data.schema
+
+
 @pytest.mark.parametrize("X, y, kwargs, pattern", [
     ([1.0, 2.0], [1, 2], {}, r"X must be 2-D"),                 # the checks of descend.arrays
     ([[1.0], [2.0]], [1, 2, 3], {}, "X has 2 rows but y has 3 entries"),

@@ -63,6 +63,25 @@ def test_load_housing_report_shows_imputation_and_encoding(housing, housing_raw)
     assert "'ocean_proximity=INLAND'" in text and "level '<1H OCEAN' is the baseline" in text
 
 
+def test_load_housing_schema_rebuilds_new_rows(housing, housing_raw):
+    _, ref = housing_raw
+    schema = housing.schema
+    assert schema.names == housing.feature_names and len(schema.features) == 12
+    assert schema.target == "median_house_value"
+    assert schema.baselines == {"ocean_proximity": "<1H OCEAN"}
+    bedrooms = schema.of("total_bedrooms")
+    assert (bedrooms.kind, bedrooms.fill, bedrooms.fill_strategy) == \
+        ("number", ref["total_bedrooms"].median(), "median")
+    # rows 0 and 1 as new data: columns shuffled, no target, a gap, one level only
+    rows = ref.iloc[:2].drop(columns="median_house_value").iloc[:, ::-1].copy()
+    rows.loc[1, "total_bedrooms"] = np.nan
+    new = DataContainer.from_frame(rows, schema=schema.to_dict())
+    expected = housing.X[:2].copy()
+    expected[1, housing.feature_names.index("total_bedrooms")] = bedrooms.fill
+    np.testing.assert_array_equal(new.X, expected)
+    assert new.y is None and new.report.imputed["total_bedrooms"].count == 1
+
+
 def test_load_housing_other_missing_choices():
     dropped = datasets.load_housing(missing="drop")
     assert dropped.shape == (20433, 12) and len(dropped.report.dropped_missing_features) == 207

@@ -215,3 +215,19 @@ def test_frame_rejects_non_frames_and_empty_frames():
 def test_boolean_frame_target_stays_boolean():
     data = DataContainer.from_frame(pd.DataFrame({"a": [1, 2], "t": [True, False]}), "t")
     assert data.y.dtype == bool and data.y.tolist() == [True, False]
+
+
+def test_no_target_reads_every_column_as_a_feature(tmp_path):
+    data = from_csv(tmp_path, "a,c\n1,p\n,q\n3,p\n", None, missing="mean")
+    np.testing.assert_array_equal(data.X, [[1, 0], [2, 1], [3, 0]])
+    assert data.y is None and data.target_name is None and data.feature_names == ["a", "c=q"]
+    assert data.schema.target is None and data.schema.of("a").fill == 2.0
+
+
+def test_fill_values_recorded_for_columns_without_gaps(tmp_path):
+    # new data may have gaps where the training table had none
+    data = from_csv(tmp_path, "a,b,y\n1,5,0\n,6,1\n3,10,0\n", missing="median")
+    fills = [(f.fill, f.fill_strategy) for f in data.schema.features]
+    assert fills == [(2.0, "median"), (6.0, "median")]
+    assert list(data.report.imputed) == ["a"]
+    assert all(f.fill is None for f in from_csv(tmp_path, "a,y\n1,0\n", "y").schema.features)

@@ -12,17 +12,22 @@ the same way for the text cells of a CSV file and for a DataFrame's columns:
 * **Mixed columns.** A column whose cells are mostly (at least half) numbers
   with a few others such as ``3,5`` or ``n/a?`` is an error, never a silent
   category; a column of ``true``/``false`` (any case) is boolean.
+
+The target is parsed the same way by :func:`parse_target`; :func:`text_cells`
+reads any column as text (for the levels of a category); :func:`find_column`
+and :func:`column_names` look columns up by name, suggesting close names.
 """
 
 from __future__ import annotations
 
+import difflib
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from descend.errors import DataError
-from descend.report import Where, count
+from descend.report import Where, count, few
 
 NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None", "?"})
 
@@ -70,9 +75,7 @@ def parse_column(series, name, where: Where) -> Column:
             or isinstance(dtype, pd.CategoricalDtype)):
         raise DataError(f"{where.source}: column {name!r} has dtype {dtype}, which is neither "
                         "numbers nor text; convert it to numbers or leave it out with features=")
-    tokens = np.array([v.strip() if type(v) is str else _token(v)
-                       for v in series.to_numpy(dtype=object)], dtype=object)
-    empty = tokens == ""
+    tokens, empty = text_cells(series)
     na_token = np.isin(tokens, sorted(NA_TOKENS))
     other = np.zeros(len(tokens), dtype=bool)
     try:                                                    # fast path: all numbers
@@ -100,6 +103,64 @@ def parse_column(series, name, where: Where) -> Column:
         values = np.where(other, [t.lower() == "true" for t in tokens], np.nan)
         return Column("boolean", values.astype(float), empty | na)
     return Column("text", tokens, empty)
+
+
+def text_cells(series) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of any column as stripped text (m,) and where they are missing (empty)."""
+    tokens = np.array([v.strip() if type(v) is str else _token(v)
+                       for v in series.to_numpy(dtype=object)], dtype=object)
+    return tokens, tokens == ""
+
+
+def parse_target(series, name, where: Where) -> Column:
+    """Parse a target column like any other; true/false become the labels True/False.
+
+    Raises
+    ------
+    DataError
+        If the column has no values at all, only missing cells.
+    """
+    col = parse_column(series, name, where)
+    if col.missing.all():
+        raise DataError(f"{where.source}: the target {name!r} has no values, only missing "
+                        "cells; check that target= names the right column")
+    return col._replace(values=col.values == 1.0) if col.kind == "boolean" else col
+
+
+def find_column(name, names, what, source) -> str:
+    """``name`` (stripped) if it is one of ``names``; else an error suggesting close names."""
+    if not isinstance(name, str):
+        name = str(name)
+    if name.strip() in names:
+        return name.strip()
+    close = close_names(name, names, 3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    if len(names) == 1 and any(c in names[0] for c in ";\t|"):
+        hint += (f" The whole header is one column {names[0]!r}: the file may use another "
+                 "delimiter; pass sep=';' (or '\\t', '|')")
+    numeric = [h for h in names if number(h) is not None]
+    if numeric:
+        hint += (f" Some column names are numbers ({few(numeric, 3, True)}): if the first "
+                 "line is data, not a header, add a header line naming the columns.")
+    raise DataError(f"{what} {name!r} not found in {source}.{hint} Columns are: "
+                    f"{few(names, 20, True)}")
+
+
+def close_names(name, names, n) -> list[str]:
+    """Up to about ``n`` of ``names`` spelled like ``name`` (difflib, or equal but for case)."""
+    close = difflib.get_close_matches(name, names, n=n, cutoff=0.6)
+    return close + [h for h in names if h.lower() == name.lower() and h not in close]
+
+
+def column_names(df, source) -> list[str]:
+    """The stripped, unique column names of a frame with at least one row."""
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    names = [str(c).strip() for c in df.columns]
+    check_unique(names, source)
+    if len(df) == 0:
+        raise DataError(f"{source} has no rows")
+    return names
 
 
 def check_finite(values, name, where: Where) -> None:

@@ -1,9 +1,12 @@
 """The data a model learns from: :class:`DataContainer` and :func:`train_test_split`.
 
-A container holds ``X`` (m × n, float, finite) and ``y`` (m,) with their names.
-Its arrays are read-only copies: nothing here modifies data in place, and
-every operation returns a new container. Tables are read and cleaned by
-:mod:`descend.csvfile` and :mod:`descend.ingest`; :class:`Standardizer` lives
+A container holds ``X`` (m × n, float, finite) and ``y`` (m,), or no target
+(``y`` None, for data to predict), with their names and the
+:class:`~descend.schema.Schema` saying how ``X`` was built. Its arrays are
+read-only copies: nothing here modifies data in place, and every operation
+returns a new container. Tables are read and cleaned by
+:mod:`descend.csvfile` and :mod:`descend.ingest`, or built by a training
+schema with :func:`descend.schema.apply_schema`; :class:`Standardizer` lives
 in :mod:`descend.standardize` and is importable from here too.
 """
 
@@ -18,29 +21,33 @@ from descend import csvfile, ingest
 from descend.arrays import as_matrix, as_target, classes, label_codes, py_scalar
 from descend.errors import DataError
 from descend.report import CleaningReport
+from descend.schema import Schema
 
 __all__ = ["DataContainer", "train_test_split", "Standardizer"]
 
 
 class DataContainer:
-    """Features ``X`` (m × n), target ``y`` (m,) and their names.
+    """Features ``X`` (m × n), target ``y`` (m,) or none, their names and schema.
 
     Parameters
     ----------
     X : array_like, shape (m, n)
         Numeric features; converted to a read-only float64 copy. A DataFrame's
         column names become the default feature names.
-    y : array_like, shape (m,)
-        Target: numbers, or class labels (strings, booleans), kept as given.
+    y : array_like, shape (m,), or None
+        Target: numbers, or class labels (strings, booleans), kept as given;
+        None for features only (data to predict).
     feature_names : list of str, optional
         One name per column of ``X``; default ``x0, x1, ...``.
     target_name : str, optional
-        Default ``"y"`` (or the name of a pandas Series ``y``).
+        Default ``"y"`` (or the name of a pandas Series ``y``); None without ``y``.
 
     Attributes
     ----------
     report : report.CleaningReport
         What ingestion did; empty for containers built from arrays.
+    schema : schema.Schema
+        How ``X`` was built from a table; plain number columns for arrays.
 
     Examples
     --------
@@ -49,13 +56,13 @@ class DataContainer:
     ((2, 2), ['x0', 'x1'])
     """
 
-    def __init__(self, X, y, feature_names=None, target_name=None):
+    def __init__(self, X, y=None, feature_names=None, target_name=None):
         if feature_names is None and isinstance(X, pd.DataFrame):
             feature_names = [str(c) for c in X.columns]
         if target_name is None and isinstance(y, pd.Series) and isinstance(y.name, str):
             target_name = y.name
         self._X = as_matrix(X)
-        self._y = as_target(y, self._X.shape[0])
+        self._y = None if y is None else as_target(y, self._X.shape[0])
         m, n = self._X.shape
         names = [f"x{j}" for j in range(n)] if feature_names is None else list(feature_names)
         if len(names) != n or not all(isinstance(s, str) for s in names):
@@ -64,45 +71,53 @@ class DataContainer:
         if len(set(names)) != n:
             raise DataError(f"feature_names must be unique; repeated: "
                             f"{sorted({s for s in names if names.count(s) > 1})}")
-        target_name = "y" if target_name is None else target_name
-        if not isinstance(target_name, str) or target_name in names:
+        if target_name is None and y is not None:
+            target_name = "y"
+        if target_name is not None and (not isinstance(target_name, str)
+                                        or target_name in names):
             raise DataError(f"target_name must be a string that is not a feature name; "
                             f"got {target_name!r}")
         self._feature_names, self._target_name = names, target_name
         self._report = CleaningReport(source="arrays", n_rows_read=m, n_rows=m)
+        self._schema = Schema.numeric(names, target_name)
 
     # ------------------------------------------------------------ readers
     @classmethod
-    def from_frame(cls, df, target, *, features=None, missing="error", categorical="auto"):
+    def from_frame(cls, df, target=None, *, schema=None, features=None, missing="error",
+                   categorical="auto"):
         """Build a container from a DataFrame, cleaning it as documented in :mod:`descend.ingest`.
 
         Parameters
         ----------
         df : pandas.DataFrame
             The table (not modified).
-        target : str
-            The target column.
+        target : str or None
+            The target column; None reads the features only (``y`` is None).
+        schema : schema.Schema or dict, optional
+            The ``.schema`` of training data (or its ``to_dict()``): build its
+            features with :func:`descend.schema.apply_schema`, not from this table.
         features : list of str, optional
-            Feature columns; default every column but the target.
+            Feature columns; default every column but the target. Not with ``schema``.
         missing : {"error", "drop", "mean", "median"}
             Handling of missing feature cells; rows with a missing target are
-            dropped (or, with ``"error"``, refused), never imputed.
+            dropped (or, with ``"error"``, refused), never imputed. With
+            ``schema``, "error" or "drop" for cells it has no fill value for.
         categorical : {"auto", "error", "drop"}
             Handling of text columns (one-hot encoding with the first level
-            dropped, refusal, or leaving them out).
+            dropped, refusal, or leaving them out). Not with ``schema``.
 
         Returns
         -------
         DataContainer
-            With ``.report`` recording the cleaning; errors name row labels.
+            With ``.report`` recording the cleaning and ``.schema`` the
+            features; errors name row labels.
         """
-        out = ingest.ingest_frame(df, target, features=features, missing=missing,
-                                  categorical=categorical)
-        return cls._build(out.X, out.y, out.feature_names, out.target_name, out.report)
+        return cls._read(df, target, schema, features, missing, categorical,
+                         "the DataFrame", "row")
 
     @classmethod
-    def from_csv(cls, path, target, *, features=None, missing="error", categorical="auto",
-                 sep=",", encoding="utf-8"):
+    def from_csv(cls, path, target=None, *, schema=None, features=None, missing="error",
+                 categorical="auto", sep=",", encoding="utf-8"):
         """Read a CSV file (``.gz`` allowed) and clean it like :meth:`from_frame`.
 
         Errors name the file and the 1-based line number (the header is line 1).
@@ -112,7 +127,7 @@ class DataContainer:
         Parameters
         ----------
         path : str or os.PathLike
-        target, features, missing, categorical
+        target, schema, features, missing, categorical
             As in :meth:`from_frame`.
         sep : str
             One-character delimiter.
@@ -124,14 +139,20 @@ class DataContainer:
         DataContainer
         """
         frame, name = csvfile.read_csv(path, sep=sep, encoding=encoding)
-        out = ingest.ingest_frame(frame, target, features=features, missing=missing,
-                                  categorical=categorical, source=repr(name), row_word="line")
-        return cls._build(out.X, out.y, out.feature_names, out.target_name, out.report)
+        return cls._read(frame, target, schema, features, missing, categorical,
+                         repr(name), "line")
 
     @classmethod
-    def _build(cls, X, y, feature_names, target_name, report):
+    def _read(cls, df, target, schema, features, missing, categorical, source, row_word):
+        out = ingest.ingest_frame(df, target, schema=schema, features=features, missing=missing,
+                                  categorical=categorical, source=source, row_word=row_word)
+        return cls._build(out.X, out.y, out.feature_names, out.target_name, out.report,
+                          out.schema)
+
+    @classmethod
+    def _build(cls, X, y, feature_names, target_name, report, schema):
         data = cls(X, y, feature_names, target_name)
-        data._report = report
+        data._report, data._schema = report, schema
         return data
 
     # ------------------------------------------------------------ access
@@ -141,8 +162,8 @@ class DataContainer:
         return self._X
 
     @property
-    def y(self) -> np.ndarray:
-        """Target, shape (m,), read-only."""
+    def y(self) -> np.ndarray | None:
+        """Target, shape (m,), read-only; None for features only."""
         return self._y
 
     @property
@@ -151,14 +172,19 @@ class DataContainer:
         return list(self._feature_names)
 
     @property
-    def target_name(self) -> str:
-        """Name of the target."""
+    def target_name(self) -> str | None:
+        """Name of the target; None for features only."""
         return self._target_name
 
     @property
     def report(self) -> CleaningReport:
         """What cleaning did when the data were read."""
         return self._report
+
+    @property
+    def schema(self) -> Schema:
+        """How ``X`` was built from a table; ``schema.to_dict()`` is plain JSON."""
+        return self._schema
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -176,23 +202,25 @@ class DataContainer:
                 f"features=[{', '.join(s if s == '...' else repr(s) for s in shown)}])")
 
     def to_frame(self) -> pd.DataFrame:
-        """A new DataFrame: the feature columns, then the target."""
+        """A new DataFrame: the feature columns, then the target if there is one."""
         frame = pd.DataFrame(self._X.copy(), columns=self._feature_names)
-        frame[self._target_name] = self._y.copy()
+        if self._y is not None:
+            frame[self._target_name] = self._y.copy()
         return frame
 
     def take(self, rows) -> DataContainer:
         """A new container with the given rows (integer positions or a boolean mask)."""
         rows = np.asarray(rows)
-        return self._build(self._X[rows], self._y[rows], self._feature_names,
-                           self._target_name, self._report)
+        return self._build(self._X[rows], None if self._y is None else self._y[rows],
+                           self._feature_names, self._target_name, self._report, self._schema)
 
     def with_X(self, X) -> DataContainer:
         """A new container with the same ``y``, names and report and new ``X`` (m × n)."""
         X = as_matrix(X)
         if X.shape != self.shape:
             raise DataError(f"the new X has shape {X.shape}; expected {self.shape}")
-        return self._build(X, self._y, self._feature_names, self._target_name, self._report)
+        return self._build(X, self._y, self._feature_names, self._target_name, self._report,
+                           self._schema)
 
     # ------------------------------------------------------------ checks, splits
     def check_classification_target(self) -> np.ndarray:
@@ -201,8 +229,9 @@ class DataContainer:
         Raises
         ------
         DataError
-            If ``y`` has a single class or more than two distinct values.
+            If ``y`` has a single class or more than two distinct values, or is None.
         """
+        self._require_target("a classifier")
         found = classes(self._y)
         source = self._report.source
         t = repr(self._target_name) + ("" if source == "arrays" else f" of {source}")
@@ -221,6 +250,12 @@ class DataContainer:
     def train_test_split(self, frac=0.8, seed=None, stratify=False):
         """Split into disjoint ``(train, test)`` containers; see :func:`train_test_split`."""
         return train_test_split(self, frac=frac, seed=seed, stratify=stratify)
+
+    def _require_target(self, needed_by):
+        if self._y is None:
+            raise DataError(f"{needed_by} needs a target, but these data have none (read with "
+                            f"target=None: features only, for predicting). Read the table "
+                            "with target='<column>' to learn from it or score it")
 
 
 def train_test_split(data, frac=0.8, seed=None, stratify=False):
@@ -250,6 +285,7 @@ def train_test_split(data, frac=0.8, seed=None, stratify=False):
     """
     if not isinstance(data, DataContainer):
         raise DataError(f"train_test_split needs a DataContainer, got {type(data).__name__}")
+    data._require_target("train_test_split")
     if isinstance(frac, bool) or not isinstance(frac, (int, float, np.number)) \
             or not 0 < frac < 1:
         raise DataError(f"frac={frac!r} must be a number strictly between 0 and 1 "

@@ -22,21 +22,27 @@ Choices made here, once:
   statistic over the whole table, after rows with a missing target are
   dropped; a text column gets its most frequent level. To keep a test part
   out of those statistics, use ``missing="drop"`` or impute after splitting.
+  The statistic of every feature column, gaps or not, is recorded in the
+  :class:`~descend.schema.Schema` as the fill for new data.
+* **No target** (``target=None``): every column (or ``features``) is a
+  feature and ``y`` is None.
+
+The choices are recorded in a :class:`~descend.schema.Schema`;
+:func:`descend.schema.apply_schema` builds the same columns from new data.
 """
 
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from descend.arrays import py_scalar
-from descend.columns import NA_TOKENS, check_unique, number, parse_column
+from descend.columns import (NA_TOKENS, check_unique, column_names, find_column, parse_column,
+                             parse_target)
 from descend.csvfile import read_csv
 from descend.errors import DataError
 from descend.report import CleaningReport, Encoding, Imputation, Where, count, few, plural
+from descend.schema import Feature, Schema, apply_schema
 
 __all__ = ["ingest_frame", "Ingested", "read_csv", "CleaningReport", "Encoding", "Imputation",
            "MISSING_OPTIONS", "CATEGORICAL_OPTIONS", "MAX_LEVELS", "NA_TOKENS"]
@@ -50,22 +56,27 @@ class Ingested(NamedTuple):
     """The result of :func:`ingest_frame`."""
 
     X: np.ndarray
-    y: np.ndarray
+    y: np.ndarray | None
     feature_names: list[str]
-    target_name: str
+    target_name: str | None
     report: CleaningReport
+    schema: Schema
 
 
-def ingest_frame(df, target, *, features=None, missing="error", categorical="auto",
-                 source="the DataFrame", row_word="row") -> Ingested:
-    """Clean a frame into numeric ``X``, ``y`` and a :class:`CleaningReport`.
+def ingest_frame(df, target=None, *, schema=None, features=None, missing="error",
+                 categorical="auto", source="the DataFrame", row_word="row") -> Ingested:
+    """Clean a frame into numeric ``X``, ``y``, a :class:`CleaningReport` and a schema.
 
     Parameters
     ----------
     df : pandas.DataFrame
         The table; it is not modified.
-    target : str
-        Name of the target column.
+    target : str or None
+        Name of the target column; None reads features only (``y`` is None).
+    schema : Schema or dict, optional
+        The schema of training data: build its features with
+        :func:`~descend.schema.apply_schema` instead of deriving them; then
+        ``features`` and ``categorical`` cannot be given.
     features : list of str, optional
         Columns to use as features, in this order; default all but the target.
     missing : {"error", "drop", "mean", "median"}
@@ -80,21 +91,29 @@ def ingest_frame(df, target, *, features=None, missing="error", categorical="aut
     Returns
     -------
     Ingested
-        ``X`` (m × n float, finite), ``y`` (m,), names and the report.
+        ``X`` (m × n float, finite), ``y`` (m,), names, the report and the schema.
     """
+    if schema is not None:
+        if features is not None or categorical != "auto":
+            raise DataError("features= and categorical= cannot be combined with schema=: "
+                            "the schema fixes the features; leave them out")
+        schema = Schema.from_dict(schema)
+        X, y, report = apply_schema(df, schema, target, missing=missing, source=source,
+                                    row_word=row_word)
+        return Ingested(X, y, schema.names, None if target is None else str(target).strip(),
+                        report, schema)
     if missing not in MISSING_OPTIONS:
         raise DataError(f"missing={missing!r} is not an option; use one of {MISSING_OPTIONS}")
     if categorical not in CATEGORICAL_OPTIONS:
         raise DataError(f"categorical={categorical!r} is not an option; use one of "
                         f"{CATEGORICAL_OPTIONS}")
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
     names, target, features = _select(df, target, features, source)
-    where = Where(source, row_word, np.array([py_scalar(v) for v in df.index], dtype=object))
+    where = Where.of(df, source, row_word)
     # 1. classify and parse each used column
-    y_col = parse_column(df.iloc[:, names.index(target)], target, where)
+    y_col = None if target is None else parse_target(df.iloc[:, names.index(target)], target,
+                                                     where)
     cols = {h: parse_column(df.iloc[:, names.index(h)], h, where) for h in features}
-    _check_has_values(y_col, target, cols, where)
+    _check_has_values(cols, where)
     text = [h for h in features if cols[h].kind == "text"]
     if text and categorical == "error":
         raise DataError(f"{source}: text columns {text} are not numbers and "
@@ -106,55 +125,54 @@ def ingest_frame(df, target, *, features=None, missing="error", categorical="aut
             dropped_cols[h] = "text column, and categorical='drop'"
             del cols[h]
     # 2. missing values: drop rows or fill cells
-    keep, drop_t, drop_f, imputed = _handle_missing(y_col, target, cols, missing, where)
-    # 3. encode text and booleans as numbers
-    X_parts, out_names, encoded = [], [], {}
+    keep, drop_t, drop_f, imputed, fills = _handle_missing(y_col, target, cols, missing, where)
+    # 3. encode text and booleans as numbers, recording each feature
+    X_parts, feats, encoded = [], [], {}
     for h, col in cols.items():
-        values = col.values[keep]
+        values, fill = col.values[keep], fills.get(h, (None, None))
         if col.kind != "text":
             X_parts.append(values[:, None])
-            out_names.append(h)
+            feats.append(Feature(h, h, "boolean" if col.kind == "boolean" else "number",
+                                 None, *fill))
             continue
         levels = _levels(values, h, features, source)
         if len(levels) == 1:
             dropped_cols[h] = f"a single level {levels[0]!r} carries no information"
             continue
-        new = tuple(f"{h}={lv}" for lv in levels[1:])
+        new = [Feature(f"{h}={lv}", h, "indicator", lv, *fill) for lv in levels[1:]]
         X_parts.append(np.column_stack([values == lv for lv in levels[1:]]).astype(float))
-        out_names += new
-        encoded[h] = Encoding(tuple(levels), levels[0], new)
-    if not out_names:
+        feats += new
+        encoded[h] = Encoding(tuple(levels), levels[0], tuple(f.name for f in new))
+    if not feats:
         reasons = "; ".join(f"{h!r}: {r}" for h, r in dropped_cols.items())
         raise DataError(f"{source}: no usable feature column is left ({reasons})")
-    check_unique(out_names + [target], f"{source} after one-hot encoding")
-    y = y_col.values[keep]
-    if y_col.kind == "boolean":
-        y = y == 1.0                                     # labels True/False
+    schema = Schema(tuple(feats), target, {h: e.dropped_level for h, e in encoded.items()})
+    check_unique(schema.names + [target] * (target is not None),
+                 f"{source} after one-hot encoding")
+    y = None if y_col is None else y_col.values[keep]
     report = CleaningReport(
         source=source, row_word=row_word, n_rows_read=len(df), n_rows=int(keep.sum()),
         dropped_missing_target=drop_t, dropped_missing_features=drop_f, imputed=imputed,
         encoded=encoded, booleans=tuple(h for h, c in cols.items() if c.kind == "boolean"),
         dropped_columns=dropped_cols)
-    return Ingested(np.hstack(X_parts), y, out_names, target, report)
+    return Ingested(np.hstack(X_parts), y, schema.names, target, report, schema)
 
 
 def _select(df, target, features, source):
     """Column names (stripped, unique), the target and the feature list, all checked."""
-    names = [str(c).strip() for c in df.columns]
-    check_unique(names, source)
-    if len(df) == 0:
-        raise DataError(f"{source} has no rows")
-    target = _resolve(target, names, "target column", source)
+    names = column_names(df, source)
+    if target is not None:
+        target = find_column(target, names, "target column", source)
     if features is None:
         features = [h for h in names if h != target]
     else:
         features = [features] if isinstance(features, str) else list(features)
-        features = [_resolve(f, names, "feature column", source) for f in features]
+        features = [find_column(f, names, "feature column", source) for f in features]
         check_unique(features, f"{source}: features=")
-        if target in features:
-            raise DataError(f"the target {target!r} is also listed in features=; remove it there")
     if not features:
         raise DataError(f"{source} has no feature columns besides the target {target!r}")
+    if target is not None and target in features:
+        raise DataError(f"the target {target!r} is also listed in features=; remove it there")
     return names, target, features
 
 
@@ -169,30 +187,8 @@ def _levels(values, name, features, source):
     return levels
 
 
-def _resolve(name, names, what, source):
-    if not isinstance(name, str):
-        name = str(name)
-    if name.strip() in names:
-        return name.strip()
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    close += [h for h in names if h.lower() == name.lower() and h not in close]
-    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-    if len(names) == 1 and any(c in names[0] for c in ";\t|"):
-        hint += (f" The whole header is one column {names[0]!r}: the file may use another "
-                 "delimiter; pass sep=';' (or '\\t', '|')")
-    numeric = [h for h in names if number(h) is not None]
-    if numeric:
-        hint += (f" Some column names are numbers ({few(numeric, 3, True)}): if the first "
-                 "line is data, not a header, add a header line naming the columns.")
-    raise DataError(f"{what} {name!r} not found in {source}.{hint} Columns are: "
-                    f"{few(names, 20, True)}")
-
-
-def _check_has_values(y_col, target, cols, where):
-    """Refuse columns without a single value: no choice of ``missing`` can help them."""
-    if y_col.missing.all():
-        raise DataError(f"{where.source}: the target {target!r} has no values, only missing "
-                        "cells; check that target= names the right column")
+def _check_has_values(cols, where):
+    """Refuse feature columns without a single value: no choice of ``missing`` helps them."""
     empty = [h for h, c in cols.items() if c.missing.all()]
     if empty:
         rest = [h for h in cols if h not in empty]
@@ -203,26 +199,27 @@ def _check_has_values(y_col, target, cols, where):
 
 
 def _handle_missing(y_col, target, cols, missing, where):
-    """Return the rows kept, the labels dropped (target, features) and imputations."""
+    """The rows kept, the labels dropped (target, features), imputations and fill values."""
+    no_target = np.zeros(len(where.labels), dtype=bool) if y_col is None else y_col.missing
     gaps = {h: c.missing for h, c in cols.items() if c.missing.any()}
-    if missing == "error" and (y_col.missing.any() or gaps):
+    if missing == "error" and (no_target.any() or gaps):
         def cells(m):
             return f"{count(m.sum(), 'missing cell')}, on {where.rows(m, 3)}"
 
         parts = [f"{h!r} ({cells(m)})" for h, m in gaps.items()]
         msg = f"{where.source} has missing values"
-        if y_col.missing.any():
-            msg += (f" in the target {target!r} ({cells(y_col.missing)}; rows without a "
+        if no_target.any():
+            msg += (f" in the target {target!r} ({cells(no_target)}; rows without a "
                     "target are dropped by every other option, never imputed)")
         if parts:
-            msg += (" in feature columns " if y_col.missing.any() else " in columns ")
+            msg += (" in feature columns " if no_target.any() else " in columns ")
             msg += "; ".join(parts)
         raise DataError(msg + ". Choose how to handle them: missing='drop' removes those rows; "
                         "missing='mean' or missing='median' fills each column's gaps with its "
                         "mean or median")
-    keep = ~y_col.missing
-    drop_t = tuple(where.labels[y_col.missing])
-    drop_f, imputed = (), {}
+    keep = ~no_target
+    drop_t = tuple(where.labels[no_target])
+    drop_f, imputed, fills = (), {}, {}
     if missing == "drop":
         any_gap = np.zeros_like(keep)
         for m in gaps.values():
@@ -230,24 +227,24 @@ def _handle_missing(y_col, target, cols, missing, where):
         drop_f = tuple(where.labels[keep & any_gap])
         keep &= ~any_gap
     elif missing in ("mean", "median"):
-        for h, m in gaps.items():
-            col, fill = cols[h], m & keep
-            if not fill.any():
-                continue
+        for h, col in cols.items():                  # every column: new data may have gaps
+            m = col.missing
             seen = col.values[keep & ~m]
             if seen.size == 0:
                 raise DataError(f"{where.source}: column {h!r} has no values to compute a "
                                 f"{missing} from; leave it out with features=")
-            value, how = _statistic(seen, missing) if col.kind != "text" else _mode(seen)
-            values = col.values.copy()
-            values[fill] = value
-            cols[h] = col._replace(values=values)
-            imputed[h] = Imputation(how, value, int(fill.sum()))
+            fills[h] = _statistic(seen, missing) if col.kind != "text" else _mode(seen)
+            fill = m & keep
+            if fill.any():
+                values = col.values.copy()
+                values[fill] = fills[h][0]
+                cols[h] = col._replace(values=values)
+                imputed[h] = Imputation(fills[h][1], fills[h][0], int(fill.sum()))
     if not keep.any():
         raise DataError(f"{where.source}: no rows are left after dropping rows with missing "
                         "values; try missing='median', or leave the emptiest columns out "
                         "with features=")
-    return keep, drop_t, drop_f, imputed
+    return keep, drop_t, drop_f, imputed, fills
 
 
 def _statistic(values, how):

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from descend.arrays import py_scalar
+
 
 @dataclass(frozen=True)
 class Imputation:
@@ -111,6 +113,11 @@ class Where(NamedTuple):
     source: str
     row_word: str
     labels: np.ndarray      # (m,) row labels, line numbers for files
+
+    @classmethod
+    def of(cls, df, source, row_word) -> Where:
+        """How messages name the frame ``df``: its index gives the row labels."""
+        return cls(source, row_word, np.array([py_scalar(v) for v in df.index], dtype=object))
 
     def rows(self, mask, k=5) -> str:
         """``"lines 3, 4"``: the rows where ``mask`` (m,) is true, the first ``k`` shown."""

@@ -234,7 +234,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     t_start = getattr(engine, "t", 1.0)
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [t_start]}
     state = engine.init(theta0, J, g)
-    J0, rises, flat, k = J, 0, 0, 0
+    J0, rises, flat, k, best = J, 0, 0, 0, gnorm
     reason = "converged" if gnorm <= gtol else None
     while reason is None and k < max_iter:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -243,8 +243,11 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             reason = halt
             break
         k += 1
-        rises = rises + 1 if new["J"] > state["J"] else 0
-        flat = flat + 1 if state["J"] - new["J"] <= _ulps(state["J"]) else 0
+        rises = rises + 1 if new["J"] > state["J"] + _ulps(state["J"]) else 0
+        gnorm = float(np.max(np.abs(new["g"]))) if new["g"].size else 0.0
+        # Flat: neither the loss (beyond rounding) nor the gradient improves.
+        progress = state["J"] - new["J"] > _ulps(state["J"]) or gnorm < 0.99 * best
+        flat, best = (0 if progress else flat + 1), min(best, gnorm)
         if fixed and _diverged(new["J"], J0, rises):
             stable = 2.0 / get_L()
             raise DivergenceError(
@@ -254,7 +257,6 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
                 "curvature of the loss); use a smaller learning_rate, or learning_rate='auto'."
             )
         state = new
-        gnorm = float(np.max(np.abs(state["g"]))) if state["g"].size else 0.0
         history["loss"].append(state["J"])
         history["grad_norm"].append(gnorm)
         history["learning_rate"].append(t)
