@@ -163,3 +163,21 @@ def test_ci_runs_the_readme_test_command():
     command = 'pip install -e ".[test]" && pytest'
     assert command in readme and command in ci
     assert "pip install -e . && descend demo" in readme
+
+
+def test_progress_bar_shows_the_live_loss_after_a_second(capsys):
+    import time
+
+    from descend.commands import _Progress
+    bar = _Progress(total=30, quiet=False)
+    time.sleep(1.1)                        # the bar waits a second before it appears
+    for k in range(1, 21):
+        bar(k, 0.5 / k, 1e-3, 0.1)
+    bar.bar.refresh()
+    bar.close()
+    err = capsys.readouterr().err
+    assert "descending" in err and "loss=0.025" in err
+    quiet = _Progress(total=30, quiet=True)
+    quiet(1, 1.0, 1.0, 1.0)
+    quiet.close()
+    assert capsys.readouterr().err == ""

@@ -248,7 +248,7 @@ class _GradientDescentModel(BaseEstimator):
             warnings.warn(
                 f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
                 f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
-                "iterations at the first weights that classify every training example correctly. "
+                f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every training example correctly. "
                 "Set alpha > 0 (an L2 penalty) for a unique, finite optimum.",
                 SeparationWarning, stacklevel=4,
             )
