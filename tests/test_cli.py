@@ -169,15 +169,16 @@ def test_progress_bar_shows_the_live_loss_after_a_second(capsys):
     import time
 
     from descend.commands import _Progress
+    from descend.models import Step
     bar = _Progress(total=30, quiet=False)
     time.sleep(1.1)                        # the bar waits a second before it appears
     for k in range(1, 21):
-        bar(k, 0.5 / k, 1e-3, 0.1)
+        bar(Step(k, 0.5 / k, 1e-3, 0.1, np.zeros(2), 0.0))
     bar.bar.refresh()
     bar.close()
     err = capsys.readouterr().err
     assert "descending" in err and "loss=0.025" in err
     quiet = _Progress(total=30, quiet=True)
-    quiet(1, 1.0, 1.0, 1.0)
+    quiet(Step(1, 1.0, 1.0, 1.0, np.zeros(2), 0.0))
     quiet.close()
     assert capsys.readouterr().err == ""

@@ -267,3 +267,15 @@ def test_verbose_prints_progress(capsys):
     LinearRegression(verbose=2, max_iter=50).fit(X, X[:, 0] * 3)
     out = capsys.readouterr().out
     assert "[LinearRegression] iter      1  loss" in out
+
+
+def test_callback_sees_each_step_in_the_units_of_X():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(50, 2)) * [10.0, 0.1] + 5
+    y = X @ [0.3, 20.0] + 1.0
+    steps = []
+    model = LinearRegression(callback=steps.append, tol=1e-12).fit(X, y)
+    assert [s.iteration for s in steps] == list(range(1, model.n_iter_ + 1))
+    np.testing.assert_array_equal([s.loss for s in steps], model.history_["loss"][1:])
+    np.testing.assert_allclose(steps[-1].coef, model.coef_, rtol=1e-12)
+    assert steps[-1].intercept == pytest.approx(model.intercept_, rel=1e-12)

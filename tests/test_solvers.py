@@ -71,7 +71,7 @@ def test_halt_stops_at_once():
 def test_callback_sees_every_iteration():
     seen = []
     res = minimize(parabola, np.zeros(3), solver="nesterov", lipschitz=lambda: 100.0,
-                   max_iter=20, tol=0, callback=lambda k, J, g, t: seen.append(k))
+                   max_iter=20, tol=0, callback=lambda k, J, g, t, theta: seen.append(k))
     assert seen == list(range(1, res.n_iter + 1))
 
 

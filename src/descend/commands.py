@@ -57,10 +57,10 @@ class _Progress:
         self.bar = tqdm(total=total, delay=1.0, disable=quiet, unit="it", desc="descending",
                         file=sys.stderr, leave=False)
 
-    def __call__(self, k, J, gnorm, t):
+    def __call__(self, step):
         self.bar.update(1)
-        if k % 10 == 0:
-            self.bar.set_postfix(loss=f"{J:.6g}", refresh=False)
+        if step.iteration % 10 == 0:
+            self.bar.set_postfix(loss=f"{step.loss:.6g}", refresh=False)
 
     def close(self):
         self.bar.close()

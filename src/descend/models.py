@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -29,7 +30,18 @@ from .gradient import column_moments, loss_grad
 from .losses import LogLoss, SquaredError, sigmoid
 from .solvers import SOLVERS, minimize, power_iteration
 
-__all__ = ["LinearRegression", "LogisticClassifier"]
+__all__ = ["LinearRegression", "LogisticClassifier", "Step"]
+
+
+class Step(NamedTuple):
+    """What a ``callback`` sees after each update."""
+
+    iteration: int
+    loss: float
+    grad_norm: float
+    learning_rate: float
+    coef: np.ndarray        # (n_features,), in the units of X
+    intercept: float
 
 _DTYPES = [np.float64, np.float32]
 
@@ -69,8 +81,10 @@ _PARAMS_DOC = r"""
     random_state : int, Generator or None, default=None
         Seeds the random start of the power iteration behind ``"auto"``.
     callback : callable or None, default=None
-        Called as ``callback(k, J, grad_norm, step)`` after every iteration:
-        for progress bars and live plots.
+        Called as ``callback(step)`` after every iteration with a
+        :class:`Step`: the iteration, loss, largest gradient component,
+        learning rate, and ``coef``/``intercept`` in the units of ``X``. For
+        progress bars, live plots and drawing the path of the descent.
 """
 
 _FITTED_DOC = r"""
@@ -228,16 +242,19 @@ class _GradientDescentModel(BaseEstimator):
         return self
 
     def _callbacks(self):
-        if not self.verbose:
-            return self.callback
+        if not self.verbose and self.callback is None:
+            return None
         every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
+        name, user = type(self).__name__, self.callback
+        n, mean, scale = self._x_mean.size, self._x_mean, self._x_scale
 
-        def callback(k, J, gnorm, t):
-            if k % every == 0 or k == 1:
-                print(f"[{type(self).__name__}] iter {k:6d}  loss {J:.10g}  "
-                      f"max|grad| {gnorm:.3e}  step {t:.3e}", flush=True)
-            if self.callback is not None:
-                self.callback(k, J, gnorm, t)
+        def callback(k, J, gnorm, t, theta):
+            if self.verbose and (k % every == 0 or k == 1):
+                print(f"[{name}] iter {k:6d}  loss {J:.10g}  max|grad| {gnorm:.3e}  "
+                      f"step {t:.3e}", flush=True)
+            if user is not None:
+                coef = theta[:n] / scale
+                user(Step(k, J, gnorm, t, coef, float(theta[n] - mean @ coef)))
         return callback
 
     def _warn(self, result):

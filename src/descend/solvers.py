@@ -211,8 +211,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     tol : float
         Converged when the largest gradient component is at most
         ``tol * max(1, largest component of the initial gradient)``.
-    callback : callable ``(k, J, grad_norm, t)``, optional
-        Called after every iteration (progress bars, verbose output).
+    callback : callable ``(k, J, grad_norm, t, theta)``, optional
+        Called after every iteration (progress bars, verbose output, paths).
     """
     fixed = learning_rate != "auto"
     L = None
@@ -261,7 +261,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         history["grad_norm"].append(gnorm)
         history["learning_rate"].append(t)
         if callback is not None:
-            callback(k, state["J"], gnorm, t)
+            callback(k, state["J"], gnorm, t, state["theta"])
         if halt:
             reason = halt
         elif gnorm <= gtol:
