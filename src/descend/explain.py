@@ -1,0 +1,242 @@
+r"""The material's ideas, computed on real numbers and checked.
+
+- :func:`chain_rule`: the gradient of one example's loss with respect to one
+  weight, as the product :math:`\frac{dL}{da}\frac{da}{dz}\frac{dz}{dw_j}`,
+  beside the closed form :math:`(a - y)x_j` and a finite difference.
+- :func:`same_gradient`: one example of each model, showing that both end at
+  :math:`(a - y)x_j` although their losses and links differ.
+- :func:`check_gradient`: a central-difference check of a model's gradient.
+- :func:`coin_toss`: the Bernoulli likelihood of :math:`i` heads in
+  :math:`N` tosses, maximal at :math:`p = i/N`.
+- :func:`loop_vs_vector`: the per-example loop and the vectorized update,
+  same numbers, timed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .gradient import loss_grad
+from .losses import LogLoss, SquaredError, sigmoid
+
+__all__ = ["chain_rule", "same_gradient", "check_gradient", "coin_toss", "loop_vs_vector"]
+
+_KINDS = {"linear": SquaredError, "logistic": LogLoss}
+
+
+def _kind(model):
+    if model not in _KINDS:
+        raise ValueError(f"model must be 'linear' or 'logistic', got {model!r}")
+    return _KINDS[model]
+
+
+def _example_loss(kind, x, y, w, b):
+    z = float(np.dot(x, w) + b)
+    return kind.loss_sum_and_delta(np.array([z]), np.array([float(y)]))[0]
+
+
+@dataclass
+class ChainRule:
+    """The chain rule for one example and one weight, with its checks."""
+
+    model: str
+    j: int
+    z: float
+    a: float
+    y: float
+    dL_da: float
+    da_dz: float
+    dz_dw: float
+    product: float
+    closed_form: float
+    finite_difference: float
+
+    def __str__(self):
+        loss = "1/2 (a - y)^2" if self.model == "linear" else "-[y log a + (1-y) log(1-a)]"
+        link = "a = z" if self.model == "linear" else "a = sigmoid(z)"
+        j = self.j
+        rows = [
+            ("z = x.w + b", self.z),
+            (f"a   (y = {self.y:g})", self.a),
+            ("dL/da", self.dL_da),
+            ("da/dz", self.da_dz),
+            (f"dz/dw[{j}] = x[{j}]", self.dz_dw),
+            ("product dL/da * da/dz * dz/dw", self.product),
+            (f"closed form (a - y) * x[{j}]", self.closed_form),
+            ("finite difference", self.finite_difference),
+        ]
+        head = f"{self.model} regression, one example, weight w[{j}]: L = {loss}, {link}"
+        return "\n".join([head] + [f"  {label:<31} = {value:.10g}" for label, value in rows])
+        return "\n".join(rows)
+
+
+def chain_rule(x, y, w, b=0.0, *, model="logistic", j=0, h=1e-6):
+    r"""Differentiate one example's loss with respect to :math:`w_j`, three ways.
+
+    For the log-loss :math:`\frac{dL}{da} = \frac{a-y}{a(1-a)}` and
+    :math:`\frac{da}{dz} = a(1-a)`; for half the squared error
+    :math:`\frac{dL}{da} = a - y` and :math:`\frac{da}{dz} = 1`. Either way
+    :math:`\frac{dz}{dw_j} = x_j` and the product is :math:`(a-y)x_j`.
+    """
+    kind = _kind(model)
+    x, w = np.asarray(x, dtype=float).ravel(), np.asarray(w, dtype=float).ravel()
+    if x.shape != w.shape:
+        raise ValueError(f"x has {x.size} values but w has {w.size}; give one weight per feature.")
+    if not 0 <= j < x.size:
+        raise ValueError(f"j={j} is not a feature index; x has {x.size} features (0..{x.size - 1}).")
+    z = float(x @ w + b)
+    a = float(kind.link(z)) if model == "linear" else float(sigmoid(z))
+    if model == "linear":
+        dL_da, da_dz = a - y, 1.0
+    else:
+        dL_da, da_dz = (a - y) / (a * (1.0 - a)), a * (1.0 - a)
+    step = np.zeros_like(w)
+    step[j] = h
+    numeric = (_example_loss(kind, x, y, w + step, b) - _example_loss(kind, x, y, w - step, b)) / (2 * h)
+    return ChainRule(model, j, z, a, float(y), dL_da, da_dz, float(x[j]),
+                     dL_da * da_dz * float(x[j]), (a - y) * float(x[j]), float(numeric))
+
+
+def same_gradient(x=(2.0, -1.0), y=1.0, w=(0.3, 0.8), b=0.1, *, j=0):
+    """One example through both models: different losses and links, one gradient form.
+
+    Returns the two :class:`ChainRule` results, linear first.
+    """
+    return (chain_rule(x, y, w, b, model="linear", j=j),
+            chain_rule(x, y, w, b, model="logistic", j=j))
+
+
+def check_gradient(model, X, y, *, coef=None, intercept=None, h=1e-6, seed=0):
+    r"""Largest relative error between a model's gradient and central differences.
+
+    The gradient is the one descend trains with (:func:`descend.gradient.loss_grad`,
+    plus :math:`\alpha w` for the penalty), at ``coef``/``intercept``: by
+    default the fitted values moved by a random step (at the optimum the
+    gradient is zero and a relative error meaningless), or a random point for
+    an unfitted model. Values around 1e-7 or below mean the gradient is right.
+    """
+    kind = LogLoss if hasattr(model, "predict_proba") else SquaredError
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if kind is LogLoss:
+        classes = getattr(model, "classes_", np.unique(y))
+        y = (y == classes[-1]).astype(float)
+    y = y.astype(float)
+    rng = np.random.default_rng(seed)
+    n = X.shape[1]
+    w = np.asarray(coef if coef is not None else
+                   np.ravel(getattr(model, "coef_", np.zeros(n))), dtype=float).copy()
+    b = float(intercept if intercept is not None else np.ravel(getattr(model, "intercept_", [0.0]))[0])
+    if coef is None:
+        w += rng.normal(scale=0.1, size=n) / np.maximum(X.std(axis=0), 1e-12)
+        b += rng.normal(scale=0.1)
+    alpha = float(getattr(model, "alpha", 0.0))
+
+    def J(w_, b_):
+        return loss_grad(X, y, w_, b_, kind)[0] + 0.5 * alpha * float(w_ @ w_)
+
+    _, gw, gb, _ = loss_grad(X, y, w, b, kind)
+    analytic = np.append(gw + alpha * w, gb)
+    numeric = np.empty(n + 1)
+    for k in range(n + 1):
+        scale = h * max(1.0, abs(w[k]) if k < n else abs(b))
+        if k < n:
+            e = np.zeros(n)
+            e[k] = scale
+            numeric[k] = (J(w + e, b) - J(w - e, b)) / (2 * scale)
+        else:
+            numeric[k] = (J(w, b + scale) - J(w, b - scale)) / (2 * scale)
+    denom = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), 1e-8)
+    return float(np.max(np.abs(analytic - numeric) / denom))
+
+
+@dataclass
+class CoinToss:
+    r"""The likelihood :math:`p^i (1-p)^{N-i}` of ``heads`` in ``tosses`` over a grid of p."""
+
+    heads: int
+    tosses: int
+    p: np.ndarray
+    likelihood: np.ndarray
+    log_likelihood: np.ndarray
+    best_p_on_grid: float
+    mle: float                      # heads / tosses, the closed form
+
+    def __str__(self):
+        return (f"{self.heads} heads in {self.tosses} tosses: the likelihood p^{self.heads}"
+                f"(1-p)^{self.tosses - self.heads} is largest at p = {self.best_p_on_grid:.4f} on "
+                f"the grid; the closed form i/N = {self.mle:.4f}. The log-likelihood, "
+                f"{self.heads} log p + {self.tosses - self.heads} log(1-p), peaks at the same p, "
+                "and its negative divided by N is the binary log-loss.")
+
+
+def coin_toss(heads, tosses, *, grid=10_001):
+    r"""Maximum likelihood for a coin: :math:`\hat p = i / N`.
+
+    Setting the derivative of the log-likelihood
+    :math:`i\log p + (N-i)\log(1-p)` to zero gives :math:`i/p = (N-i)/(1-p)`,
+    so :math:`\hat p = i/N`.
+    """
+    if not (isinstance(tosses, (int, np.integer)) and tosses >= 1):
+        raise ValueError(f"tosses must be a positive whole number, got {tosses!r}")
+    if not (isinstance(heads, (int, np.integer)) and 0 <= heads <= tosses):
+        raise ValueError(f"heads must be a whole number from 0 to tosses={tosses}, got {heads!r}")
+    p = np.linspace(0.0, 1.0, grid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_lik = heads * np.log(p) + (tosses - heads) * np.log1p(-p)
+    log_lik = np.where(np.isnan(log_lik), -np.inf, log_lik)     # 0 * log 0 at the ends
+    if heads == 0:
+        log_lik[0] = 0.0
+    if heads == tosses:
+        log_lik[-1] = 0.0
+    return CoinToss(heads, tosses, p, np.exp(log_lik), log_lik,
+                    float(p[int(np.argmax(log_lik))]), heads / tosses)
+
+
+@dataclass
+class LoopVsVector:
+    m: int
+    n: int
+    n_iter: int
+    max_difference: float           # largest |w_loop - w_vector| after n_iter updates
+    loop_seconds: float
+    vector_seconds: float
+
+    @property
+    def speedup(self):
+        return self.loop_seconds / max(self.vector_seconds, 1e-12)
+
+    def __str__(self):
+        return (f"{self.n_iter} gradient-descent updates on {self.m} examples x {self.n} features: "
+                f"loop {self.loop_seconds:.4f} s, vectorized {self.vector_seconds:.5f} s "
+                f"({self.speedup:.0f}x faster); largest weight difference {self.max_difference:.2e}")
+
+
+def loop_vs_vector(m=1000, n=5, *, n_iter=10, learning_rate=0.1, model="logistic", seed=0):
+    """Train with the material's loop and with the vectorized gradient; compare and time.
+
+    Both start from zero weights and take ``n_iter`` plain updates
+    :math:`w \\leftarrow w - \\alpha\\nabla_w J` on the same random data.
+    """
+    from .reference import looped_descent
+
+    kind = _kind(model)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n))
+    z = X @ rng.normal(size=n)
+    y = (rng.uniform(size=m) < sigmoid(z)).astype(float) if model == "logistic" else z + rng.normal(size=m)
+    start = time.perf_counter()
+    w_loop, b_loop = looped_descent(X.tolist(), y.tolist(), learning_rate, n_iter,
+                                    "sigmoid" if model == "logistic" else "identity")
+    loop_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    w, b = np.zeros(n), 0.0
+    for _ in range(n_iter):
+        _, gw, gb, _ = loss_grad(X, y, w, b, kind)
+        w, b = w - learning_rate * gw, b - learning_rate * gb
+    vector_seconds = time.perf_counter() - start
+    diff = float(max(np.max(np.abs(np.asarray(w_loop) - w)), abs(b_loop - b)))
+    return LoopVsVector(m, n, n_iter, diff, loop_seconds, vector_seconds)

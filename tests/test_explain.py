@@ -1,0 +1,85 @@
+"""explain: every number matches its closed form."""
+
+import numpy as np
+import pytest
+
+from descend import LinearRegression, LogisticClassifier, explain
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_chain_rule_three_ways_agree(model):
+    x, y, w, b = np.array([1.5, -2.0, 0.5]), 1.0, np.array([0.2, 0.1, -0.4]), 0.3
+    r = explain.chain_rule(x, y, w, b, model=model, j=1)
+    z = float(x @ w + b)
+    a = z if model == "linear" else 1 / (1 + np.exp(-z))
+    assert r.z == pytest.approx(z, rel=1e-15) and r.a == pytest.approx(a, rel=1e-15)
+    assert r.dz_dw == -2.0
+    assert r.da_dz == pytest.approx(1.0 if model == "linear" else a * (1 - a), rel=1e-15)
+    assert r.product == pytest.approx((a - y) * -2.0, rel=1e-12)
+    assert r.closed_form == pytest.approx((a - y) * -2.0, rel=1e-15)
+    assert r.finite_difference == pytest.approx(r.closed_form, rel=1e-7)
+    assert "finite difference" in str(r)
+
+
+def test_both_models_share_the_gradient_form():
+    lin, log = explain.same_gradient(x=(2.0, -1.0), y=1.0, w=(0.3, 0.8), b=0.1)
+    assert lin.z == log.z == pytest.approx(-0.1)
+    assert lin.product == pytest.approx((lin.a - 1.0) * 2.0, rel=1e-14)
+    assert log.product == pytest.approx((log.a - 1.0) * 2.0, rel=1e-14)
+    assert lin.dL_da != log.dL_da and lin.da_dz != log.da_dz
+
+
+def test_chain_rule_bad_arguments():
+    with pytest.raises(ValueError, match="x has 2 values but w has 3"):
+        explain.chain_rule([1, 2], 1, [1, 2, 3])
+    with pytest.raises(ValueError, match="j=5 is not a feature index"):
+        explain.chain_rule([1, 2], 1, [1, 2], j=5)
+    with pytest.raises(ValueError, match="'linear' or 'logistic'"):
+        explain.chain_rule([1], 1, [1], model="tree")
+
+
+def test_check_gradient_small_for_both_models():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3)) * [1, 10, 0.1]
+    y_lin = X @ [1.0, 0.2, 5.0] + rng.normal(size=200)
+    y_cls = np.where(y_lin > 0, "up", "down")
+    assert explain.check_gradient(LinearRegression(), X, y_lin) < 1e-6
+    fitted = LogisticClassifier(alpha=0.01).fit(X, y_cls)
+    assert explain.check_gradient(fitted, X, y_cls) < 1e-6
+
+
+def test_check_gradient_catches_a_wrong_gradient(monkeypatch):
+    import descend.explain as ex
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(50, 2)), rng.normal(size=50)
+    real = ex.loss_grad
+
+    def wrong(X, y, w, b, kind, **kw):
+        J, gw, gb, sep = real(X, y, w, b, kind, **kw)
+        return J, 2 * gw, gb, sep                    # the classic missing 1/2 mistake
+    monkeypatch.setattr(ex, "loss_grad", wrong)
+    assert explain.check_gradient(LinearRegression(), X, y) > 0.3
+
+
+@pytest.mark.parametrize("heads, tosses", [(7, 10), (0, 5), (5, 5), (1, 3)])
+def test_coin_toss_mle_is_heads_over_tosses(heads, tosses):
+    r = explain.coin_toss(heads, tosses)
+    assert r.mle == heads / tosses
+    assert r.best_p_on_grid == pytest.approx(heads / tosses, abs=1e-4)
+    i = 3000                                        # p = 0.3 on the default grid
+    assert r.likelihood[i] == pytest.approx(0.3 ** heads * 0.7 ** (tosses - heads), rel=1e-12)
+    assert np.all(np.isfinite(r.likelihood))
+
+
+def test_coin_toss_rejects_impossible_counts():
+    with pytest.raises(ValueError, match="heads must be a whole number from 0 to tosses=3"):
+        explain.coin_toss(4, 3)
+    with pytest.raises(ValueError, match="tosses must be a positive whole number"):
+        explain.coin_toss(0, 0)
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_loop_and_vector_give_the_same_weights(model):
+    r = explain.loop_vs_vector(300, 4, n_iter=5, model=model)
+    assert r.max_difference < 1e-12
+    assert r.loop_seconds > 0 and r.vector_seconds > 0 and "faster" in str(r)
