@@ -182,3 +182,18 @@ def test_progress_bar_shows_the_live_loss_after_a_second(capsys):
     quiet(Step(1, 1.0, 1.0, 1.0, np.zeros(2), 0.0))
     quiet.close()
     assert capsys.readouterr().err == ""
+
+
+def test_explain_commands():
+    code, out, err = run("explain", "chain-rule")
+    assert code == 0, err
+    assert out.count("closed form (a - y) * x[0]") == 2 and "both products are (a - y) * x" in out
+    code, out, _ = run("explain", "coin-toss", "7", "10")
+    assert code == 0 and "largest at p = 0.7000" in out
+    code, out, _ = run("explain", "loop-vs-vector", "--rows", "200", "--iter", "3")
+    assert code == 0 and "faster" in out
+    code, out, _ = run("explain", "gradient-check")
+    values = [float(v) for v in re.findall(r"central differences ([\d.e+-]+)", out)]
+    assert code == 0 and len(values) == 2 and max(values) < 1e-5
+    code, _, err = run("explain", "coin-toss", "13", "12")
+    assert code == 1 and "heads must be a whole number from 0 to tosses=12" in err

@@ -28,7 +28,7 @@ _WHERE = {
     "DivergenceError": "errors",
     "SeparationWarning": "errors",
 }
-_MODULES = {"datasets"}
+_MODULES = {"datasets", "explain", "plots"}
 
 __all__ = sorted(_WHERE) + sorted(_MODULES)
 

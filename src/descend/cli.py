@@ -18,6 +18,7 @@ EPILOG = """examples:
   descend predict price.json new_houses.csv --out predictions.csv
   descend evaluate price.json held_out.csv
   descend info price.json
+  descend explain chain-rule
 """
 
 
@@ -86,6 +87,40 @@ def build_parser():
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("data", metavar="DATA.csv")
     _common(p)
+
+    p = sub.add_parser("explain", help="the material's ideas on real numbers",
+                       description="Print one idea of the material, computed and checked.")
+    topics = p.add_subparsers(dest="topic", required=True, metavar="TOPIC")
+    t = topics.add_parser("chain-rule", help="dL/da * da/dz * dz/dw for one example",
+                          description="The chain rule for one example and one weight, beside the "
+                          "closed form (a - y) x and a finite difference.")
+    t.add_argument("--model", choices=["linear", "logistic", "both"], default="both",
+                   help="(default: both, showing they share one gradient)")
+    t.add_argument("--x", type=float, nargs="+", default=[2.0, -1.0], metavar="X",
+                   help="the example's features (default: 2 -1)")
+    t.add_argument("--y", type=float, default=1.0, help="its target (default: 1)")
+    t.add_argument("--w", type=float, nargs="+", default=[0.3, 0.8], metavar="W",
+                   help="the weights, one per feature (default: 0.3 0.8)")
+    t.add_argument("--b", type=float, default=0.1, help="the intercept (default: 0.1)")
+    _common(t)
+    t = topics.add_parser("coin-toss", help="maximum likelihood of a coin's p",
+                          description="The likelihood of HEADS in TOSSES as a function of p, and "
+                          "its maximum at p = HEADS/TOSSES.")
+    t.add_argument("heads", type=int)
+    t.add_argument("tosses", type=int)
+    _common(t)
+    t = topics.add_parser("loop-vs-vector", help="the per-example loop against the vectorized update",
+                          description="Train with the material's loop over examples and with the "
+                          "vectorized gradient: the same weights, and the speed-up.")
+    t.add_argument("--rows", type=int, default=2000, help="(default: %(default)s)")
+    t.add_argument("--features", type=int, default=5, help="(default: %(default)s)")
+    t.add_argument("--iter", type=int, default=10, help="updates (default: %(default)s)")
+    t.add_argument("--model", choices=["linear", "logistic"], default="logistic")
+    _common(t)
+    t = topics.add_parser("gradient-check", help="central differences against the model's gradient",
+                          description="Check descend's gradient on the bundled housing and "
+                          "breast-cancer data with central differences.")
+    _common(t)
 
     p = sub.add_parser("info", help="describe a saved model",
                        description="Print what a saved model file holds.")

@@ -11,7 +11,7 @@ import sys
 
 from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
 
-__all__ = ["demo", "train", "predict", "evaluate", "info"]
+__all__ = ["demo", "train", "predict", "evaluate", "info", "explain"]
 
 
 def demo(args):
@@ -194,3 +194,30 @@ def info(args):
                                  else model.intercept_[0])}
     rows.update({str(name): float(c) for name, c in zip(names, coef)})
     print(format_table(rows, f"  weights ({model.n_features_in_} features, in the data's units):"))
+
+
+def explain(args):
+    from . import explain as ex
+
+    if args.topic == "chain-rule":
+        models = ["linear", "logistic"] if args.model == "both" else [args.model]
+        for model in models:
+            print(ex.chain_rule(args.x, args.y, args.w, args.b, model=model))
+            print()
+        if len(models) == 2:
+            print("Different losses and links, yet both products are (a - y) * x: the sigmoid's "
+                  "derivative a(1 - a) cancels the log-loss's 1 / (a(1 - a)).")
+    elif args.topic == "coin-toss":
+        print(ex.coin_toss(args.heads, args.tosses))
+    elif args.topic == "loop-vs-vector":
+        print(ex.loop_vs_vector(args.rows, args.features, n_iter=args.iter, model=args.model))
+    else:
+        from . import datasets
+        from .models import LinearRegression, LogisticClassifier
+
+        housing, cancer = datasets.load_housing(), datasets.load_breast_cancer()
+        for name, model, data in (("housing, LinearRegression", LinearRegression(), housing),
+                                  ("breast cancer, LogisticClassifier",
+                                   LogisticClassifier(alpha=1e-3), cancer)):
+            error = ex.check_gradient(model, data.X, data.y)
+            print(f"{name}: largest relative difference from central differences {error:.2e}")
