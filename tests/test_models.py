@@ -279,3 +279,41 @@ def test_callback_sees_each_step_in_the_units_of_X():
     np.testing.assert_array_equal([s.loss for s in steps], model.history_["loss"][1:])
     np.testing.assert_allclose(steps[-1].coef, model.coef_, rtol=1e-12)
     assert steps[-1].intercept == pytest.approx(model.intercept_, rel=1e-12)
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [(1.0, 1e-7), (1e-200, 1.0), (1e200, 1.0), (1e160, 1e-5)])
+def test_units_of_X_and_y_do_not_matter(x_scale, y_scale):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ [1.0, 2.0, 3.0] + 4.0 + 0.01 * rng.normal(size=50)
+    coef, intercept, _ = _lstsq(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # no overflow, no convergence warning
+        model = LinearRegression().fit(X * x_scale, y * y_scale)
+    assert model.converged_
+    np.testing.assert_allclose(model.coef_ * x_scale / y_scale, coef, rtol=1e-5)
+    assert model.intercept_ / y_scale == pytest.approx(intercept, rel=1e-5)
+
+
+def test_repeated_fits_are_identical():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(100, 4)) * [1, 10, 100, 1000]
+    y = rng.integers(0, 2, 100)
+    a, b = LogisticClassifier().fit(X, y), LogisticClassifier().fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert not hasattr(a, "_w") and not hasattr(a, "_step")
+
+
+def test_class_zero_probability_keeps_its_precision():
+    X = np.array([[-3.0], [-1.0], [1.0], [3.0]])
+    model = LogisticClassifier(alpha=1e-3).fit(X * 10, [0, 1, 0, 1])
+    proba = model.predict_proba(np.array([[200.0]]))
+    assert proba[0, 0] > 0 and proba[0, 0] == pytest.approx(
+        1 / (1 + np.exp(model.decision_function(np.array([[200.0]]))[0])), rel=1e-12)
+
+
+@pytest.mark.parametrize("params", [{"standardize": "no"}, {"max_iter": True}, {"learning_rate": True},
+                                    {"callback": "print"}])
+def test_loose_parameter_types_are_refused(params):
+    with pytest.raises(ValueError, match="must be"):
+        LinearRegression(**params).fit(np.eye(3), [1.0, 2.0, 3.0])

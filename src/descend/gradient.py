@@ -96,18 +96,24 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None):
 
 
 def column_moments(X, block_rows=None):
-    """Column means and standard deviations in two passes over row blocks.
+    """Column means and standard deviations in passes over row blocks.
 
     Unlike ``X.std(axis=0)``, this allocates no temporary of the size of
-    ``X``; sums are accumulated in float64 whatever the dtype of ``X``.
+    ``X``; sums are accumulated in float64 whatever the dtype of ``X``, on
+    values divided by each column's largest magnitude, so columns of 1e-200
+    or 1e200 neither underflow nor overflow.
     """
     m = X.shape[0]
+    big = np.zeros(X.shape[1])
+    for rows in row_blocks(X, block_rows):
+        np.maximum(big, np.abs(X[rows]).max(axis=0, initial=0.0), out=big)
+    big[big == 0] = 1.0
     mean = np.zeros(X.shape[1])
     for rows in row_blocks(X, block_rows):
-        mean += X[rows].sum(axis=0, dtype=np.float64)
+        mean += (X[rows] / big).sum(axis=0, dtype=np.float64)
     mean /= m
     sq = np.zeros(X.shape[1])
     for rows in row_blocks(X, block_rows):
-        centred = X[rows] - mean                           # (m_blk, n) float64
+        centred = X[rows] / big - mean                     # (m_blk, n) float64
         sq += np.einsum("ij,ij->j", centred, centred)
-    return mean, np.sqrt(sq / m)
+    return mean * big, np.sqrt(sq / m) * big

@@ -61,8 +61,9 @@ _PARAMS_DOC = r"""
     max_iter : int, default=1000
         The most iterations (updates of the parameters).
     tol : float, default=1e-6
-        Stop when the largest component of the gradient is at most
-        ``tol * max(1, its value at the start)``.
+        Stop when the largest component of the gradient is at most ``tol``
+        times its value at the start (a relative test: the units of ``X``
+        and ``y`` do not matter).
     standardize : bool, default=True
         Descend on standardized features, :math:`(x - \mu)/s`, which turns
         unscaled, ill-conditioned data into a well-conditioned problem. ``X``
@@ -77,9 +78,11 @@ _PARAMS_DOC = r"""
         with restarts; "lbfgs" uses the same gradient with a quasi-Newton
         direction and reaches reference precision fastest.
     verbose : int, default=0
-        1 prints about ten lines of progress, 2 and more one per iteration.
+        1 prints progress at iterations 1, 2, 4, 8, ... and every tenth of
+        ``max_iter``; 2 and more print every iteration.
     random_state : int, Generator or None, default=None
-        Seeds the random start of the power iteration behind ``"auto"``.
+        Seeds the random start of the power iteration behind ``"auto"``;
+        None uses a fixed start, so that repeated fits give identical results.
     callback : callable or None, default=None
         Called as ``callback(step)`` after every iteration with a
         :class:`Step`: the iteration, loss, largest gradient component,
@@ -102,7 +105,8 @@ _FITTED_DOC = r"""
         perfectly separable data, see :class:`~descend.errors.SeparationWarning`).
     history_ : dict of ndarray
         ``"loss"`` (:math:`J`), ``"grad_norm"`` (largest gradient component)
-        and ``"learning_rate"`` (the step taken): entry ``k`` after ``k``
+        and ``"learning_rate"`` (the step taken; for "lbfgs" the line-search
+        step along its direction): entry ``k`` after ``k``
         updates, so each has ``n_iter_ + 1`` entries and entry 0 is the start.
     x_mean_, x_scale_ : ndarray of shape (n_features,)
         The standardization used: column means, and standard deviations
@@ -138,7 +142,7 @@ class _GradientDescentModel(BaseEstimator):
         if isinstance(lr, str):
             if lr != "auto":
                 raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
-        elif not (isinstance(lr, numbers.Real) and np.isfinite(lr) and lr > 0):
+        elif isinstance(lr, bool) or not (isinstance(lr, numbers.Real) and np.isfinite(lr) and lr > 0):
             raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
         if self.solver not in SOLVERS:
             raise ValueError(f"{name}: solver must be one of {sorted(SOLVERS)}, got {self.solver!r}.")
@@ -147,7 +151,12 @@ class _GradientDescentModel(BaseEstimator):
                 f"{name}: solver='lbfgs' chooses its own steps by line search; use "
                 f"learning_rate='auto' with it, or solver='gd'/'nesterov' for learning_rate={lr!r}."
             )
-        if not (isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1):
+        if not isinstance(self.standardize, (bool, np.bool_)):
+            raise ValueError(f"{name}: standardize must be True or False, got {self.standardize!r}.")
+        if self.callback is not None and not callable(self.callback):
+            raise ValueError(f"{name}: callback must be callable or None, got {self.callback!r}.")
+        if (isinstance(self.max_iter, bool) or not isinstance(self.max_iter, numbers.Integral)
+                or self.max_iter < 1):
             raise ValueError(f"{name}: max_iter must be a positive integer, got {self.max_iter!r}.")
         for key in ("tol", "alpha"):
             val = getattr(self, key)
@@ -201,14 +210,16 @@ class _GradientDescentModel(BaseEstimator):
         """L = curvature * lambda_max([Z, 1]^T [Z, 1] / m) + alpha * max(1/s^2)."""
         # The gradient of 1/(2m)|[Z, 1] theta|^2 is the Hessian-vector product.
         hessian = self._objective(X, np.zeros(X.shape[0]), SquaredError, alpha=0.0)
-        rng = np.random.default_rng(self.random_state)
+        rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
         lam = power_iteration(lambda v: hessian(v)[1], X.shape[1] + 1, rng=rng)
-        return self._loss.curvature * lam + float(self.alpha) * float(np.max(self._x_scale ** -2.0, initial=0.0))
+        smallest = float(np.min(self._x_scale))
+        penalty = float(self.alpha) / smallest / smallest if self.alpha else 0.0
+        return self._loss.curvature * lam + penalty
 
     def _apply(self, n):
         def apply(theta, d, t):
-            self._w, self._b = theta[:n], theta[n]
-            self._update_params(d[:n], d[n], t)
+            self._w, self._b, self._step = theta[:n], theta[n], t
+            self._update_params(d[:n], d[n])
             return np.append(self._w, self._b)
         return apply
 
@@ -219,7 +230,7 @@ class _GradientDescentModel(BaseEstimator):
             mean, std = column_moments(X)
             # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of
             # the diagonal of the Hessian, which balances the data term and the penalty.
-            scale = np.sqrt(std ** 2 + self.alpha / self._loss.curvature)
+            scale = np.hypot(std, np.sqrt(self.alpha / self._loss.curvature))
             scale[~(scale > 0) | ~np.isfinite(scale)] = 1.0
         else:
             mean, scale = np.zeros(n), np.ones(n)
@@ -231,6 +242,8 @@ class _GradientDescentModel(BaseEstimator):
             max_iter=self.max_iter, tol=self.tol, apply=self._apply(n),
             callback=self._callbacks(),
         )
+        for attr in ("_w", "_b", "_step"):           # the descent's working state
+            self.__dict__.pop(attr, None)
         coef = result.theta[:n] / scale
         self._set_fitted(coef, float(result.theta[n] - mean @ coef))
         self.x_mean_, self.x_scale_ = mean, scale
@@ -245,11 +258,14 @@ class _GradientDescentModel(BaseEstimator):
         if not self.verbose and self.callback is None:
             return None
         every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
+
+        def shown(k):                  # verbose=1: iterations 1, 2, 4, 8, ... and every tenth
+            return k % every == 0 or (k & (k - 1)) == 0
         name, user = type(self).__name__, self.callback
         n, mean, scale = self._x_mean.size, self._x_mean, self._x_scale
 
         def callback(k, J, gnorm, t, theta):
-            if self.verbose and (k % every == 0 or k == 1):
+            if self.verbose and shown(k):
                 print(f"[{name}] iter {k:6d}  loss {J:.10g}  max|grad| {gnorm:.3e}  "
                       f"step {t:.3e}", flush=True)
             if user is not None:
@@ -272,17 +288,19 @@ class _GradientDescentModel(BaseEstimator):
         elif result.stop_reason == "stalled":
             warnings.warn(
                 f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
-                f"(floating-point precision), yet the largest gradient component {gnorm:.3g} is "
-                f"{above} the tolerance {result.gtol:.3g}. The fit is as "
-                "precise as float64 allows for these data; set a larger tol.",
+                f"(float64 rounding), while the largest gradient component {gnorm:.3g} is still "
+                f"{above} the tolerance {result.gtol:.3g}. The loss cannot resolve smaller steps "
+                "at this scale: loosen tol"
+                f"{', or let descend rescale the data (standardize=True)' if not self.standardize else ''}.",
                 ConvergenceWarning, stacklevel=4,
             )
         elif result.stop_reason == "max_iter":
             warnings.warn(
                 f"{name} did not converge in max_iter={self.max_iter} iterations "
                 f"(solver={self.solver!r}): the largest gradient component is {gnorm:.3g}, "
-                f"{above} the tolerance {result.gtol:.3g}. Increase "
-                "max_iter, use solver='lbfgs', or loosen tol.",
+                f"{above} the tolerance {result.gtol:.3g}. Increase max_iter"
+                f"{'' if self.solver == 'lbfgs' else ', use solver=' + repr('lbfgs')}"
+                ", or loosen tol.",
                 ConvergenceWarning, stacklevel=4,
             )
 
@@ -369,8 +387,8 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
 
     def predict_proba(self, X):
         """Columns :math:`1 - \\sigma(z)` and :math:`\\sigma(z)`, in the order of ``classes_``."""
-        p = sigmoid(self.decision_function(X))
-        return np.column_stack([1.0 - p, p])
+        z = self.decision_function(X)
+        return np.column_stack([sigmoid(-z), sigmoid(z)])
 
     def predict_log_proba(self, X):
         z = self.decision_function(X)

@@ -1,15 +1,29 @@
 """Figures of what the descent did.
 
 Every function returns a matplotlib ``Figure`` and accepts an optional
-``ax`` to draw into. matplotlib is imported here only, when a figure is
-made, and figures are created without pyplot, so nothing needs a display.
+``ax`` (or ``axes``) to draw into. matplotlib is imported here only, when a
+figure is made, and figures are created without pyplot, so nothing needs a
+display. The loss surface and the path on it live in :mod:`descend.surfaces`
+and are re-exported here.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-__all__ = ["loss_curve", "predicted_vs_actual", "probability_histogram"]
+from .surfaces import _estimator, _start, loss_surface
+
+__all__ = [
+    "loss_curve",
+    "predicted_vs_actual",
+    "probability_histogram",
+    "loss_surface",
+    "learning_rates",
+    "decision_boundaries",
+    "sigmoid_figure",
+]
 
 
 def _axes(ax, ncols=1, figsize=(6.0, 4.0)):
@@ -105,4 +119,200 @@ def probability_histogram(y_true, proba, classes, *, ax=None, title="Predicted p
     ax.set_ylabel("examples")
     ax.set_title(title)
     ax.legend()
+    return fig
+
+
+def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
+    r"""Plain gradient descent on the same data at a too small, a good and a too large rate.
+
+    Each rate is shown in units of :math:`1/L`, with :math:`L` the largest
+    curvature of :math:`J`, read from a fit with ``learning_rate="auto"``
+    (whose first step is :math:`1/L`). Below :math:`2/L` the loss falls, the
+    faster the closer the rate is to :math:`1/L`; above it the descent
+    overshoots further at every step. A rate that diverges raises
+    :class:`~descend.errors.DivergenceError` inside the fit; it is caught,
+    and its curve stops at the last iterate before it, marked ``^`` and
+    labelled "diverged at iteration k". For the log-loss :math:`L` uses the
+    bound :math:`\sigma' \le 1/4`, so rates somewhat above :math:`2/L` may
+    still converge.
+
+    Parameters
+    ----------
+    X, y : array_like
+        The data, as for the model's ``fit``.
+    rates : sequence of float, optional
+        Fixed learning rates; default :math:`0.05/L,\ 1/L,\ 2.2/L`.
+    model : "linear", "logistic" or an unfitted estimator
+        A string picks ``LinearRegression`` or ``LogisticClassifier`` with
+        default parameters; an estimator is copied. Either way the solver is
+        "gd" and only ``learning_rate`` and ``max_iter`` change between curves.
+    max_iter : int
+        Iterations per rate; not converging within them is expected, not warned.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per rate, :math:`J` per iteration on a log scale: point
+        ``k`` is the loss after ``k`` updates, point 0 the start.
+    """
+    from sklearn.base import clone
+    from sklearn.exceptions import ConvergenceWarning
+
+    from .errors import DivergenceError
+
+    base = clone(_estimator(model)).set_params(solver="gd", callback=None, verbose=0)
+    start = _start(base.set_params(learning_rate="auto"), X, y)
+    inv_L, J0 = float(start.history_["learning_rate"][0]), float(start.history_["loss"][0])
+    rates = inv_L * np.array([0.05, 1.0, 2.2]) if rates is None else np.asarray(rates, dtype=float)
+
+    fig, ax = _axes(ax, figsize=(7.0, 4.5))
+    for rate in rates:
+        steps, diverged_at = [], None
+        run = clone(base).set_params(learning_rate=float(rate), max_iter=max_iter, callback=steps.append)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)  # stopping at max_iter is the point
+                run.fit(X, y)
+        except DivergenceError:
+            diverged_at = len(steps) + 1          # raised before that iteration's callback
+        _rate_curve(ax, rate, inv_L, np.array([J0] + [step.loss for step in steps]), diverged_at)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration (updates of w and b)")
+    ax.set_ylabel("loss J (log scale)")
+    ax.set_title(f"Plain gradient descent at fixed learning rates\n"
+                 f"L = {1 / inv_L:.4g}, the largest curvature of J; stable below 2/L")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def _rate_curve(ax, rate, inv_L, loss, diverged_at):
+    finite = np.isfinite(loss)
+    if not finite.all():                          # stop where the loss stopped being a number
+        diverged_at = int(np.argmin(finite))
+        loss = loss[:diverged_at]
+    label = f"α = {rate:.3g} = {rate / inv_L:.3g}/L"
+    if diverged_at is not None:
+        label += f": diverged at iteration {diverged_at}"
+    (line,) = ax.plot(np.arange(loss.size), loss, marker="." if loss.size <= 60 else None, label=label)
+    if diverged_at is not None:
+        ax.plot(loss.size - 1, loss[-1], "^", color=line.get_color(), markersize=10)
+
+
+def _toy_sets(seed):
+    from . import datasets as toy
+
+    return {
+        "blobs, far apart": toy.make_blobs(separation=6.0, seed=seed),
+        "blobs, overlapping": toy.make_blobs(separation=2.5, seed=seed),
+        "moons": toy.make_moons(seed=seed),
+        "circles": toy.make_circles(seed=seed),
+        "xor": toy.make_xor(seed=seed),
+    }
+
+
+def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
+    r"""Logistic regression on two-feature data sets, side by side: where a line is enough.
+
+    For each data set: a stratified, seeded 70/30 split; a
+    ``LogisticClassifier(alpha=alpha)`` fitted on the training part; the
+    probability :math:`\sigma(w^\top x + b)` shaded, its 0.5 contour (the
+    boundary, a straight line) in black, training points as circles and test
+    points as triangles. Each title gives the accuracy on both parts and says
+    "linearly separable" when the line classifies every training point;
+    on such data the :class:`~descend.errors.SeparationWarning` is silenced.
+
+    Parameters
+    ----------
+    datasets : mapping of str to DataContainer, optional
+        Two features each. Default: the toy sets blobs far apart
+        (separable), blobs overlapping, moons, circles and xor, drawn with ``seed``.
+    seed : int
+        Seeds the toy data, the splits and the model.
+    alpha : float
+        L2 penalty of the model.
+    axes : sequence of Axes, optional
+        One per data set.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .data import DataContainer
+    from .errors import SeparationWarning
+    from .models import LogisticClassifier
+
+    datasets = dict(_toy_sets(seed) if datasets is None else datasets)
+    if axes is None:
+        fig, axes = _axes(None, ncols=len(datasets), figsize=(3.3 * len(datasets), 4.0))
+        axes = np.atleast_1d(axes)
+    elif len(axes) != len(datasets):
+        raise ValueError(f"axes has {len(axes)} Axes for {len(datasets)} data sets; pass one per set.")
+    fig = axes[0].figure
+    for ax, (name, data) in zip(axes, datasets.items()):
+        data = data if isinstance(data, DataContainer) else DataContainer(*data)
+        if data.X.shape[1] != 2:
+            raise ValueError(f"data set {name!r} has {data.X.shape[1]} features; the panels need 2.")
+        train, test = data.train_test_split(0.7, seed=seed, stratify=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeparationWarning)
+            model = LogisticClassifier(alpha=alpha, random_state=seed).fit(train.X, train.y)
+        shading = _draw_boundary(ax, model, train, test)
+        acc_train, acc_test = model.score(train.X, train.y), model.score(test.X, test.y)
+        note = "linearly separable\n" if acc_train == 1.0 else ""
+        ax.set_title(f"{name}\n{note}accuracy: train {acc_train:.3f}, test {acc_test:.3f}",
+                     fontsize="medium")
+    fig.colorbar(shading, ax=list(axes), label="P(y = 1) = σ(wᵀx + b)", shrink=0.85)
+    axes[0].legend(loc="lower left", fontsize="x-small", framealpha=0.85)
+    return fig
+
+
+def _draw_boundary(ax, model, train, test):
+    X = np.vstack([train.X, test.X])
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * (hi - lo)
+    g0, g1 = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], 200),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], 200))
+    proba = model.predict_proba(np.column_stack([g0.ravel(), g1.ravel()]))[:, 1].reshape(g0.shape)
+    shading = ax.contourf(g0, g1, proba, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu_r", alpha=0.55)
+    ax.contour(g0, g1, proba, levels=[0.5], colors="black", linewidths=1.5)
+    for part, marker, what in ((train, "o", "train"), (test, "^", "test")):
+        for cls, colour in zip(model.classes_, ("tab:blue", "tab:red")):
+            rows = part.y == cls
+            ax.scatter(part.X[rows, 0], part.X[rows, 1], s=14, marker=marker, color=colour,
+                       edgecolors="black", linewidths=0.3, label=f"{what}, class {cls}")
+    ax.set_xlabel(train.feature_names[0])
+    ax.set_ylabel(train.feature_names[1])
+    return shading
+
+
+def sigmoid_figure(ax=None):
+    r"""The sigmoid :math:`\sigma(z)` and its derivative :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`.
+
+    Drawn over :math:`z \in [-8, 8]`, with :math:`\sigma(0) = 1/2` and the
+    derivative's maximum :math:`\sigma'(0) = 1/4` marked: the log-loss never
+    curves more than :math:`1/4` per unit of :math:`z`, which is why its
+    :math:`L` is a quarter of that of the squared error. Far from 0 the
+    derivative vanishes: confident predictions barely move the weights.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Lines in order: :math:`\sigma`, :math:`\sigma'`, then the two marks.
+    """
+    from .losses import sigmoid, sigmoid_derivative
+
+    z = np.arange(-400, 401) / 50.0                   # [-8, 8] in steps of 0.02, with z = 0 exactly
+    fig, ax = _axes(ax, figsize=(6.5, 4.0))
+    ax.plot(z, sigmoid(z), label=r"$\sigma(z) = 1 / (1 + e^{-z})$")
+    ax.plot(z, sigmoid_derivative(z), label=r"$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$")
+    ax.plot([0.0], [0.5], "o", color="tab:blue")
+    ax.plot([0.0], [0.25], "o", color="tab:orange")
+    ax.annotate(r"$\sigma(0) = 1/2$", (0.0, 0.5), xytext=(0.6, 0.42))
+    ax.annotate(r"$\sigma'(0) = 1/4$, the largest slope of $\sigma$", (0.0, 0.25), xytext=(1.0, 0.27))
+    ax.axhline(0.0, color="grey", linewidth=0.5)
+    ax.axvline(0.0, color="grey", linewidth=0.5)
+    ax.set_xlabel("z = wᵀx + b")
+    ax.set_ylabel("value")
+    ax.set_title("The sigmoid and its derivative")
+    ax.legend(loc="upper left")
     return fig

@@ -209,8 +209,9 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         Called only when needed (the automatic step of gd and nesterov, the
         first L-BFGS step, a divergence message).
     tol : float
-        Converged when the largest gradient component is at most
-        ``tol * max(1, largest component of the initial gradient)``.
+        Converged when the largest gradient component is at most ``tol``
+        times its value at the start: a relative test, so the units of the
+        data and the target do not matter.
     callback : callable ``(k, J, grad_norm, t, theta)``, optional
         Called after every iteration (progress bars, verbose output, paths).
     """
@@ -225,13 +226,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
 
     J, g, halt = fun(theta0)
     gnorm = float(np.max(np.abs(g))) if g.size else 0.0
-    gtol = tol * max(1.0, gnorm)
+    gtol = tol * gnorm
     if solver == "lbfgs":
         engine = LBFGS(1.0 / get_L() if lipschitz else 1.0)
     else:
         t0 = float(learning_rate) if fixed else 1.0 / get_L()
         engine = SOLVERS[solver](t0, backtrack=not fixed)
-    t_start = getattr(engine, "t", 1.0)
+    t_start = getattr(engine, "t", getattr(engine, "t0", 1.0))
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [t_start]}
     state = engine.init(theta0, J, g)
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
