@@ -147,9 +147,10 @@ def test_train_never_overwrites_a_users_file(tmp_path, houses):
     ("demo", ["--out", "--force", "--debug"]),
     ("train", ["--target", "--features", "--model", "--solver", "--learning-rate", "--max-iter",
                "--tol", "--alpha", "--test-frac", "--seed", "--missing", "--out", "--plot",
-               "--force", "--quiet", "--debug"]),
-    ("predict", ["MODEL.json", "DATA.csv", "--out", "--force"]),
-    ("evaluate", ["MODEL.json", "DATA.csv"]),
+               "--force", "--quiet", "--debug", "--sep", "--encoding"]),
+    ("predict", ["MODEL.json", "DATA.csv", "--out", "--force", "--sep", "--encoding"]),
+    ("evaluate", ["MODEL.json", "DATA.csv", "--sep", "--encoding"]),
+    ("explain", ["chain-rule", "coin-toss", "loop-vs-vector", "gradient-check"]),
     ("info", ["MODEL.json"]),
 ])
 def test_help_is_complete(command, words):
@@ -197,3 +198,71 @@ def test_explain_commands():
     assert code == 0 and len(values) == 2 and max(values) < 1e-5
     code, _, err = run("explain", "coin-toss", "13", "12")
     assert code == 1 and "heads must be a whole number from 0 to tosses=12" in err
+
+
+def test_a_failed_run_never_claims_a_name(tmp_path, houses):
+    args = ("train", houses, "--target", "price", "--missing", "drop", "--out", "m.json")
+    code, _, err = run(*args, "--solver", "gd", "--learning-rate", "10", cwd=tmp_path)
+    assert code == 1 and not (tmp_path / "m.json").exists()
+    (tmp_path / "m.json").write_text("my notes")
+    assert run(*args, cwd=tmp_path)[0] == 1 and (tmp_path / "m.json").read_text() == "my notes"
+
+
+def test_a_file_changed_by_the_user_is_theirs(tmp_path, houses):
+    args = ("train", houses, "--target", "price", "--missing", "drop", "--out", "m.json")
+    assert run(*args, cwd=tmp_path)[0] == 0
+    assert run(*args, cwd=tmp_path)[0] == 0                  # descend's own file: rewritten
+    (tmp_path / "m.json").write_text("edited by hand")
+    code, _, err = run(*args, cwd=tmp_path)
+    assert code == 1 and "was not written by descend" in err
+    assert (tmp_path / "m.json").read_text() == "edited by hand"
+
+
+@pytest.mark.parametrize("bad", [["--test-frac", "1.5"], ["--alpha", "-1"], ["--max-iter", "0"],
+                                 ["--tol", "nan"], ["--learning-rate", "abc"],
+                                 ["--learning-rate", "0.1"], ["--plot", "loss.xyz"]])
+def test_bad_values_are_usage_errors(tmp_path, houses, bad):
+    code, _, err = run("train", houses, "--target", "price", *bad, cwd=tmp_path)
+    assert code == 2 and "usage:" in err and "Traceback" not in err
+
+
+def test_evaluate_refuses_labels_the_model_never_saw(tmp_path, patients):
+    model = tmp_path / "m.json"
+    assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
+    other = tmp_path / "other.csv"
+    other.write_text("a,b,sick\n0.1,0.2,yes\n0.3,-1,maybe\n")
+    code, _, err = run("evaluate", model, other)
+    assert code == 1 and "'maybe' are not among the model's classes" in err
+
+
+def test_tampered_model_file_and_broken_pipe(tmp_path, patients):
+    model = tmp_path / "m.json"
+    assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
+    proc = subprocess.run(f'"{sys.executable}" -m descend predict "{model}" "{patients}" | head -1',
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "predicted_sick,probability_no,probability_yes"
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    model.write_text(model.read_text().replace('"stop_reason": "converged"', '"stop_reason": "zzz"'))
+    code, _, err = run("info", model)
+    assert code == 1 and "stop_reason" in err and "Traceback" not in err
+
+
+def test_semicolons_and_integer_labels(tmp_path):
+    data = tmp_path / "semi.csv"
+    rows = [f"{x};{(x * 7) % 5 - 2};{int(x * 7 % 5 > 2)}" for x in range(40)]
+    data.write_text("a;b;y\n" + "\n".join(rows) + "\n")
+    model = tmp_path / "m.json"
+    code, _, err = run("train", data, "--target", "y", "--sep", ";", "--out", model, "--quiet",
+                       "--alpha", "0.01")
+    assert code == 0, err
+    code, out, _ = run("predict", model, data, "--sep", ";")
+    assert code == 0
+    assert out.splitlines()[0] == "predicted_y,probability_0,probability_1"
+    assert set(line.split(",")[0] for line in out.splitlines()[1:]) <= {"0", "1"}
+
+
+def test_demo_refuses_a_file_as_its_folder_before_any_work(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    code, out, err = run("demo", "--out", target)
+    assert code == 1 and "is a file" in err and out == "" and target.read_text() == "mine"

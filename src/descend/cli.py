@@ -7,6 +7,7 @@ traceback unless ``--debug``), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -24,6 +25,41 @@ EPILOG = """examples:
 
 def _common(p):
     p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+
+
+def _csv_options(p):
+    p.add_argument("--sep", default=",", help="the field separator (default: ',')")
+    p.add_argument("--encoding", default="utf-8", help="the file's text encoding (default: utf-8)")
+
+
+def _number(kind, test, words):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}") from None
+        if not test(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}")
+        return value
+    return parse
+
+
+_positive_int = _number(int, lambda v: v >= 1, "a whole number of at least 1")
+_nonnegative = _number(float, lambda v: v >= 0 and v != float("inf"), "a finite number >= 0")
+_fraction = _number(float, lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1")
+
+
+def _rate(text):
+    if text == "auto":
+        return text
+    return _number(float, lambda v: 0 < v < float("inf"), "'auto' or a positive number")(text)
+
+
+def _columns(text):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give column names separated by commas")
+    return names
 
 
 def build_parser():
@@ -49,25 +85,28 @@ def build_parser():
                        "print the cleaning report and held-out metrics, and save the model as JSON.")
     p.add_argument("data", metavar="DATA.csv", help="the CSV file, with a header row")
     p.add_argument("--target", required=True, metavar="COL", help="the column to predict")
-    p.add_argument("--features", nargs="+", metavar="COL",
-                   help="the columns to learn from (default: all but the target)")
+    p.add_argument("--features", type=_columns, metavar="COL,COL,...",
+                   help="the columns to learn from, separated by commas (default: all but the target)")
     p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
                    help="auto: logistic when the target has two distinct values (default)")
     p.add_argument("--solver", choices=["lbfgs", "nesterov", "gd"], default="lbfgs",
                    help="gd is the plain update of the material (default: %(default)s)")
-    p.add_argument("--learning-rate", default="auto", metavar="RATE",
+    p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
                    help="a positive number, or auto (default); not with --solver lbfgs")
-    p.add_argument("--max-iter", type=int, default=1000, metavar="N", help="(default: %(default)s)")
-    p.add_argument("--tol", type=float, default=1e-6, help="(default: %(default)s)")
-    p.add_argument("--alpha", type=float, default=0.0, help="L2 penalty (default: %(default)s)")
-    p.add_argument("--test-frac", type=float, default=0.2, metavar="F",
+    p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
+                   help="(default: %(default)s)")
+    p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
+    p.add_argument("--alpha", type=_nonnegative, default=0.0, help="L2 penalty (default: %(default)s)")
+    p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
                    help="share of rows held out for testing (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split (default: %(default)s)")
     p.add_argument("--missing", choices=["error", "drop", "mean", "median"], default="error",
                    help="what to do with empty cells (default: %(default)s)")
     p.add_argument("--out", default="model.json", metavar="MODEL.json",
                    help="where to save the model (default: %(default)s)")
-    p.add_argument("--plot", metavar="LOSS.png", help="also write the loss curve to this PNG")
+    p.add_argument("--plot", metavar="LOSS.png",
+                   help="also draw the loss curve into this file (.png, .svg or .pdf)")
+    _csv_options(p)
     p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no narration")
     _common(p)
@@ -78,6 +117,7 @@ def build_parser():
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("data", metavar="DATA.csv")
     p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
+    _csv_options(p)
     p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
     _common(p)
 
@@ -86,6 +126,7 @@ def build_parser():
                        "hold the target column the model was trained on.")
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("data", metavar="DATA.csv")
+    _csv_options(p)
     _common(p)
 
     p = sub.add_parser("explain", help="the material's ideas on real numbers",
@@ -133,17 +174,30 @@ def _warn_in_one_line(message, category, *args, **kwargs):
     print(f"descend: warning: {message}", file=sys.stderr)
 
 
+def _check_usage(parser, args):
+    if args.command != "train":
+        return
+    if args.solver == "lbfgs" and args.learning_rate != "auto":
+        parser.error("--solver lbfgs chooses its own steps by line search: leave out "
+                     "--learning-rate, or use --solver gd or nesterov with it")
+    if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
+        parser.error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_usage(parser, args)
     from . import commands
     from .errors import DescendError
 
     warnings.showwarning = _warn_in_one_line
     try:
         return getattr(commands, args.command)(args) or 0
-    except (DescendError, FileExistsError, FileNotFoundError, IsADirectoryError,
-            PermissionError, ValueError) as exc:
+    except BrokenPipeError:                  # e.g. `descend predict ... | head`
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except (DescendError, OSError, ValueError) as exc:
         if args.debug:
             raise
         text = str(exc).strip() or type(exc).__name__

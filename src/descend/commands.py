@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+
 from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
 
 __all__ = ["demo", "train", "predict", "evaluate", "info", "explain"]
@@ -20,20 +22,10 @@ def demo(args):
     run_demo(args.out, force=args.force)
 
 
-def _learning_rate(text):
-    if text == "auto":
-        return "auto"
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"--learning-rate must be a positive number or 'auto', got {text!r}") from None
-
-
 def _choose_model(data, kind):
     from .models import LinearRegression, LogisticClassifier
 
     if kind == "auto":
-        import numpy as np
         distinct = np.unique(np.asarray(data.y).astype(str)).size
         kind = "logistic" if distinct == 2 else "linear"
     if kind == "logistic":
@@ -66,45 +58,65 @@ class _Progress:
         self.bar.close()
 
 
+def _integral_labels(y):
+    # A 0/1 column read from CSV arrives as floats; give the classifier integers.
+    y = np.asarray(y)
+    if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+        return y.astype(np.int64)
+    return y
+
+
 def train(args):
     from .data import DataContainer
-    from .outputs import claim
+    from .errors import DataError
+    from .outputs import check, record
     from .persist import save
 
     say = (lambda *a: None) if args.quiet else print
-    if not 0.0 <= args.test_frac < 1.0:
-        raise ValueError(f"--test-frac must be at least 0 and below 1, got {args.test_frac}")
-    data = DataContainer.from_csv(args.data, args.target, features=args.features, missing=args.missing)
+    out = check(args.out, force=args.force)
+    plot = check(args.plot, force=args.force) if args.plot else None
+    data = DataContainer.from_csv(args.data, args.target, features=args.features,
+                                  missing=args.missing, sep=args.sep, encoding=args.encoding)
     Model = _choose_model(data, args.model)
+    logistic = Model.__name__ == "LogisticClassifier"
     say(f"data: {len(data)} rows, {data.shape[1]} features, target {data.target_name!r}")
     say(str(data.report).rstrip())
     if args.test_frac > 0:
-        train_part, test_part = data.train_test_split(
-            1.0 - args.test_frac, seed=args.seed, stratify=Model.__name__ == "LogisticClassifier")
+        train_part, test_part = data.train_test_split(1.0 - args.test_frac, seed=args.seed,
+                                                      stratify=logistic)
+        if len(test_part) < 2:
+            raise DataError(f"--test-frac {args.test_frac} holds out {len(test_part)} row of "
+                            f"{len(data)}, too few to measure anything; raise --test-frac, or "
+                            "pass --test-frac 0 to score on the training data.")
         say(f"split: {len(train_part)} rows to train on, {len(test_part)} held out (seed {args.seed})")
     else:
         train_part, test_part = data, None
         say("split: none (--test-frac 0): the metrics below are on the training data")
-    out = claim(args.out, force=args.force)
+    labels = _integral_labels if logistic else np.asarray
     progress = _Progress(args.max_iter, args.quiet)
-    model = Model(learning_rate=_learning_rate(args.learning_rate), max_iter=args.max_iter,
-                  tol=args.tol, alpha=args.alpha, solver=args.solver, random_state=args.seed,
-                  callback=progress)
+    model = Model(learning_rate=args.learning_rate, max_iter=args.max_iter, tol=args.tol,
+                  alpha=args.alpha, solver=args.solver, random_state=args.seed, callback=progress)
     try:
-        model.fit(train_part.X, train_part.y)
+        model.fit(train_part.X, labels(train_part.y))
     finally:
         progress.close()
     model.callback = None
     say(f"model: {Model.__name__}; fit: " + describe_fit(model))
+    if model.stop_reason_ == "separable":
+        print("note: the classes are perfectly separable, so this model is the first boundary "
+              "that separates the training rows, not a unique optimum; retrain with "
+              "--alpha 1e-3 (an L2 penalty) for one.")
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
-    print(format_table(_metrics_of(model, scored.X, scored.y), f"{where} metrics:"))
+    print(format_table(_metrics_of(model, scored.X, labels(scored.y)), f"{where} metrics:"))
     save(model, out, feature_names=data.feature_names, training_data=_training_data(data),
          overwrite=True)
-    if args.plot:
+    record(out)
+    if plot is not None:
         from .plots import loss_curve
-        loss_curve(model).savefig(claim(args.plot, force=args.force), dpi=110)
-        print(f"loss curve: {args.plot}")
+        loss_curve(model).savefig(plot, dpi=110)
+        record(plot)
+        print(f"loss curve: {plot}")
     print(f"model saved: {out}")
 
 
@@ -127,7 +139,8 @@ def _load_with_data(args, with_target):
     if with_target and target is None:
         raise DataError(f"{args.model} does not record its target column, so the data cannot "
                         "be scored; save the model with descend train.")
-    data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"))
+    data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"), sep=args.sep,
+                                  encoding=args.encoding)
     order = check_columns(model, data.feature_names)
     X = data.X[:, order]
     if hasattr(model, "feature_names_in_"):
@@ -137,8 +150,9 @@ def _load_with_data(args, with_target):
 
 
 def predict(args):
-    from .outputs import claim
+    from .outputs import check, record
 
+    out = check(args.out, force=args.force) if args.out else None
     model, data, X, _ = _load_with_data(args, with_target=False)
     import pandas as pd
 
@@ -148,9 +162,10 @@ def predict(args):
         proba = model.predict_proba(X)
         for j, cls in enumerate(model.classes_):
             table[f"probability_{cls}"] = proba[:, j]
-    if args.out:
-        table.to_csv(claim(args.out, force=args.force), index=False)
-        print(f"{len(table)} predictions written to {args.out}")
+    if out is not None:
+        table.to_csv(out, index=False)
+        record(out)
+        print(f"{len(table)} predictions written to {out}")
     else:
         table.to_csv(sys.stdout, index=False)
     report = str(data.report).strip()
@@ -166,6 +181,7 @@ def evaluate(args):
 
 def _metrics_of(model, X, y):
     if hasattr(model, "classes_"):
+        y = _integral_labels(y)
         return classification_metrics(y, model.predict_proba(X)[:, 1], model.classes_)
     return regression_metrics(y, model.predict(X))
 

@@ -14,7 +14,7 @@ from . import datasets
 from .errors import SeparationWarning
 from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
 from .models import LinearRegression, LogisticClassifier
-from .outputs import claim
+from .outputs import check, record
 
 __all__ = ["run_demo", "CANCER_ALPHA"]
 
@@ -23,9 +23,9 @@ CANCER_ALPHA = 1e-3
 
 
 def _save(fig, out, name, force):
-    path = claim(Path(out) / name, force=force)
+    path = check(Path(out) / name, force=force)
     fig.savefig(path, dpi=110)
-    return path
+    return record(path)
 
 
 def _describe_data(echo, data, train, test):
@@ -89,6 +89,12 @@ def breast_cancer(out, *, force=False, echo=print):
 
 def run_demo(out="descend-output", *, force=False, echo=print):
     """Run both examples; figures go to ``out``. Returns the figure paths."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"--out {out} is a file; give the name of a folder for the figures.")
+    for name in ("housing_loss.png", "housing_fit.png", "cancer_loss.png", "cancer_fit.png"):
+        check(out / name, force=force, make_folder=True)        # refuse before any work
+    out.mkdir(parents=True, exist_ok=True)
     paths = []
     for example in (housing, breast_cancer):
         _, written = example(out, force=force, echo=echo)

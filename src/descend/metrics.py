@@ -26,7 +26,16 @@ def classification_metrics(y_true, proba, classes):
     """
     from sklearn.metrics import accuracy_score, log_loss, precision_score, recall_score
 
-    positive = np.asarray(y_true) == classes[1]
+    from .errors import DataError
+
+    y_true = np.asarray(y_true)
+    unknown = sorted({str(v) for v in y_true[~np.isin(y_true, classes)]})
+    if unknown:
+        raise DataError(
+            f"the labels {', '.join(map(repr, unknown[:5]))} are not among the model's classes "
+            f"({', '.join(map(repr, map(str, classes)))}); the model cannot be scored on them."
+        )
+    positive = y_true == classes[1]
     predicted = np.asarray(proba) > 0.5
     return {
         "accuracy": float(accuracy_score(positive, predicted)),
@@ -54,6 +63,6 @@ def describe_fit(model):
         "max_iter": f"stopped at max_iter={model.max_iter} before converging",
         "stalled": "stopped: no step lowered the loss further (float64 precision)",
         "separable": "stopped: the classes are perfectly separable (no finite optimum)",
-    }[model.stop_reason_]
+    }.get(model.stop_reason_, f"stopped: {model.stop_reason_}")
     return (f"solver {model.solver!r}, {model.n_iter_} iterations, loss {hist['loss'][0]:.6g} -> "
             f"{hist['loss'][-1]:.6g}; {why}")

@@ -43,6 +43,7 @@ _ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifie
 _REQUIRED = ("estimator", "params", "n_features_in", "feature_names", "feature_names_in",
              "coef", "intercept", "x_mean", "x_scale", "fit")
 _HISTORY = ("loss", "grad_norm", "learning_rate")
+_STOP_REASONS = ("converged", "max_iter", "stalled", "separable")
 
 
 def save(model, path, *, feature_names=None, training_data=None, overwrite=False):
@@ -305,6 +306,9 @@ def _build(cls, doc, bad):
             or not isinstance(fit.get("stop_reason"), str) or not isinstance(history, dict)):
         raise bad("\"fit\" must hold an integer \"n_iter\", a boolean \"converged\", a string "
                   f"\"stop_reason\" and a \"history\" object, got {doc['fit']!r:.200}.")
+    if fit["stop_reason"] not in _STOP_REASONS:
+        raise bad(f"\"fit.stop_reason\" must be one of {', '.join(_STOP_REASONS)}, "
+                  f"got {fit['stop_reason']!r:.100}.")
     model.n_iter_, model.converged_, model.stop_reason_ = n_iter, fit["converged"], fit["stop_reason"]
     model.training_data_ = doc.get("training_data")
     if model.training_data_ is not None and not isinstance(model.training_data_, dict):
