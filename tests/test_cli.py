@@ -266,3 +266,14 @@ def test_demo_refuses_a_file_as_its_folder_before_any_work(tmp_path):
     target.write_text("mine")
     code, out, err = run("demo", "--out", target)
     assert code == 1 and "is a file" in err and out == "" and target.read_text() == "mine"
+
+
+@pytest.mark.parametrize("figure, extra", [("surface", ["--model", "logistic"]),
+                                           ("learning-rates", []), ("boundaries", []),
+                                           ("sigmoid", []), ("loss-curve", ["--data", "cancer"])])
+def test_plot_writes_every_figure(tmp_path, figure, extra):
+    code, out, err = run("plot", figure, *extra, cwd=tmp_path)
+    assert code == 0, err
+    path = tmp_path / f"{figure}.png"
+    assert path.read_bytes()[:8] == PNG and str(path.name) in out
+    assert run("plot", figure, "--out", "x.txt", cwd=tmp_path)[0] == 2

@@ -177,8 +177,9 @@ def test_learning_rates_curves_are_the_descents(plane, tmp_path):
 
     k = int(re.search(r"diverged at iteration (\d+)", large.get_label()).group(1))
     loss = large.get_ydata()
-    assert k > 1 and loss.size == k and np.isfinite(loss).all()        # start + (k - 1) iterates
-    np.testing.assert_array_equal(large.get_xdata(), np.arange(k))
+    assert k > 1 and loss.size == k + 1 and np.isfinite(loss).all()    # start + k iterates
+    np.testing.assert_array_equal(large.get_xdata(), np.arange(k + 1))
+    assert loss[-1] > loss[-2]                                           # ends where the loss rose
     fixed = dict(solver="gd", standardize=False, learning_rate=rates[2])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -20,7 +20,11 @@ EPILOG = """examples:
   descend evaluate price.json held_out.csv
   descend info price.json
   descend explain chain-rule
+  descend plot surface --model logistic --out surface.png
 """
+
+
+FIGURES = ["loss-curve", "surface", "learning-rates", "boundaries", "fit", "sigmoid"]
 
 
 def _common(p):
@@ -163,6 +167,26 @@ def build_parser():
                           "breast-cancer data with central differences.")
     _common(t)
 
+    p = sub.add_parser("plot", help="draw one of descend's figures into a file",
+                       description="Draw a figure of the material on the bundled or toy data and "
+                       "write it to a file: the loss curve of a fit (housing or cancer), the loss "
+                       "surface with the descent's path, learning rates compared, decision "
+                       "boundaries on the toy data sets, predicted vs actual house values, or the "
+                       "sigmoid and its derivative.")
+    p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
+    p.add_argument("--out", metavar="FILE.png",
+                   help="where to write it (.png, .svg or .pdf; default: FIGURE.png)")
+    p.add_argument("--data", choices=["housing", "cancer"], default="housing",
+                   help="for loss-curve: which data set (default: %(default)s)")
+    p.add_argument("--model", choices=["linear", "logistic"], default="linear",
+                   help="for surface and learning-rates (default: %(default)s)")
+    p.add_argument("--solver", choices=["lbfgs", "nesterov", "gd"], default="lbfgs",
+                   help="for loss-curve (default: %(default)s)")
+    p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
+                   help="for surface (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+    _common(p)
+
     p = sub.add_parser("info", help="describe a saved model",
                        description="Print what a saved model file holds.")
     p.add_argument("model", metavar="MODEL.json")
@@ -175,6 +199,10 @@ def _warn_in_one_line(message, category, *args, **kwargs):
 
 
 def _check_usage(parser, args):
+    if args.command == "plot":
+        args.out = args.out or f"{args.figure}.png"
+        if not args.out.lower().endswith((".png", ".svg", ".pdf")):
+            parser.error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
     if args.command != "train":
         return
     if args.solver == "lbfgs" and args.learning_rate != "auto":

@@ -8,12 +8,13 @@ returns None or an exit code.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import numpy as np
 
 from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
 
-__all__ = ["demo", "train", "predict", "evaluate", "info", "explain"]
+__all__ = ["demo", "train", "predict", "evaluate", "info", "explain", "plot"]
 
 
 def demo(args):
@@ -237,3 +238,48 @@ def explain(args):
                                    LogisticClassifier(alpha=1e-3), cancer)):
             error = ex.check_gradient(model, data.X, data.y)
             print(f"{name}: largest relative difference from central differences {error:.2e}")
+
+
+def plot(args):
+    from . import datasets, plots
+    from .models import LinearRegression, LogisticClassifier
+    from .outputs import check, record
+
+    out = check(args.out, force=args.force)
+    if args.figure == "loss-curve":
+        if args.data == "housing":
+            data, model = datasets.load_housing(), LinearRegression(solver=args.solver)
+        else:
+            data, model = datasets.load_breast_cancer(), LogisticClassifier(alpha=1e-3,
+                                                                            solver=args.solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # gd stopping at max_iter is the point
+            model.fit(data.X, data.y)
+        fig = plots.loss_curve(model, title=f"{args.data}: loss per iteration ({args.solver})")
+    elif args.figure in ("surface", "learning-rates"):
+        from .data import DataContainer
+        blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
+        if args.figure == "surface":                     # one feature: the parameters are (w, b)
+            data = (datasets.make_regression_line(n=50, seed=0) if args.model == "linear" else
+                    DataContainer(blobs.X[:, :1], blobs.y, feature_names=blobs.feature_names[:1]))
+            fig = plots.loss_surface(data.X, data.y, model=args.model, view=args.view)
+        else:                                            # unscaled, so the curvatures differ
+            if args.model == "linear":
+                data, model = (datasets.make_regression_plane(n=60, seed=0),
+                               LinearRegression(standardize=False))
+            else:
+                data, model = blobs, LogisticClassifier(standardize=False)
+            fig = plots.learning_rates(data.X, data.y, model=model)
+    elif args.figure == "boundaries":
+        fig = plots.decision_boundaries()
+    elif args.figure == "fit":
+        data = datasets.load_housing()
+        train_part, test_part = data.train_test_split(0.8, seed=0)
+        model = LinearRegression().fit(train_part.X, train_part.y)
+        fig = plots.predicted_vs_actual(test_part.y, model.predict(test_part.X),
+                                        title="Housing: held-out predicted vs actual")
+    else:
+        fig = plots.sigmoid_figure()
+    fig.savefig(out, dpi=110)
+    record(out)
+    print(f"{args.figure}: {out}")

@@ -16,7 +16,21 @@ class DataError(DescendError):
 
 
 class DivergenceError(DescendError):
-    """Gradient descent diverged: the loss grew or became non-finite."""
+    """Gradient descent diverged: the loss grew or became non-finite.
+
+    ``iteration`` is the update at which it was detected, ``loss`` the loss
+    it reached there, and ``stable_rate`` the largest stable rate, 2/L.
+    """
+
+    iteration = None
+    loss = None
+    stable_rate = None
+
+    @classmethod
+    def at(cls, iteration, loss, stable_rate, message):
+        err = cls(message)
+        err.iteration, err.loss, err.stable_rate = iteration, loss, stable_rate
+        return err
 
 
 class SeparationWarning(UserWarning):

@@ -173,8 +173,9 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)  # stopping at max_iter is the point
                 run.fit(X, y)
-        except DivergenceError:
-            diverged_at = len(steps) + 1          # raised before that iteration's callback
+        except DivergenceError as err:
+            diverged_at = err.iteration           # raised before that iteration's callback
+            steps.append(err)                     # so the curve ends where the loss rose
         _rate_curve(ax, rate, inv_L, np.array([J0] + [step.loss for step in steps]), diverged_at)
     ax.set_yscale("log")
     ax.set_xlabel("iteration (updates of w and b)")

@@ -251,7 +251,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
         if fixed and _diverged(new["J"], J0, rises):
             stable = 2.0 / get_L()
-            raise DivergenceError(
+            raise DivergenceError.at(k, new["J"], stable,
                 f"gradient descent diverged with learning_rate={learning_rate:g}: the loss went "
                 f"from {J0:.6g} to {new['J']:.6g} at iteration {k}. The largest stable rate "
                 f"for these data is 2/L = {stable:.4g} (L = {get_L():.4g}, the largest "
