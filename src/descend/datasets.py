@@ -8,6 +8,7 @@ integers 0 and 1.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 
 import numpy as np
@@ -43,7 +44,9 @@ def load_housing(missing="median") -> DataContainer:
     """
     ref = resources.files("descend").joinpath("bundled", HOUSING_FILE)
     with resources.as_file(ref) as path:
-        return DataContainer.from_csv(path, "median_house_value", missing=missing)
+        data = DataContainer.from_csv(path, "median_house_value", missing=missing)
+    data._report = replace(data.report, source=f"the bundled California housing data ({HOUSING_FILE})")
+    return data
 
 
 def load_breast_cancer() -> DataContainer:
@@ -64,7 +67,9 @@ def load_breast_cancer() -> DataContainer:
     raw = _sk_load()
     names = [str(s).replace(" ", "_") for s in raw.feature_names]
     y = (raw.target == 0).astype(np.int64)                 # 1 = malignant
-    return DataContainer(raw.data, y, names, "malignant")
+    data = DataContainer(raw.data, y, names, "malignant")
+    data._report = replace(data.report, source="scikit-learn's breast-cancer data")
+    return data
 
 
 def make_blobs(n=200, separation=6.0, seed=None) -> DataContainer:

@@ -84,7 +84,7 @@ class CleaningReport:
 
     def __str__(self) -> str:
         lines = [f"Cleaning report for {self.source} "
-                 f"({self.n_rows_read} rows read, {self.n_rows} kept):"]
+                 f"({count(self.n_rows_read, 'row')} read, {self.n_rows} kept):"]
         for what, rows in (("a missing target", self.dropped_missing_target),
                            ("missing feature values", self.dropped_missing_features)):
             if rows:
