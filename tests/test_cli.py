@@ -277,3 +277,10 @@ def test_plot_writes_every_figure(tmp_path, figure, extra):
     path = tmp_path / f"{figure}.png"
     assert path.read_bytes()[:8] == PNG and str(path.name) in out
     assert run("plot", figure, "--out", "x.txt", cwd=tmp_path)[0] == 2
+
+
+def test_advice_is_given_in_command_line_words(tmp_path):
+    data = tmp_path / "holes.csv"
+    data.write_text("a,b,y\n1,2,3\n2,,5\n3,4,7\n4,5,9\n")
+    code, _, err = run("train", data, "--target", "y", cwd=tmp_path)
+    assert code == 1 and "--missing drop" in err and "missing='drop'" not in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import warnings
 
@@ -198,6 +199,25 @@ def _warn_in_one_line(message, category, *args, **kwargs):
     print(f"descend: warning: {message}", file=sys.stderr)
 
 
+_OPTION = re.compile(r"\b(missing|sep|encoding|learning_rate|alpha|solver|max_iter|tol|features|"
+                     r"test_frac)=('[^']*'|\[[^\]]*\]|[\w.+-]+)")
+
+
+_PLAIN = re.compile(r"[\w.,+-]+")
+
+
+def _cli_words(text):
+    """Library advice in command-line words: missing='drop' -> --missing drop."""
+    def option(match):
+        name, value = match.group(1).replace("_", "-"), match.group(2)
+        if value.startswith("["):
+            value = ",".join(v.strip(" '\"") for v in value[1:-1].split(","))
+        bare = value.strip("'")
+        shown = bare if _PLAIN.fullmatch(bare) else repr(bare)
+        return f"--{name} {shown}"
+    return _OPTION.sub(option, text).replace("force=True", "--force").replace(" (--force)", "")
+
+
 def _check_usage(parser, args):
     if args.command == "plot":
         args.out = args.out or f"{args.figure}.png"
@@ -229,7 +249,7 @@ def main(argv=None):
         if args.debug:
             raise
         text = str(exc).strip() or type(exc).__name__
-        print("descend: error: " + text.replace("\n", "\n  "), file=sys.stderr)
+        print("descend: error: " + _cli_words(text).replace("\n", "\n  "), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("descend: interrupted", file=sys.stderr)
