@@ -32,7 +32,11 @@ def _common(p):
     p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
 
 
-def _csv_options(p):
+def _csv_options(p, missing=False):
+    if missing:
+        p.add_argument("--missing", choices=["error", "drop"], default="error",
+                       help="rows with empty cells that training had no fill value for: an "
+                       "error, or left out (default: %(default)s)")
     p.add_argument("--sep", default=",", help="the field separator (default: ',')")
     p.add_argument("--encoding", default="utf-8", help="the file's text encoding (default: utf-8)")
 
@@ -131,7 +135,7 @@ def build_parser():
                        "hold the target column the model was trained on.")
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("data", metavar="DATA.csv")
-    _csv_options(p)
+    _csv_options(p, missing=True)
     _common(p)
 
     p = sub.add_parser("explain", help="the material's ideas on real numbers",

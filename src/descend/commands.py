@@ -140,8 +140,15 @@ def _load_with_data(args, with_target):
     if with_target and target is None:
         raise DataError(f"{args.model} does not record its target column, so the data cannot "
                         "be scored; save the model with descend train.")
-    data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"), sep=args.sep,
-                                  encoding=args.encoding)
+    try:
+        data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"), sep=args.sep,
+                                      encoding=args.encoding,
+                                      missing=getattr(args, "missing", "error"))
+    except DataError as err:
+        if with_target:
+            raise
+        # predict writes one row per input row, so it never leaves rows out
+        raise DataError(str(err).replace(", pass missing='drop' to leave those rows out", "")) from None
     order = check_columns(model, data.feature_names)
     X = data.X[:, order]
     if hasattr(model, "feature_names_in_"):
