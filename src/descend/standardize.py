@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .gradient import column_moments
+
 from descend.arrays import as_matrix
 from descend.data import DataContainer
 from descend.errors import DataError
@@ -46,17 +48,15 @@ class Standardizer:
     def fit(self, X) -> Standardizer:
         """Learn ``mean_`` and ``scale_`` from ``X`` (array or DataContainer)."""
         A = _features(X)
-        mean = np.sum(A / A.shape[0], axis=0)             # no overflow for huge values
+        mean, scale = column_moments(A)                   # the models' own statistics
         const = np.max(A, axis=0) == np.min(A, axis=0)
         mean[const] = A[0, const]                         # exact, so constants map to 0
-        with np.errstate(over="ignore", invalid="ignore"):
-            d = A - mean
-            top = np.max(np.abs(d), axis=0)
-            top[top == 0] = 1.0
-            scale = top * np.sqrt(np.mean((d / top) ** 2, axis=0))
-        if not np.all(np.isfinite(scale)):
-            raise DataError("some columns span more than the float range; rescale them first")
         scale[const] = 1.0
+        with np.errstate(over="ignore"):
+            reach = np.max(np.abs(A), axis=0) + np.abs(mean)    # the largest |x - mean|, bounded
+        if not np.all(np.isfinite(reach)):
+            raise DataError("some columns span more than the float range, so x - mean would "
+                            "overflow; rescale them first")
         self.mean_, self.scale_ = mean, scale
         self.feature_names_in_ = X.feature_names if isinstance(X, DataContainer) else None
         return self
