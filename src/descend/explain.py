@@ -70,7 +70,6 @@ class ChainRule:
         ]
         head = f"{self.model} regression, one example, weight w[{j}]: L = {loss}, {link}"
         return "\n".join([head] + [f"  {label:<31} = {value:.10g}" for label, value in rows])
-        return "\n".join(rows)
 
 
 def chain_rule(x, y, w, b=0.0, *, model="logistic", j=0, h=1e-6):

@@ -251,9 +251,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
         if fixed and _diverged(new["J"], J0, rises):
             stable = 2.0 / get_L()
+            how = (f"the loss rose for {rises} iterations in a row, to {new['J']:.6g} at "
+                   f"iteration {k} (it started at {J0:.6g})" if np.isfinite(new["J"])
+                   and new["J"] <= J0 + 1e-12 * abs(J0) else
+                   f"the loss went from {J0:.6g} to {new['J']:.6g} at iteration {k}")
             raise DivergenceError.at(k, new["J"], stable,
-                f"gradient descent diverged with learning_rate={learning_rate:g}: the loss went "
-                f"from {J0:.6g} to {new['J']:.6g} at iteration {k}. The largest stable rate "
+                f"gradient descent diverged with learning_rate={learning_rate:g}: {how}. "
+                f"The largest stable rate "
                 f"for these data is 2/L = {stable:.4g} (L = {get_L():.4g}, the largest "
                 "curvature of the loss); use a smaller learning_rate, or learning_rate='auto'."
             )
