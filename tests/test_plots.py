@@ -142,7 +142,7 @@ def test_loss_surface_stops_the_path_where_descent_diverged(line):
     fig = plots.loss_surface(line.X, line.y, model=model, grid=10)
     k = int(re.search(r"diverged at iteration (\d+)", fig.axes[0].get_title()).group(1))
     assert fig.descend_path.shape == (k, 2)                            # the start and k - 1 iterates
-    with pytest.raises(DivergenceError, match=f"at iteration {k}\\."):
+    with pytest.raises(DivergenceError, match=f"at iteration {k}[. ]"):
         LinearRegression(solver="gd", standardize=False, learning_rate=rate).fit(line.X, line.y)
 
 
@@ -184,7 +184,7 @@ def test_learning_rates_curves_are_the_descents(plane, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         LinearRegression(max_iter=k - 1, **fixed).fit(plane.X, plane.y)   # no error before iteration k
-    with pytest.raises(DivergenceError, match=f"at iteration {k}\\."):
+    with pytest.raises(DivergenceError, match=f"at iteration {k}[. ]"):
         LinearRegression(max_iter=k, **fixed).fit(plane.X, plane.y)
     _png(fig, tmp_path, "learning_rates")
 
