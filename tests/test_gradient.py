@@ -94,3 +94,85 @@ def test_separation_certificate():
     assert loss_grad(X, y, np.array([1.0]), 0.0, LogLoss)[3] is True
     assert loss_grad(X, y, np.array([-1.0]), 0.0, LogLoss)[3] is False
     assert loss_grad(X, y, np.array([1.0]), 0.0, SquaredError)[3] is False
+
+
+def _numpy_reference(X, y, w, b, loss):
+    # The plain, unblocked formula in float64: z = Xw + b, delta, X^T delta / m.
+    X = np.asarray(X, dtype=np.float64)
+    z = X @ w + b
+    if loss is SquaredError:
+        J, delta = 0.5 * np.mean((z - y) ** 2), z - y
+    else:
+        J = np.mean(np.logaddexp(0.0, z) - y * z)
+        delta = 1.0 / (1.0 + np.exp(-z)) - y
+    return J, X.T @ delta / len(y), delta.mean()
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_threaded_blocks_equal_numpy_float64(loss, n_threads):
+    X, w, b, y_lin, y_bin = _data(m=5003)
+    y = y_lin if loss is SquaredError else y_bin
+    J, gw, gb, _ = loss_grad(X, y, w, b, loss, block_rows=97, n_threads=n_threads)   # 52 blocks
+    rJ, rgw, rgb = _numpy_reference(X, y, w, b, loss)
+    assert J == pytest.approx(rJ, rel=1e-12)
+    np.testing.assert_allclose(gw, rgw, rtol=1e-12, atol=1e-12 * np.abs(rgw).max())
+    assert gb == pytest.approx(rgb, rel=1e-12, abs=1e-14)
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+def test_threaded_float32_is_widened_exactly(loss):
+    X, w, b, y_lin, y_bin = _data(m=5003)
+    y = y_lin if loss is SquaredError else y_bin
+    X32 = X.astype(np.float32)
+    J, gw, gb, _ = loss_grad(X32, y, w, b, loss, block_rows=97, n_threads=2)
+    # Exact against the float32 values in float64 arithmetic ...
+    rJ, rgw, rgb = _numpy_reference(X32, y, w, b, loss)
+    assert gw.dtype == np.float64
+    assert J == pytest.approx(rJ, rel=1e-12)
+    np.testing.assert_allclose(gw, rgw, rtol=1e-12, atol=1e-12 * np.abs(rgw).max())
+    # ... and within float32 rounding of the float64 data.
+    fJ, fgw, _ = _numpy_reference(X, y, w, b, loss)
+    assert J == pytest.approx(fJ, rel=1e-5)
+    np.testing.assert_allclose(gw, fgw, rtol=1e-4, atol=1e-5 * np.abs(fgw).max())
+
+
+def test_thread_count_does_not_change_the_result():
+    X, w, b, _, y_bin = _data(m=4001)
+    one = loss_grad(X, y_bin, w, b, LogLoss, block_rows=50, n_threads=1)
+    two = loss_grad(X, y_bin, w, b, LogLoss, block_rows=50, n_threads=2)
+    assert one[0] == two[0] and one[2] == two[2] and one[3] == two[3]
+    np.testing.assert_array_equal(one[1], two[1])
+
+
+def test_default_pass_on_a_large_X_uses_threads_and_agrees():
+    # 8 MiB and more go parallel by default; the result is that of one thread.
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40_000, 30))                      # 9.6 MB, several blocks
+    y = (rng.uniform(size=40_000) < 0.5).astype(float)
+    w = rng.normal(size=30) * 0.1
+    auto = loss_grad(X, y, w, 0.2, LogLoss)
+    one = loss_grad(X, y, w, 0.2, LogLoss, n_threads=1)
+    assert auto[0] == one[0]
+    np.testing.assert_array_equal(auto[1], one[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_fit_allocates_at_most_a_tenth_of_X(dtype):
+    import tracemalloc
+
+    from descend import LogisticClassifier
+
+    rng = np.random.default_rng(4)
+    X = (rng.normal(size=(300_000, 50)) * np.linspace(0.1, 100, 50) + 5).astype(dtype)  # 120/60 MB
+    y = (X[:, 0] + rng.normal(size=300_000) * 10 > 5).astype(float)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        model = LogisticClassifier(max_iter=5, tol=0).fit(X, y)
+        extra = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert model.n_iter_ == 5
+    assert extra <= 0.1 * X.nbytes, f"a fit allocated {extra / X.nbytes:.3f} × the size of X"

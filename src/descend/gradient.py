@@ -18,19 +18,30 @@ loop in this one function without touching the estimators.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 __all__ = ["backward", "loss_grad", "column_moments", "row_blocks"]
 
 #: Bytes of ``X`` per block: small enough to stay in a core's cache.
-BLOCK_BYTES = 2 * 1024 * 1024
+BLOCK_BYTES = 1024 * 1024
+#: An ``X`` at least this large is shared among all cores.
+PARALLEL_BYTES = 8 * 1024 * 1024
+#: Above this size even a one-thread pass holds BLAS to one thread.
+SERIAL_BLAS_BYTES = 1024 * 1024
+
+_POOL = None        # the ThreadPoolExecutor, made on first use
+_BLAS = None        # threadpoolctl's controller, made on first use
 
 
 def row_blocks(X, block_rows=None):
     """Yield slices covering the rows of ``X`` in blocks of about BLOCK_BYTES."""
     m = X.shape[0]
     if block_rows is None:
-        row_bytes = max(1, X.shape[1]) * X.dtype.itemsize
+        # Sized by the float64 row, the width a float32 block is widened to.
+        row_bytes = max(1, X.shape[1]) * max(8, X.dtype.itemsize)
         block_rows = max(256, BLOCK_BYTES // row_bytes)
     for start in range(0, m, block_rows):
         yield slice(start, min(start + block_rows, m))
@@ -49,12 +60,56 @@ def backward(X, delta):
     return (X.T @ delta) / m, float(delta.mean())
 
 
-def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None):
+def _workers(X, n_threads):
+    """How many threads share the pass: all cores for an X of several blocks."""
+    if n_threads is None:
+        if X.nbytes < PARALLEL_BYTES:
+            return 1
+        n_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, int(n_threads or 1))
+
+
+def _pool(n_threads):
+    global _POOL
+    if _POOL is None or _POOL._max_workers < n_threads:
+        _POOL = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="descend")
+    return _POOL
+
+
+def _one_thread_blas():
+    """A context in which BLAS runs on one thread (the pass's threads are the parallelism)."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController   # only when a pass goes parallel
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
+
+def _pass(X, y, w, b, loss, backward, blocks):
+    """Per-block terms ``(rows, loss_sum, grad_w, grad_b, separated)`` for ``blocks``."""
+    widen = X.dtype != np.float64
+    buf = np.empty((blocks[0].stop - blocks[0].start, X.shape[1])) if widen and blocks else None
+    out = []
+    for rows in blocks:
+        X_blk, y_blk = X[rows], y[rows]
+        if widen:                       # float32 widened into a reused cache-sized buffer
+            X_blk = np.copyto(buf[: rows.stop - rows.start], X_blk) or buf[: rows.stop - rows.start]
+        z = X_blk @ w                                      # (m_blk,)
+        z += b
+        loss_sum, delta = loss.loss_sum_and_delta(z, y_blk)
+        gw, gb = backward(X_blk, delta)
+        sep = loss.name == "log_loss" and bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
+        out.append((rows, loss_sum, gw, gb, sep))
+    return out
+
+
+def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads=None):
     r"""Mean loss and gradient of a linear model, one pass over row blocks.
 
     Parameters
     ----------
     X : ndarray of shape (m, n)
+        float64 or float32; never copied or converted as a whole.
     y : ndarray of shape (m,)
         Targets; 0/1 for the log-loss.
     w : ndarray of shape (n,)
@@ -64,6 +119,14 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None):
         The mean gradient over one block given its residual; linear in
         ``delta``, so the size-weighted sum over blocks is the mean gradient
         over all rows. An estimator passes its own ``_compute_loss_grad``.
+        It may be called from several threads at once.
+    block_rows : int, optional
+        Rows per block; by default a block holds about ``BLOCK_BYTES``.
+    n_threads : int, optional
+        Threads sharing the blocks; by default every core once ``X`` holds
+        at least ``PARALLEL_BYTES``, else one. Each thread walks a contiguous
+        run of blocks with BLAS held to one thread, and the per-block terms
+        are summed in block order, so the result does not depend on it.
 
     Returns
     -------
@@ -77,21 +140,32 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None):
         linearly separable. Always False for the squared error.
     """
     m = X.shape[0]
-    total = 0.0
-    grad_w = None
-    grad_b = 0.0
+    blocks = list(row_blocks(X, block_rows))
+    k = min(_workers(X, n_threads), len(blocks))
+    if k <= 1 and X.nbytes < SERIAL_BLAS_BYTES:
+        terms = _pass(X, y, w, b, loss, backward, blocks)
+    elif k <= 1:
+        # Threaded BLAS does not speed up a memory-bound product of one block,
+        # and its spinning threads slow it down a hundredfold on a busy machine.
+        with _one_thread_blas():
+            terms = _pass(X, y, w, b, loss, backward, blocks)
+    else:
+        # 1. Give each thread a contiguous run of blocks (rows split evenly).
+        cuts = np.linspace(0, len(blocks), k + 1).round().astype(int)
+        runs = [blocks[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
+        # 2. Each thread reads its rows once; numpy's BLAS releases the GIL.
+        with _one_thread_blas():
+            parts = _pool(k).map(lambda run: _pass(X, y, w, b, loss, backward, run), runs)
+            terms = [term for part in parts for term in part]
+    # 3. Sum the per-block terms in block order, weighted by block size.
+    total, grad_w, grad_b = 0.0, None, 0.0
     separated = loss.name == "log_loss"
-    for rows in row_blocks(X, block_rows):
-        X_blk, y_blk = X[rows], y[rows]
-        z = X_blk @ w + b                                  # (m_blk,)
-        loss_sum, delta = loss.loss_sum_and_delta(z, y_blk)
-        gw, gb = backward(X_blk, delta)
+    for rows, loss_sum, gw, gb, sep in terms:
         share = (rows.stop - rows.start) / m
         grad_w = share * gw if grad_w is None else grad_w + share * gw
         grad_b += share * gb
         total += loss_sum
-        if separated:
-            separated = bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
+        separated = separated and sep
     return total / m, grad_w, grad_b, separated
 
 
@@ -103,17 +177,25 @@ def column_moments(X, block_rows=None):
     values divided by each column's largest magnitude, so columns of 1e-200
     or 1e200 neither underflow nor overflow.
     """
-    m = X.shape[0]
-    big = np.zeros(X.shape[1])
+    m, n = X.shape
+    if block_rows is None:          # one small float64 scratch block, reused
+        block_rows = max(64, (BLOCK_BYTES // 2) // (8 * max(1, n)))
+    big = np.zeros(n)
     for rows in row_blocks(X, block_rows):
-        np.maximum(big, np.abs(X[rows]).max(axis=0, initial=0.0), out=big)
+        np.maximum(big, X[rows].max(axis=0, initial=0.0), out=big)
+        np.maximum(big, -X[rows].min(axis=0, initial=0.0), out=big)
     big[big == 0] = 1.0
-    mean = np.zeros(X.shape[1])
+    scratch = np.empty((min(block_rows, m), n))
+    mean = np.zeros(n)
     for rows in row_blocks(X, block_rows):
-        mean += (X[rows] / big).sum(axis=0, dtype=np.float64)
+        blk = scratch[: rows.stop - rows.start]
+        np.divide(X[rows], big, out=blk)
+        mean += blk.sum(axis=0)
     mean /= m
-    sq = np.zeros(X.shape[1])
+    sq = np.zeros(n)
     for rows in row_blocks(X, block_rows):
-        centred = X[rows] / big - mean                     # (m_blk, n) float64
+        centred = scratch[: rows.stop - rows.start]        # (m_blk, n) float64
+        np.divide(X[rows], big, out=centred)
+        centred -= mean
         sq += np.einsum("ij,ij->j", centred, centred)
     return mean * big, np.sqrt(sq / m) * big

@@ -119,12 +119,21 @@ class Nesterov:
 
 
 class LBFGS:
-    """Limited-memory BFGS with a backtracking Armijo line search."""
+    """Limited-memory BFGS with a backtracking Armijo line search.
 
-    def __init__(self, t, memory=10):
+    ``t`` scales the first direction; None (the default) takes a first trial
+    step of length one, :math:`t = 1/\lVert g\rVert_2`, as L-BFGS-B does:
+    it needs no estimate of the curvature, and from the second step on the
+    curvature pairs scale the direction themselves.
+    """
+
+    def __init__(self, t=None, memory=10):
         self.t0, self.memory = t, memory
 
     def init(self, theta, J, g):
+        if self.t0 is None:
+            norm = float(np.linalg.norm(g))
+            self.t0 = 1.0 / norm if norm > 0 and np.isfinite(norm) else 1.0
         return {"theta": theta, "J": J, "g": g, "S": [], "Y": []}
 
     def _direction(self, g, S, Y):
@@ -206,8 +215,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         given (gd, nesterov) and a growing or non-finite loss raises
         :class:`~descend.errors.DivergenceError`.
     lipschitz : callable returning L, the largest curvature of ``fun``
-        Called only when needed (the automatic step of gd and nesterov, the
-        first L-BFGS step, a divergence message).
+        Called only when needed (the automatic step of gd and nesterov, a
+        divergence message); "lbfgs" never needs it.
     tol : float
         Converged when the largest gradient component is at most ``tol``
         times its value at the start: a relative test, so the units of the
@@ -228,13 +237,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     gnorm = float(np.max(np.abs(g))) if g.size else 0.0
     gtol = tol * gnorm
     if solver == "lbfgs":
-        engine = LBFGS(1.0 / get_L() if lipschitz else 1.0)
+        engine = LBFGS()               # its first step needs no L: no power iteration
     else:
         t0 = float(learning_rate) if fixed else 1.0 / get_L()
         engine = SOLVERS[solver](t0, backtrack=not fixed)
+    state = engine.init(theta0, J, g)
     t_start = getattr(engine, "t", getattr(engine, "t0", 1.0))
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [t_start]}
-    state = engine.init(theta0, J, g)
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
     reason = "converged" if gnorm <= gtol else None
     while reason is None and k < max_iter:
