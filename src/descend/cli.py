@@ -32,6 +32,10 @@ def _common(p):
     p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
 
 
+def _force(p):
+    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+
+
 def _csv_options(p, missing=False):
     if missing:
         p.add_argument("--missing", choices=["error", "drop"], default="error",
@@ -86,7 +90,7 @@ def build_parser():
                        "and the held-out metrics; write loss curves and fit figures as PNG.")
     p.add_argument("--out", default="descend-output", metavar="DIR",
                    help="folder for the figures (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+    _force(p)
     _common(p)
 
     p = sub.add_parser("train", help="fit a model to a CSV file and save it",
@@ -116,7 +120,7 @@ def build_parser():
     p.add_argument("--plot", metavar="LOSS.png",
                    help="also draw the loss curve into this file (.png, .svg or .pdf)")
     _csv_options(p)
-    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+    _force(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar and no narration")
     _common(p)
 
@@ -127,7 +131,7 @@ def build_parser():
     p.add_argument("data", metavar="DATA.csv")
     p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
     _csv_options(p)
-    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+    _force(p)
     _common(p)
 
     p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
@@ -189,7 +193,7 @@ def build_parser():
                    help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
                    help="for surface (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+    _force(p)
     _common(p)
 
     p = sub.add_parser("info", help="describe a saved model",

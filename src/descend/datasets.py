@@ -72,6 +72,26 @@ def load_breast_cancer() -> DataContainer:
     return data
 
 
+def toy_sets(seed=None) -> dict:
+    """The five two-feature classification sets, from best to worst for a line.
+
+    Blobs far apart (separable), blobs overlapping, moons, circles and xor,
+    each drawn with ``seed``; see each generator for whether a linear model
+    can fit it.
+
+    Returns
+    -------
+    dict of str to DataContainer
+    """
+    return {
+        "blobs, far apart": make_blobs(separation=6.0, seed=seed),
+        "blobs, overlapping": make_blobs(separation=2.5, seed=seed),
+        "moons": make_moons(seed=seed),
+        "circles": make_circles(seed=seed),
+        "xor": make_xor(seed=seed),
+    }
+
+
 def make_blobs(n=200, separation=6.0, seed=None) -> DataContainer:
     """Two round clusters in 2-D, one per class.
 

@@ -170,32 +170,34 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads
 
 
 def column_moments(X, block_rows=None):
-    """Column means and standard deviations in passes over row blocks.
+    """Column means and standard deviations in two passes over row blocks.
 
     Unlike ``X.std(axis=0)``, this allocates no temporary of the size of
-    ``X``; sums are accumulated in float64 whatever the dtype of ``X``, on
-    values divided by each column's largest magnitude, so columns of 1e-200
-    or 1e200 neither underflow nor overflow.
+    ``X``; sums are accumulated in float64 whatever the dtype of ``X``. The
+    mean sums ``x / m``, and the squares are summed relative to the largest
+    deviation seen so far (rescaled when a larger one comes, as a scaled
+    2-norm does), so columns of 1e-200 or 1e200 neither underflow nor overflow.
+    A column whose deviations exceed the float range gets an infinite or NaN
+    standard deviation; callers check for that.
     """
     m, n = X.shape
     if block_rows is None:          # one small float64 scratch block, reused
         block_rows = max(64, (BLOCK_BYTES // 2) // (8 * max(1, n)))
-    big = np.zeros(n)
-    for rows in row_blocks(X, block_rows):
-        np.maximum(big, X[rows].max(axis=0, initial=0.0), out=big)
-        np.maximum(big, -X[rows].min(axis=0, initial=0.0), out=big)
-    big[big == 0] = 1.0
     scratch = np.empty((min(block_rows, m), n))
     mean = np.zeros(n)
-    for rows in row_blocks(X, block_rows):
+    for rows in row_blocks(X, block_rows):                 # 1. the mean
         blk = scratch[: rows.stop - rows.start]
-        np.divide(X[rows], big, out=blk)
+        np.divide(X[rows], m, out=blk)
         mean += blk.sum(axis=0)
-    mean /= m
-    sq = np.zeros(n)
-    for rows in row_blocks(X, block_rows):
-        centred = scratch[: rows.stop - rows.start]        # (m_blk, n) float64
-        np.divide(X[rows], big, out=centred)
-        centred -= mean
-        sq += np.einsum("ij,ij->j", centred, centred)
-    return mean * big, np.sqrt(sq / m) * big
+    big, sq = np.zeros(n), np.zeros(n)                     # sum of squares = big^2 * sq
+    with np.errstate(over="ignore", invalid="ignore"):     # x - mean beyond the float range: inf
+        for rows in row_blocks(X, block_rows):             # 2. the spread
+            centred = scratch[: rows.stop - rows.start]    # (m_blk, n) float64
+            np.subtract(X[rows], mean, out=centred)
+            top = np.abs(centred).max(axis=0)
+            grow = top > big
+            sq[grow] *= (big[grow] / top[grow]) ** 2
+            big[grow] = top[grow]
+            centred /= np.where(big > 0, big, 1.0)
+            sq += np.einsum("ij,ij->j", centred, centred)
+        return mean, np.sqrt(sq / m) * big

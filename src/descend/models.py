@@ -274,35 +274,33 @@ class _GradientDescentModel(BaseEstimator):
         return callback
 
     def _warn(self, result):
-        name = type(self).__name__
+        name, reason = type(self).__name__, result.stop_reason
+        if reason == "converged":
+            return
         gnorm = result.history["grad_norm"][-1]
         above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
-        if result.stop_reason == "separable":
-            warnings.warn(
+        gap = f"{gnorm:.3g}, {above} the tolerance {result.gtol:.3g}"
+        if reason == "separable":
+            category, message = SeparationWarning, (
                 f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
                 f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
-                f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every training example correctly. "
-                "Set alpha > 0 (an L2 penalty) for a unique, finite optimum.",
-                SeparationWarning, stacklevel=4,
-            )
-        elif result.stop_reason == "stalled":
-            warnings.warn(
+                f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
+                "training example correctly. Set alpha > 0 (an L2 penalty) for a unique, finite "
+                "optimum.")
+        elif reason == "stalled":
+            rescale = ", or let descend rescale the data (standardize=True)"
+            category, message = ConvergenceWarning, (
                 f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
-                f"(float64 rounding), while the largest gradient component {gnorm:.3g} is still "
-                f"{above} the tolerance {result.gtol:.3g}. The loss cannot resolve smaller steps "
-                "at this scale: loosen tol"
-                f"{', or let descend rescale the data (standardize=True)' if not self.standardize else ''}.",
-                ConvergenceWarning, stacklevel=4,
-            )
-        elif result.stop_reason == "max_iter":
-            warnings.warn(
+                f"(float64 rounding), while the largest gradient component is still {gap}. The "
+                "loss cannot resolve smaller steps at this scale: loosen tol"
+                f"{'' if self.standardize else rescale}.")
+        else:
+            lbfgs = "" if self.solver == "lbfgs" else ", use solver='lbfgs'"
+            category, message = ConvergenceWarning, (
                 f"{name} did not converge in max_iter={self.max_iter} iterations "
-                f"(solver={self.solver!r}): the largest gradient component is {gnorm:.3g}, "
-                f"{above} the tolerance {result.gtol:.3g}. Increase max_iter"
-                f"{'' if self.solver == 'lbfgs' else ', use solver=' + repr('lbfgs')}"
-                ", or loosen tol.",
-                ConvergenceWarning, stacklevel=4,
-            )
+                f"(solver={self.solver!r}): the largest gradient component is {gap}. Increase "
+                f"max_iter{lbfgs}, or loosen tol.")
+        warnings.warn(message, category, stacklevel=4)
 
     def _validate_X(self, X):
         check_is_fitted(self)

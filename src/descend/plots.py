@@ -199,18 +199,6 @@ def _rate_curve(ax, rate, inv_L, loss, diverged_at):
         ax.plot(loss.size - 1, loss[-1], "^", color=line.get_color(), markersize=10)
 
 
-def _toy_sets(seed):
-    from . import datasets as toy
-
-    return {
-        "blobs, far apart": toy.make_blobs(separation=6.0, seed=seed),
-        "blobs, overlapping": toy.make_blobs(separation=2.5, seed=seed),
-        "moons": toy.make_moons(seed=seed),
-        "circles": toy.make_circles(seed=seed),
-        "xor": toy.make_xor(seed=seed),
-    }
-
-
 def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
     r"""Logistic regression on two-feature data sets, side by side: where a line is enough.
 
@@ -225,8 +213,8 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
     Parameters
     ----------
     datasets : mapping of str to DataContainer, optional
-        Two features each. Default: the toy sets blobs far apart
-        (separable), blobs overlapping, moons, circles and xor, drawn with ``seed``.
+        Two features each. Default: :func:`descend.datasets.toy_sets` drawn
+        with ``seed`` (blobs far apart, blobs overlapping, moons, circles, xor).
     seed : int
         Seeds the toy data, the splits and the model.
     alpha : float
@@ -237,18 +225,23 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
     Returns
     -------
     matplotlib.figure.Figure
+        With ``fig.descend_fits``: for each data set's name, its ``model``,
+        ``train`` and ``test`` parts, for tables of what the panels show.
     """
     from .data import DataContainer
     from .errors import SeparationWarning
     from .models import LogisticClassifier
 
-    datasets = dict(_toy_sets(seed) if datasets is None else datasets)
+    from .datasets import toy_sets
+
+    datasets = dict(toy_sets(seed) if datasets is None else datasets)
     if axes is None:
         fig, axes = _axes(None, ncols=len(datasets), figsize=(3.3 * len(datasets), 4.0))
         axes = np.atleast_1d(axes)
     elif len(axes) != len(datasets):
         raise ValueError(f"axes has {len(axes)} Axes for {len(datasets)} data sets; pass one per set.")
     fig = axes[0].figure
+    fig.descend_fits = {}
     for ax, (name, data) in zip(axes, datasets.items()):
         data = data if isinstance(data, DataContainer) else DataContainer(*data)
         if data.X.shape[1] != 2:
@@ -257,6 +250,7 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SeparationWarning)
             model = LogisticClassifier(alpha=alpha, random_state=seed).fit(train.X, train.y)
+        fig.descend_fits[name] = {"model": model, "train": train, "test": test}
         shading = _draw_boundary(ax, model, train, test)
         acc_train, acc_test = model.score(train.X, train.y), model.score(test.X, test.y)
         note = "linearly separable\n" if acc_train == 1.0 else ""

@@ -48,6 +48,22 @@ def _subtract(theta, d, t):
     return theta - t * d
 
 
+def _line_search(fun, apply, start, d, t, enough, backtrack=True):
+    """Step from ``start`` along ``-d``, halving ``t`` until ``enough(J, t)``.
+
+    Returns ``(theta, J, g, halt, t)``, or None when no step of the
+    ``_MAX_HALVINGS`` tried lowers the loss enough (the descent has stalled).
+    Without ``backtrack`` the first step is taken as it is.
+    """
+    for _ in range(_MAX_HALVINGS):
+        theta = apply(start, d, t)
+        J, g, halt = fun(theta)
+        if not backtrack or halt or (np.isfinite(J) and enough(J, t)):
+            return theta, J, g, halt, t
+        t *= 0.5
+    return None
+
+
 @dataclass
 class Result:
     theta: np.ndarray
@@ -68,17 +84,12 @@ class GD:
         return {"theta": theta, "J": J, "g": g}
 
     def step(self, s, fun, apply):
-        t = self.t
-        for _ in range(_MAX_HALVINGS):
-            theta = apply(s["theta"], s["g"], t)
-            J, g, halt = fun(theta)
-            if not self.backtrack or (np.isfinite(J) and J <= s["J"] + _ulps(s["J"])) or halt:
-                break
-            t *= 0.5
-        else:
+        found = _line_search(fun, apply, s["theta"], s["g"], self.t,
+                             lambda J, t: J <= s["J"] + _ulps(s["J"]), self.backtrack)
+        if found is None:
             return s, 0.0, "stalled"
-        self.t = t
-        return {"theta": theta, "J": J, "g": g}, t, halt
+        theta, J, g, halt, self.t = found
+        return {"theta": theta, "J": J, "g": g}, self.t, halt
 
 
 class Nesterov:
@@ -92,18 +103,15 @@ class Nesterov:
         return {"theta": theta, "J": J, "g": g, "y": theta, "Jy": J, "gy": g, "k": 1.0}
 
     def step(self, s, fun, apply):
-        t = self.t
-        for _ in range(_MAX_HALVINGS):
-            theta = apply(s["y"], s["gy"], t)
-            J, g, halt = fun(theta)
-            # Sufficient decrease from y for a step of length t along -grad.
-            enough = J <= s["Jy"] - 0.5 * t * float(s["gy"] @ s["gy"]) + _ulps(s["Jy"])
-            if not self.backtrack or (np.isfinite(J) and enough) or halt:
-                break
-            t *= 0.5
-        else:
+        # Sufficient decrease from y for a step of length t along -grad.
+        gy2 = float(s["gy"] @ s["gy"])
+        found = _line_search(fun, apply, s["y"], s["gy"], self.t,
+                             lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]),
+                             self.backtrack)
+        if found is None:
             return s, 0.0, "stalled"
-        self.t = t
+        theta, J, g, halt, self.t = found
+        t = self.t
         step = theta - s["theta"]
         k_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * s["k"] ** 2))
         beta = (s["k"] - 1.0) / k_next
@@ -119,7 +127,7 @@ class Nesterov:
 
 
 class LBFGS:
-    """Limited-memory BFGS with a backtracking Armijo line search.
+    r"""Limited-memory BFGS with a backtracking Armijo line search.
 
     ``t`` scales the first direction; None (the default) takes a first trial
     step of length one, :math:`t = 1/\lVert g\rVert_2`, as L-BFGS-B does:
@@ -158,15 +166,11 @@ class LBFGS:
         slope = float(s["g"] @ d)
         if slope <= 0.0:                                   # not a descent direction
             d, slope, s["S"], s["Y"] = s["g"] * self.t0, float(s["g"] @ s["g"]) * self.t0, [], []
-        t = 1.0
-        for _ in range(_MAX_HALVINGS):
-            theta = apply(s["theta"], d, t)
-            J, g, halt = fun(theta)
-            if (np.isfinite(J) and J <= s["J"] - 1e-4 * t * slope) or halt:
-                break
-            t *= 0.5
-        else:
+        found = _line_search(fun, apply, s["theta"], d, 1.0,      # Armijo
+                             lambda J, t: J <= s["J"] - 1e-4 * t * slope)
+        if found is None:
             return s, 0.0, "stalled"
+        theta, J, g, halt, t = found
         S, Y = s["S"], s["Y"]
         ds, dy = theta - s["theta"], g - s["g"]
         if float(ds @ dy) > 1e-12 * np.linalg.norm(ds) * np.linalg.norm(dy):
