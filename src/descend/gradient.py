@@ -174,30 +174,46 @@ def column_moments(X, block_rows=None):
 
     Unlike ``X.std(axis=0)``, this allocates no temporary of the size of
     ``X``; sums are accumulated in float64 whatever the dtype of ``X``. The
-    mean sums ``x / m``, and the squares are summed relative to the largest
-    deviation seen so far (rescaled when a larger one comes, as a scaled
-    2-norm does), so columns of 1e-200 or 1e200 neither underflow nor overflow.
-    A column whose deviations exceed the float range gets an infinite or NaN
-    standard deviation; callers check for that.
+    mean sums ``x`` less the first row (so a constant column's mean is
+    exactly its value, and its deviation exactly 0). Columns whose squared deviations would overflow or
+    underflow (standard deviations beyond 1e±140, or exactly 0) are summed once more
+    relative to their largest deviation, as a scaled 2-norm does, so columns
+    of 1e-200 or 1e200 come out right. A column whose deviations exceed the
+    float range gets an infinite or NaN standard deviation; callers check.
     """
     m, n = X.shape
     if block_rows is None:          # one small float64 scratch block, reused
         block_rows = max(64, (BLOCK_BYTES // 2) // (8 * max(1, n)))
     scratch = np.empty((min(block_rows, m), n))
-    mean = np.zeros(n)
-    for rows in row_blocks(X, block_rows):                 # 1. the mean
-        blk = scratch[: rows.stop - rows.start]
-        np.divide(X[rows], m, out=blk)
-        mean += blk.sum(axis=0)
-    big, sq = np.zeros(n), np.zeros(n)                     # sum of squares = big^2 * sq
-    with np.errstate(over="ignore", invalid="ignore"):     # x - mean beyond the float range: inf
+    shift = X[0].astype(np.float64)            # mean = shift + mean(x - shift): exact for a
+    total, sq = np.zeros(n), np.zeros(n)       # constant column, and fewer digits lost
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for rows in row_blocks(X, block_rows):             # 1. the mean
+            blk = scratch[: rows.stop - rows.start]
+            np.subtract(X[rows], shift, out=blk)
+            total += blk.sum(axis=0)
+        mean = shift + total / m
         for rows in row_blocks(X, block_rows):             # 2. the spread
             centred = scratch[: rows.stop - rows.start]    # (m_blk, n) float64
             np.subtract(X[rows], mean, out=centred)
-            top = np.abs(centred).max(axis=0)
-            grow = top > big
-            sq[grow] *= (big[grow] / top[grow]) ** 2
-            big[grow] = top[grow]
-            centred /= np.where(big > 0, big, 1.0)
             sq += np.einsum("ij,ij->j", centred, centred)
-        return mean, np.sqrt(sq / m) * big
+        std = np.sqrt(sq / m)
+        extreme = np.flatnonzero(~((std > 1e-140) & (std < 1e140)))
+        if extreme.size:
+            std[extreme] = _scaled_std(X, mean, extreme, block_rows)
+    return mean, std
+
+
+def _scaled_std(X, mean, cols, block_rows):
+    """Standard deviations of columns ``cols``, summing squares relative to the
+    largest deviation seen so far (rescaled when a larger one comes)."""
+    big, sq = np.zeros(cols.size), np.zeros(cols.size)    # sum of squares = big^2 * sq
+    for rows in row_blocks(X, block_rows):
+        centred = X[rows][:, cols] - mean[cols]            # (m_blk, k) float64
+        top = np.abs(centred).max(axis=0)
+        grow = top > big
+        sq[grow] *= (big[grow] / top[grow]) ** 2
+        big[grow] = top[grow]
+        centred /= np.where(big > 0, big, 1.0)
+        sq += np.einsum("ij,ij->j", centred, centred)
+    return np.sqrt(sq / X.shape[0]) * big
