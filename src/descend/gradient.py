@@ -174,12 +174,13 @@ def column_moments(X, block_rows=None):
 
     Unlike ``X.std(axis=0)``, this allocates no temporary of the size of
     ``X``; sums are accumulated in float64 whatever the dtype of ``X``. The
-    mean sums ``x`` less the first row (so a constant column's mean is
-    exactly its value, and its deviation exactly 0). Columns whose squared deviations would overflow or
-    underflow (standard deviations beyond 1e±140, or exactly 0) are summed once more
-    relative to their largest deviation, as a scaled 2-norm does, so columns
-    of 1e-200 or 1e200 come out right. A column whose deviations exceed the
-    float range gets an infinite or NaN standard deviation; callers check.
+    mean sums ``x`` less the first row, so a constant column's mean is
+    exactly its value and its deviation exactly 0. Columns whose squared
+    deviations would overflow or underflow (standard deviations beyond
+    1e±140, or exactly 0) are summed once more relative to their largest
+    deviation, as a scaled 2-norm does, so columns of 1e-200 or 1e200 come
+    out right. A column whose deviations exceed the float range gets an
+    infinite or NaN standard deviation; callers check.
     """
     m, n = X.shape
     if block_rows is None:          # one small float64 scratch block, reused
