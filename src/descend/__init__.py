@@ -19,6 +19,7 @@ _WHERE = {
     "sigmoid": "losses",
     "sigmoid_derivative": "losses",
     "DataContainer": "data",
+    "DaskDataContainer": "daskdata",
     "Standardizer": "data",
     "train_test_split": "data",
     "save": "persist",

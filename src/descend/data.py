@@ -142,6 +142,18 @@ class DataContainer:
         return cls._read(frame, target, schema, features, missing, categorical,
                          repr(name), "line")
 
+    @staticmethod
+    def from_dask(source, target=None, *, features=None, missing="error", sep=","):
+        """Data held by Dask: a dask DataFrame, or a path or glob of Parquet or CSV files.
+
+        Returns a :class:`~descend.daskdata.DaskDataContainer`: nothing is read
+        until a model is fitted on it, and the fit runs on the Dask cluster.
+        Needs ``pip install "descend[dask]"``.
+        """
+        from descend.daskdata import DaskDataContainer
+
+        return DaskDataContainer(source, target, features=features, missing=missing, sep=sep)
+
     @classmethod
     def _read(cls, df, target, schema, features, missing, categorical, source, row_word):
         out = ingest.ingest_frame(df, target, schema=schema, features=features, missing=missing,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .cluster import is_dask
 from .errors import SeparationWarning
 from .gradient import column_moments, loss_grad
 from .losses import LogLoss, SquaredError, sigmoid
@@ -44,6 +46,32 @@ class Step(NamedTuple):
     intercept: float
 
 _DTYPES = [np.float64, np.float32]
+
+
+def standardized_gradient(X, delta, mean, scale):
+    r"""The material's gradient :math:`(X^\top\delta/m,\ \bar\delta)` of the rows of
+    ``X``, taken with respect to standardized parameters: for
+    :math:`z = \frac{X-\mu}{s}v + c` the chain rule gives
+    :math:`\nabla_v J = (X^\top\delta/m - \mu\bar\delta)/s` and
+    :math:`\partial J/\partial c = \bar\delta`. With :math:`\mu = 0, s = 1`
+    it is the plain gradient.
+    """
+    m = delta.shape[0]
+    grad_b = float(delta.mean())
+    return ((X.T @ delta) / m - mean * grad_b) / scale, grad_b
+
+
+def _label_of(positive, classes):
+    return classes[positive.astype(int)]
+
+
+def _log_sigmoid(z):
+    return -np.logaddexp(0.0, -z)
+
+
+def _both_columns(z, link):
+    """Columns ``link(-z)`` and ``link(z)``: the two classes' probabilities (or logs)."""
+    return np.column_stack([link(-z), link(z)])
 
 _PARAMS_DOC = r"""
     Parameters
@@ -174,10 +202,7 @@ class _GradientDescentModel(BaseEstimator):
         gives :math:`\nabla_v J = (X^\top\delta/m - \mu\bar\delta)/s`.
         ``fit`` calls it on every block of rows.
         """
-        m = delta.shape[0]
-        grad_b = float(delta.mean())
-        grad_w = ((X.T @ delta) / m - self._x_mean * grad_b) / self._x_scale
-        return grad_w, grad_b
+        return standardized_gradient(X, delta, self._x_mean, self._x_scale)
 
     def _update_params(self, grad_w, grad_b, learning_rate=None):
         r"""One step :math:`w \leftarrow w - \alpha\, g_w,\ b \leftarrow b - \alpha\, g_b`
@@ -194,10 +219,21 @@ class _GradientDescentModel(BaseEstimator):
         loss = self._loss if loss is None else loss
         mean, scale = self._x_mean, self._x_scale
 
+        if isinstance(X, np.ndarray):
+            y = np.zeros(X.shape[0]) if y is None else y
+
+            def one_pass(w, b):
+                return loss_grad(X, y, w, b, loss, backward=self._compute_loss_grad)
+        else:                       # Dask: the same fold, shipped to every chunk
+            fold = partial(standardized_gradient, mean=mean, scale=scale)
+
+            def one_pass(w, b):
+                return X.loss_grad(y, w, b, loss, fold)
+
         def fun(theta):
             w = theta[:n] / scale
             b = theta[n] - mean @ w
-            J, gw, gb, separated = loss_grad(X, y, w, b, loss, backward=self._compute_loss_grad)
+            J, gw, gb, separated = one_pass(w, b)
             if alpha:
                 J += 0.5 * alpha * float(w @ w)
                 gw = gw + alpha * w / scale
@@ -209,7 +245,7 @@ class _GradientDescentModel(BaseEstimator):
     def _lipschitz(self, X):
         """L = curvature * lambda_max([Z, 1]^T [Z, 1] / m) + alpha * max(1/s^2)."""
         # The gradient of 1/(2m)|[Z, 1] theta|^2 is the Hessian-vector product.
-        hessian = self._objective(X, np.zeros(X.shape[0]), SquaredError, alpha=0.0)
+        hessian = self._objective(X, None, SquaredError, alpha=0.0)     # y = 0
         rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
         lam = power_iteration(lambda v: hessian(v)[1], X.shape[1] + 1, rng=rng)
         smallest = float(np.min(self._x_scale))
@@ -227,7 +263,7 @@ class _GradientDescentModel(BaseEstimator):
         self._check_params()
         m, n = X.shape
         if self.standardize:
-            mean, std = column_moments(X)
+            mean, std = column_moments(X) if isinstance(X, np.ndarray) else (X.mean, X.std)
             # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of
             # the diagonal of the Hessian, which balances the data term and the penalty.
             scale = np.hypot(std, np.sqrt(self.alpha / self._loss.curvature))
@@ -304,7 +340,26 @@ class _GradientDescentModel(BaseEstimator):
 
     def _validate_X(self, X):
         check_is_fitted(self)
+        if is_dask(X):              # predictions stay lazy, chunk by chunk
+            from .cluster import as_dask_matrix
+            X, _ = as_dask_matrix(X, type(self).__name__)
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                                 f"expecting {self.n_features_in_} features as input.")
+            return X
         return validate_data(self, X, reset=False, dtype=_DTYPES)
+
+    def _dask_rows(self, X, y, classify):
+        """Dask input: check it, and summarize it in one pass (see :mod:`descend.cluster`)."""
+        from .cluster import DaskRows
+        self._check_params()
+        rows = DaskRows.prepare(X, y, type(self).__name__, classify)
+        self.n_features_in_ = rows.n
+        if rows.names is not None and all(isinstance(c, str) for c in rows.names):
+            self.feature_names_in_ = np.asarray(rows.names, dtype=object)
+        else:
+            self.__dict__.pop("feature_names_in_", None)
+        return rows
 
 
 class LinearRegression(RegressorMixin, _GradientDescentModel):
@@ -320,7 +375,14 @@ class LinearRegression(RegressorMixin, _GradientDescentModel):
     _loss = SquaredError
 
     def fit(self, X, y):
-        """Fit on ``X`` (m, n) and numeric targets ``y`` (m,); returns self."""
+        """Fit on ``X`` (m, n) and numeric targets ``y`` (m,); returns self.
+
+        ``X`` and ``y`` may be dask arrays or a dask DataFrame and Series: the
+        fit then runs on the cluster, one distributed pass per evaluation.
+        """
+        if is_dask(X) or is_dask(y):
+            rows = self._dask_rows(X, y, classify=False)
+            return self._fit(rows, rows.y, rows.y_mean)
         X, y = validate_data(self, X, y, dtype=_DTYPES, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         return self._fit(X, y, float(y.mean()))
@@ -354,10 +416,27 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
         return tags
 
     def fit(self, X, y):
-        """Fit on ``X`` (m, n) and two-class labels ``y`` (m,); returns self."""
+        """Fit on ``X`` (m, n) and two-class labels ``y`` (m,); returns self.
+
+        ``X`` and ``y`` may be dask arrays or a dask DataFrame and Series: the
+        fit then runs on the cluster, one distributed pass per evaluation.
+        """
+        if is_dask(X) or is_dask(y):
+            rows = self._dask_rows(X, y, classify=True)
+            self.classes_ = self._check_classes(rows.labels, rows.labels)
+            rows.replace_target(rows.y.map_blocks(np.equal, self.classes_[1], dtype=bool)
+                                .astype(np.float64))
+            p = float(np.clip(rows.counts[self.classes_[1]] / rows.m, 1e-12, 1 - 1e-12))
+            return self._fit(rows, rows.y, float(np.log(p / (1 - p))))
         X, y = validate_data(self, X, y, dtype=_DTYPES)
+        self.classes_ = classes = self._check_classes(y, np.unique(y))
+        y01 = (y == classes[1]).astype(np.float64)
+        p = float(np.clip(y01.mean(), 1e-12, 1 - 1e-12))
+        return self._fit(X, y01, float(np.log(p / (1 - p))))
+
+    def _check_classes(self, y, classes):
+        """``classes`` (the sorted labels of ``y``) if there are exactly two."""
         check_classification_targets(y)
-        classes = np.unique(y)
         name = type(self).__name__
         if classes.size < 2:
             raise ValueError(
@@ -370,10 +449,7 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
                 f"Only binary classification is supported. {name} got y with {classes.size} "
                 f"classes ({shown}); wrap it in sklearn.multiclass.OneVsRestClassifier for more."
             )
-        self.classes_ = classes
-        y01 = (y == classes[1]).astype(np.float64)
-        p = float(np.clip(y01.mean(), 1e-12, 1 - 1e-12))
-        return self._fit(X, y01, float(np.log(p / (1 - p))))
+        return classes
 
     def _set_fitted(self, coef, intercept):
         self.coef_, self.intercept_ = coef[None, :], np.array([intercept])
@@ -386,13 +462,19 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
     def predict_proba(self, X):
         """Columns :math:`1 - \\sigma(z)` and :math:`\\sigma(z)`, in the order of ``classes_``."""
         z = self.decision_function(X)
-        return np.column_stack([sigmoid(-z), sigmoid(z)])
+        if is_dask(z):
+            return z.map_blocks(_both_columns, sigmoid, new_axis=1, dtype=np.float64)
+        return _both_columns(z, sigmoid)
 
     def predict_log_proba(self, X):
         z = self.decision_function(X)
-        return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        if is_dask(z):
+            return z.map_blocks(_both_columns, _log_sigmoid, new_axis=1, dtype=np.float64)
+        return _both_columns(z, _log_sigmoid)
 
     def predict(self, X):
         """The class of each row: ``classes_[1]`` where :math:`z > 0`."""
         positive = self.decision_function(X) > 0
-        return self.classes_[positive.astype(int)]
+        if is_dask(positive):
+            return positive.map_blocks(_label_of, self.classes_, dtype=self.classes_.dtype)
+        return _label_of(positive, self.classes_)

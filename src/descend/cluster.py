@@ -1,0 +1,362 @@
+r"""Fitting on Dask: the same estimators on data spread over a cluster.
+
+When ``fit`` is given a dask array or DataFrame, the data stay where they
+are. Each evaluation of the loss and gradient is one distributed pass: every
+chunk of rows runs :func:`descend.gradient.loss_grad` on its own rows (the
+same code as in memory) and returns ``n + 4`` numbers: its loss sum, gradient
+sum, row count and whether it is separated. Dask adds these small vectors in
+a tree. Only the weights travel to the chunks. The standardization statistics
+also come from one pass: each chunk's count, mean and spread, merged as a
+parallel variance is.
+
+With a ``distributed.Client``, data that fit in half the workers' memory are
+persisted on the workers once; larger data are read from their source (Parquet,
+Zarr, CSV) on every pass. A worker lost in the middle of a fit costs only the
+recomputation of its chunks. A lost scheduler raises
+:class:`~descend.errors.DescendError` instead of hanging.
+
+dask and distributed are optional (``pip install "descend[dask]"``). Nothing
+here imports them until Dask data arrive.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from .errors import DataError, DescendError
+from .gradient import column_moments, loss_grad
+
+__all__ = ["is_dask", "DaskRows", "as_dask_matrix", "require_dask"]
+
+#: Persist the data on the workers when they take at most this share of the
+#: workers' total memory limit; beyond it, every pass reads them from source.
+PERSIST_SHARE = 0.5
+#: Chunk results are added this many at a time, in a tree.
+FANOUT = 8
+#: Seconds between checks that the scheduler is still there.
+POLL_S = 0.5
+#: A client that has lost its scheduler for this long gives up.
+LOST_S = 10.0
+
+
+def is_dask(obj) -> bool:
+    """Whether ``obj`` is a Dask collection (without importing dask)."""
+    if "dask" not in sys.modules:
+        return False
+    from dask.base import is_dask_collection
+    return is_dask_collection(obj)
+
+
+def require_dask(what):
+    """Import dask.array, or explain how to install it."""
+    try:
+        import dask.array as da
+    except ImportError as err:          # pragma: no cover - dask is a test dependency
+        raise ImportError(f"{what} needs Dask: pip install \"descend[dask]\"") from err
+    return da
+
+
+def _client():
+    """The default ``distributed.Client``, or None (Dask's local scheduler)."""
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import default_client
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------- inputs
+def as_dask_matrix(X, who):
+    """``X`` as a 2-D float dask array with one chunk across the columns.
+
+    Returns ``(X, names)``: names are the column names of a DataFrame, else
+    None. float32 stays float32; other numbers become float64 chunk by chunk.
+    """
+    da = require_dask(who)
+    import dask.dataframe as dd
+    names = None
+    if isinstance(X, dd.Series):
+        raise DataError(f"{who}: X must be 2-D (rows × features), got a dask Series; use "
+                        "X.to_frame() for a single feature.")
+    if isinstance(X, dd.DataFrame):
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+        text = [str(c) for c, t in X.dtypes.items() if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+        if text:
+            raise DataError(
+                f"{who}: column{'s' * (len(text) > 1)} {', '.join(map(repr, text[:5]))} of the "
+                "dask DataFrame hold text, not numbers. Encode them first (e.g. dask's "
+                "get_dummies after .categorize()), or leave them out of X.")
+        names = [str(c) for c in X.columns]
+        X = X.to_dask_array()
+    elif not isinstance(X, da.Array):
+        raise DataError(f"{who}: cannot fit on a {type(X).__name__}; pass a dask array or a dask "
+                        "DataFrame.")
+    if X.ndim != 2:
+        raise DataError(f"{who}: X must be 2-D (rows × features), got {X.ndim} dimension(s) of "
+                        f"shape {X.shape}; reshape it, e.g. X.reshape(-1, 1) for one feature.")
+    if X.dtype.kind not in "biuf":
+        raise DataError(f"{who}: X must hold numbers, got dtype {X.dtype}.")
+    if X.dtype not in (np.float64, np.float32):
+        X = X.astype(np.float64)
+    if X.numblocks[1] > 1:
+        X = X.rechunk({1: -1})
+    return X, names
+
+
+def _as_dask_target(y, X, who):
+    da = require_dask(who)
+    import dask.dataframe as dd
+    if isinstance(y, dd.DataFrame):
+        if len(y.columns) != 1:
+            raise DataError(f"{who}: y must be one column, got a DataFrame with {len(y.columns)}.")
+        y = y[y.columns[0]]
+    if isinstance(y, dd.Series):
+        y = y.to_dask_array()
+    elif not isinstance(y, da.Array):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise DataError(f"{who}: y must be 1-D, got shape {y.shape}.")
+        if np.isnan(X.shape[0]):
+            X = X.compute_chunk_sizes()
+        if y.shape[0] != X.shape[0]:
+            raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
+        return X, da.from_array(y, chunks=(X.chunks[0],))
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"{who}: y must be 1-D, got a dask array of shape {y.shape}.")
+    if y.numblocks[0] == X.numblocks[0] and (y.chunks[0] == X.chunks[0] or np.isnan(
+            sum(y.chunks[0])) or np.isnan(sum(X.chunks[0]))):
+        return X, y          # aligned chunk by chunk (checked row by row in the first pass)
+    if np.isnan(X.shape[0]):
+        X = X.compute_chunk_sizes()
+    if np.isnan(y.shape[0]):
+        y = y.compute_chunk_sizes()
+    if y.shape[0] != X.shape[0]:
+        raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
+    return X, y.rechunk((X.chunks[0],))
+
+
+# -------------------------------------------------------------- per chunk
+def _chunk_stats(Xc, yc, classify):
+    """One chunk's rows, column mean and std, non-finite counts, and y summary."""
+    rows, n = Xc.shape
+    if yc.shape[0] != rows:
+        return ("mismatch", rows, yc.shape[0])
+    bad = np.count_nonzero(~np.isfinite(Xc), axis=0) if rows else np.zeros(n, int)
+    if rows and not bad.any():
+        mean, std = column_moments(Xc)
+    else:
+        mean, std = np.zeros(n), np.zeros(n)
+    if classify:
+        import pandas as pd
+        counts = pd.Series(yc).value_counts(dropna=True)
+        return rows, mean, std, bad, int(rows - counts.sum()), dict(counts.items())
+    yf = np.asarray(yc, dtype=np.float64)
+    ok = np.isfinite(yf)
+    return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum())
+
+
+def _chunk_terms(Xc, yc, w, b, loss, backward):
+    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated]``."""
+    rows, n = Xc.shape
+    out = np.zeros(n + 4)
+    if rows:
+        y = np.zeros(rows) if yc is None else yc
+        J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, backward=backward, n_threads=1)
+        out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
+        out[n + 3] = 0.0 if separated else 1.0
+    out[n + 2] = rows
+    return out
+
+
+def _add(*parts):
+    return sum(parts[1:], parts[0])
+
+
+def _tree(parts, combine=_add):
+    from dask import delayed
+    while len(parts) > 1:
+        parts = [delayed(combine, pure=True)(*parts[i:i + FANOUT])
+                 for i in range(0, len(parts), FANOUT)]
+    return parts[0]
+
+
+def _merge_moments(rows, means, stds):
+    """Column mean and std of all rows from each chunk's (rows, mean, std).
+
+    The mean is shifted by the first chunk's, so a constant column comes out
+    exactly; the spread is summed relative to its largest term, so columns of
+    1e±200 neither overflow nor underflow.
+    """
+    keep = rows > 0
+    rows, means, stds = rows[keep], means[keep], stds[keep]
+    share = rows / rows.sum()
+    mean = means[0] + share @ (means - means[0])
+    dev = means - mean
+    big = np.maximum(np.abs(dev).max(axis=0), stds.max(axis=0))
+    unit = np.where(big > 0, big, 1.0)
+    std = big * np.sqrt(share @ ((stds / unit) ** 2 + (dev / unit) ** 2))
+    return mean, std
+
+
+# ------------------------------------------------------------------ data
+class DaskRows:
+    """A fit's view of Dask data: chunk-aligned ``X`` and ``y``, and their one-pass summary.
+
+    Made by :meth:`prepare`; the estimators call :meth:`loss_grad` once per
+    evaluation of the objective, with the same contract as
+    :func:`descend.gradient.loss_grad`.
+    """
+
+    def __init__(self, X, y, names, client):
+        self.X, self.y, self.names, self.client = X, y, names, client
+        self.persisted = False
+        self._x_parts = list(X.to_delayed().ravel())
+        self._y_parts = list(y.to_delayed().ravel())
+
+    @classmethod
+    def prepare(cls, X, y, who, classify):
+        """Check and align ``X`` and ``y``, persist them if they fit, and summarize them in one pass."""
+        X, names = as_dask_matrix(X, who)
+        X, y = _as_dask_target(y, X, who)
+        client = _client()
+        self = cls(X, y, names, client)
+        size = X.shape[0] * X.shape[1] * X.dtype.itemsize
+        if np.isfinite(size):
+            self._persist(size)
+        self._summarize(who, classify)
+        if not self.persisted:
+            self._persist(self.m * self.n * X.dtype.itemsize)
+        return self
+
+    # -- where the data live
+    def _persist(self, size):
+        if self.client is None or self.persisted:
+            return
+        limit = _memory_limit(self.client)
+        if limit and size > PERSIST_SHARE * limit:
+            return                      # larger than memory: read from source on every pass
+        self.X, self.y = self.client.persist([self.X, self.y])
+        self._x_parts = list(self.X.to_delayed().ravel())
+        self._y_parts = list(self.y.to_delayed().ravel())
+        self.persisted = True
+
+    def replace_target(self, y):
+        """Use ``y`` (a dask array with the chunks of ``y``) as the target from now on."""
+        if self.persisted:
+            y = self.client.persist(y)
+        self.y = y
+        self._y_parts = list(y.to_delayed().ravel())
+
+    # -- the one summarizing pass
+    def _summarize(self, who, classify):
+        from dask import delayed
+        parts = [delayed(_chunk_stats, pure=True)(xc, yc, classify)
+                 for xc, yc in zip(self._x_parts, self._y_parts)]
+        stats = self.compute(delayed(list, pure=True)(parts), "reading the data")
+        for s in stats:
+            if s[0] == "mismatch":
+                raise DataError(f"{who}: the chunks of X and y do not line up: a chunk of X has "
+                                f"{s[1]} rows where y's has {s[2]}. Give y the row chunks of X, "
+                                "e.g. y.rechunk((X.chunks[0],)), or take both from one DataFrame.")
+        rows = np.array([s[0] for s in stats], dtype=np.int64)
+        self.m, self.n = int(rows.sum()), int(self.X.shape[1])
+        self.rows = rows
+        if self.m == 0:
+            raise DataError(f"{who}: the Dask data hold no rows.")
+        bad = np.sum([s[3] for s in stats], axis=0)
+        if bad.any():
+            cols = np.flatnonzero(bad)
+            shown = [self.names[j] if self.names else f"column {j}" for j in cols[:5]]
+            raise DataError(
+                f"{who}: X holds {int(bad.sum())} missing or infinite value"
+                f"{'s' * (int(bad.sum()) > 1)} (in {', '.join(shown)}{', ...' if cols.size > 5 else ''}). "
+                "Drop or fill them first, e.g. with dask's .dropna() or .fillna().")
+        missing = sum(s[4] for s in stats)
+        if missing:
+            raise DataError(f"{who}: y holds {missing} missing or infinite value"
+                            f"{'s' * (missing > 1)}; drop those rows first, e.g. with .dropna().")
+        self.mean, self.std = _merge_moments(rows, np.array([s[1] for s in stats]),
+                                             np.array([s[2] for s in stats]))
+        if classify:
+            self.counts = {}
+            for s in stats:
+                for label, count in s[5].items():
+                    self.counts[label] = self.counts.get(label, 0) + int(count)
+            self.labels = np.unique(np.array(list(self.counts), dtype=self.y.dtype))
+        else:
+            self.y_mean = sum(s[5] for s in stats) / self.m
+
+    # -- one pass per evaluation
+    def loss_grad(self, y, w, b, loss, backward):
+        """As :func:`descend.gradient.loss_grad` over all chunks; ``y`` "target" or None (zeros)."""
+        from dask import delayed
+        y_parts = self._y_parts if y is not None else [None] * len(self._x_parts)
+        parts = [delayed(_chunk_terms, pure=True)(xc, yc, w, b, loss, backward)
+                 for xc, yc in zip(self._x_parts, y_parts)]
+        total = self.compute(_tree(parts), "a pass over the data")
+        n, m = self.n, total[self.n + 2]
+        return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, not total[n + 3]
+
+    @property
+    def shape(self):
+        return self.m, self.n
+
+    # -- running a graph
+    def compute(self, graph, what):
+        """Compute ``graph``; with a distributed client, fail clearly if its scheduler is lost."""
+        if self.client is None:
+            import dask
+            return dask.compute(graph)[0]
+        try:
+            future = self.client.compute(graph)
+        except (OSError, TimeoutError) as err:
+            raise _lost(self.client, what) from err
+        lost_since = None
+        while True:
+            try:
+                return future.result(timeout=POLL_S)
+            except TimeoutError:
+                pass
+            except (OSError, *_cancelled()) as err:
+                raise _lost(self.client, what) from err
+            if self.client.status in ("running", "newly-created"):
+                lost_since = None
+            else:
+                lost_since = lost_since or time.monotonic()
+                if self.client.status in ("closed", "closing") or \
+                        time.monotonic() - lost_since > LOST_S:
+                    raise _lost(self.client, what)
+
+
+def _cancelled():
+    from concurrent.futures import CancelledError as A
+    from asyncio import CancelledError as B
+    return (A, B)
+
+
+def _lost(client, what):
+    address = getattr(client.scheduler, "address", None) or "its scheduler"
+    status = getattr(client, "status", "unknown")
+    return DescendError(
+        f"lost the Dask scheduler ({address}) during {what}: the client's connection to it "
+        f"broke (client status {status!r}) and did not come back within {LOST_S:g} s. The fit "
+        "cannot go on without a scheduler; restart it (or the cluster) and fit again.")
+
+
+def _memory_limit(client):
+    """The workers' total memory limit in bytes; 0 when unknown or unlimited."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:                   # older distributed
+        info = client.scheduler_info()
+    limits = [w.get("memory_limit") or 0 for w in info.get("workers", {}).values()]
+    return 0 if not limits or 0 in limits else int(sum(limits))
