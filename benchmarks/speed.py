@@ -6,7 +6,9 @@ it measures, in one run on the same data, the median of several repeats of:
 1. the floor: one streaming read of ``X`` (the faster of a one-thread
    ``X.sum()`` and a two-thread blocked sum; the table says which);
 2. descend's loss-and-gradient pass (``gradient.loss_grad`` with the
-   estimator's standardized backward), and its ratio to the floor;
+   estimator's standardized backward: numpy blocks), and its ratio to the
+   floor; and the same gradient from the plain pass folded once (the
+   compiled kernel when numba is installed, column "fused");
 3. the time for descend's default fit and for scikit-learn's
    (``LogisticRegression(C=np.inf)``, lbfgs; ``LinearRegression``) to reach a
    loss within ``1e-6`` relative of the optimum, found first by a tight
@@ -33,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from descend import LinearRegression, LogisticClassifier
+from descend import gradient
 from descend.gradient import column_moments, loss_grad
 from descend.losses import LogLoss, SquaredError
 
@@ -161,7 +164,7 @@ def peak_memory(make, X, y):
     return peak / X.nbytes
 
 
-def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget):
+def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget, pass_only=False):
     from sklearn.linear_model import LinearRegression as SkLinear
     from sklearn.linear_model import LogisticRegression as SkLogistic
 
@@ -179,6 +182,21 @@ def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget):
     loss_grad(X, y, w, 0.1, loss, backward=est._compute_loss_grad)
     t_pass = median_time(lambda: loss_grad(X, y, w, 0.1, loss, backward=est._compute_loss_grad),
                          repeats)
+
+    def fused():
+        # The plain gradient (the compiled kernel), then the standardization folded once.
+        J, gw, gb, _ = loss_grad(X, y, w, 0.1, loss)
+        return J, (gw - est._x_mean * gb) / est._x_scale, gb
+    fused()
+    t_fused = median_time(fused, repeats)
+    kernel = "numba" if gradient._use_fused(X, y, loss, gradient.backward) else "numpy"
+    passes = {"m": m, "n": n, "dtype": np.dtype(dtype).name, "data": kind, "model": model,
+              "X_MB": X.nbytes / 1e6, "floor_ms": t_floor * 1e3, "floor_how": how,
+              "pass_ms": t_pass * 1e3, "pass_over_floor": t_pass / t_floor,
+              "fused_ms": t_fused * 1e3, "fused_over_floor": t_fused / t_floor,
+              "fused_kernel": kernel}
+    if pass_only:
+        return passes
     J_star, ref_spread = reference(X, y, model)
     if model == "logistic":
         ours = time_to_target(lambda tol=1e-6: LogisticClassifier(tol=tol), X, y, loss, J_star,
@@ -194,27 +212,30 @@ def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget):
                       X, y)
     ratio = (ours["seconds"] / theirs["seconds"]
              if ours["seconds"] and theirs["seconds"] else None)
-    return {"m": m, "n": n, "dtype": np.dtype(dtype).name, "data": kind, "model": model,
-            "X_MB": X.nbytes / 1e6, "floor_ms": t_floor * 1e3, "floor_how": how,
-            "pass_ms": t_pass * 1e3, "pass_over_floor": t_pass / t_floor,
-            "J_star": J_star, "reference_spread": ref_spread,
+    return {**passes, "J_star": J_star, "reference_spread": ref_spread,
             "descend": ours, "sklearn": theirs, "time_ratio": ratio, "peak_mem_over_X": mem}
 
 
 def row(r):
     def s(x):
         return f"{x['seconds']:.3g}" if x["seconds"] else f">{x['spent']:.3g}"
+    if "descend" not in r:                                     # --pass-only
+        return (f"| {r['m']:>7} × {r['n']:<3} | {r['dtype']:7} | {r['data']:3} | {r['model']:8} "
+                f"| {r['floor_ms']:7.1f} ({r['floor_how'][0]}t) | {r['pass_ms']:7.1f} "
+                f"| {r['pass_over_floor']:5.2f} | {r['fused_ms']:7.1f} | {r['fused_over_floor']:5.2f} "
+                "| - | - | - | - |")
     ratio = f"{r['time_ratio']:.3f}" if r["time_ratio"] else "n/a"
     return (f"| {r['m']:>7} × {r['n']:<3} | {r['dtype']:7} | {r['data']:3} | {r['model']:8} "
             f"| {r['floor_ms']:7.1f} ({r['floor_how'][0]}t) | {r['pass_ms']:7.1f} "
-            f"| {r['pass_over_floor']:5.2f} | {s(r['descend']):>7} ({r['descend']['n_iter']}) "
+            f"| {r['pass_over_floor']:5.2f} | {r['fused_ms']:7.1f} | {r['fused_over_floor']:5.2f} "
+            f"| {s(r['descend']):>7} ({r['descend']['n_iter']}) "
             f"| {s(r['sklearn']):>7} ({r['sklearn']['n_iter']}) | {ratio:>6} "
             f"| {r['peak_mem_over_X']:5.3f} |")
 
 
 HEADER = ("| n × d         | dtype   | X   | model    | floor ms     | pass ms | pass/floor "
-          "| descend s (iter) | sklearn s (iter) | ratio | peak mem / X |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|")
+          "| fused ms | fused/floor | descend s (iter) | sklearn s (iter) | ratio | peak mem / X |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None):
@@ -228,6 +249,8 @@ def main(argv=None):
     parser.add_argument("--models", default="logistic,linear")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--out", default="benchmarks/results.json")
+    parser.add_argument("--pass-only", action="store_true",
+                        help="floor and passes only: no fits, no scikit-learn (fast)")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.dtypes, args.repeats = "100000x50", "float64", 3
@@ -243,7 +266,7 @@ def main(argv=None):
             for kind in args.data.split(","):
                 for model in args.models.split(","):
                     r = bench_case(m, n, np.dtype(dtype).type, kind, model, args.repeats, cache,
-                                   args.budget)
+                                   args.budget, args.pass_only)
                     results.append(r)
                     print(row(r), flush=True)
     with open(args.out, "w") as fh:

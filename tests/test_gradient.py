@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from descend import gradient
 from descend.gradient import backward, column_moments, loss_grad
 from descend.losses import LogLoss, SquaredError
 from descend.reference import looped_descent, looped_gradient
@@ -17,6 +18,15 @@ def _data(m=60, n=4, seed=0):
     return X, w, 0.3, y_lin, y_bin
 
 
+@pytest.fixture(params=["numpy", "numba"])
+def kernel(request, monkeypatch):
+    """Run a test once with numpy blocks and once with the compiled kernel."""
+    if request.param == "numba":
+        pytest.importorskip("numba")
+    monkeypatch.setattr(gradient, "KERNEL", request.param)
+    return request.param
+
+
 def _numeric_grad(X, y, w, b, loss, h=1e-6):
     def J(w_, b_):
         return loss_grad(X, y, w_, b_, loss)[0]
@@ -25,7 +35,7 @@ def _numeric_grad(X, y, w, b, loss, h=1e-6):
 
 
 @pytest.mark.parametrize("loss, which", [(SquaredError, 3), (LogLoss, 4)])
-def test_gradient_matches_finite_differences(loss, which):
+def test_gradient_matches_finite_differences(loss, which, kernel):
     X, w, b, y_lin, y_bin = _data()
     y = y_lin if loss is SquaredError else y_bin
     _, gw, gb, _ = loss_grad(X, y, w, b, loss)
@@ -35,7 +45,7 @@ def test_gradient_matches_finite_differences(loss, which):
 
 
 @pytest.mark.parametrize("loss", [SquaredError, LogLoss])
-def test_blocks_sum_to_the_whole(loss):
+def test_blocks_sum_to_the_whole(loss, kernel):
     X, w, b, y_lin, y_bin = _data(m=1001)
     y = y_lin if loss is SquaredError else y_bin
     whole = loss_grad(X, y, w, b, loss, block_rows=10_000)
@@ -88,7 +98,7 @@ def test_column_moments_match_numpy():
     np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-12)
 
 
-def test_separation_certificate():
+def test_separation_certificate(kernel):
     X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
     y = np.array([0.0, 0.0, 1.0, 1.0])
     assert loss_grad(X, y, np.array([1.0]), 0.0, LogLoss)[3] is True
@@ -110,7 +120,7 @@ def _numpy_reference(X, y, w, b, loss):
 
 @pytest.mark.parametrize("loss", [SquaredError, LogLoss])
 @pytest.mark.parametrize("n_threads", [1, 2, 3])
-def test_threaded_blocks_equal_numpy_float64(loss, n_threads):
+def test_threaded_blocks_equal_numpy_float64(loss, n_threads, kernel):
     X, w, b, y_lin, y_bin = _data(m=5003)
     y = y_lin if loss is SquaredError else y_bin
     J, gw, gb, _ = loss_grad(X, y, w, b, loss, block_rows=97, n_threads=n_threads)   # 52 blocks
@@ -121,7 +131,7 @@ def test_threaded_blocks_equal_numpy_float64(loss, n_threads):
 
 
 @pytest.mark.parametrize("loss", [SquaredError, LogLoss])
-def test_threaded_float32_is_widened_exactly(loss):
+def test_threaded_float32_is_widened_exactly(loss, kernel):
     X, w, b, y_lin, y_bin = _data(m=5003)
     y = y_lin if loss is SquaredError else y_bin
     X32 = X.astype(np.float32)
@@ -137,7 +147,7 @@ def test_threaded_float32_is_widened_exactly(loss):
     np.testing.assert_allclose(gw, fgw, rtol=1e-4, atol=1e-5 * np.abs(fgw).max())
 
 
-def test_thread_count_does_not_change_the_result():
+def test_thread_count_does_not_change_the_result(kernel):
     X, w, b, _, y_bin = _data(m=4001)
     one = loss_grad(X, y_bin, w, b, LogLoss, block_rows=50, n_threads=1)
     two = loss_grad(X, y_bin, w, b, LogLoss, block_rows=50, n_threads=2)
@@ -176,3 +186,92 @@ def test_a_fit_allocates_at_most_a_tenth_of_X(dtype):
         tracemalloc.stop()
     assert model.n_iter_ == 5
     assert extra <= 0.1 * X.nbytes, f"a fit allocated {extra / X.nbytes:.3f} × the size of X"
+
+
+# -- the compiled kernel ------------------------------------------------------------
+
+def _standardized(mean, scale):
+    # An estimator's backward: the plain one, then a linear fold (the standardization).
+    def fold(gw, gb):
+        return (gw - mean * gb) / scale, gb
+
+    def folded_backward(X, delta):
+        return fold(*backward(X, delta))
+    return fold, folded_backward
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [3, 4])              # odd widths leave a SIMD remainder
+def test_compiled_kernel_equals_numpy_blocks(loss, dtype, n, monkeypatch):
+    pytest.importorskip("numba")
+    X, w, b, y_lin, y_bin = _data(m=5003, n=n)
+    X = X.astype(dtype)
+    y = y_lin if loss is SquaredError else y_bin
+    monkeypatch.setattr(gradient, "KERNEL", "numpy")
+    J, gw, gb, sep = loss_grad(X, y, w, b, loss, block_rows=97, n_threads=2)
+    monkeypatch.setattr(gradient, "KERNEL", "numba")
+    cJ, cgw, cgb, csep = loss_grad(X, y, w, b, loss, block_rows=97, n_threads=2)
+    assert cJ == pytest.approx(J, rel=1e-13)
+    np.testing.assert_allclose(cgw, gw, rtol=1e-12, atol=1e-13 * np.abs(gw).max())
+    assert cgb == pytest.approx(gb, rel=1e-12, abs=1e-15)
+    assert csep is sep
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+def test_folding_once_equals_folding_every_block(loss, kernel):
+    # Backward is linear in delta, so folding the summed plain gradient once gives
+    # what an estimator's per-block backward gives: the compiled kernel serves fits.
+    X, w, b, y_lin, y_bin = _data(m=3001)
+    y = y_lin if loss is SquaredError else y_bin
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    fold, folded_backward = _standardized(mean, scale)
+    J, gw, gb, _ = loss_grad(X, y, w, b, loss, backward=folded_backward, block_rows=64)
+    pJ, pgw, pgb, _ = loss_grad(X, y, w, b, loss, block_rows=64)
+    fgw, fgb = fold(pgw, pgb)
+    assert pJ == pytest.approx(J, rel=1e-14)
+    np.testing.assert_allclose(fgw, gw, rtol=1e-11, atol=1e-13 * np.abs(gw).max())
+    assert fgb == pytest.approx(gb, rel=1e-12, abs=1e-15)
+
+
+def test_log_loss_pass_is_exact_at_huge_scores(kernel):
+    # |z| of 1e4: every term is 0 or |z| exactly, and delta is 0 or +-1.
+    X = np.array([[1.0], [1.0], [-1.0], [-1.0]])
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    J, gw, gb, sep = loss_grad(X, y, np.array([1e4]), 0.0, LogLoss)
+    assert J == 2e4 / 4 and gb == 0.0 and sep is False
+    np.testing.assert_array_equal(gw, [(0.0 + 1.0 + 1.0 + 0.0) / 4])
+
+
+def test_compiled_pass_allocates_little(monkeypatch):
+    pytest.importorskip("numba")
+    import tracemalloc
+
+    monkeypatch.setattr(gradient, "KERNEL", "numba")
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(200_000, 20)).astype(np.float32)                  # 16 MB
+    y = (rng.uniform(size=200_000) < 0.5).astype(float)
+    w = rng.normal(size=20) * 0.1
+    loss_grad(X, y, w, 0.0, LogLoss)                                       # compiled first
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        loss_grad(X, y, w, 0.0, LogLoss, n_threads=2)
+        extra = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert extra <= 0.01 * X.nbytes, f"the pass allocated {extra / X.nbytes:.4f} × the size of X"
+
+
+def test_a_custom_backward_is_called_per_block(monkeypatch):
+    # With numba present a custom backward still sees every block (the numpy path).
+    monkeypatch.setattr(gradient, "KERNEL", "auto")
+    X, w, b, y_lin, _ = _data(m=100)
+    seen = []
+
+    def spy(X_blk, delta):
+        seen.append(X_blk.shape[0])
+        return backward(X_blk, delta)
+    loss_grad(X, y_lin, w, b, SquaredError, backward=spy, block_rows=30)
+    assert sorted(seen) == [10, 30, 30, 30]

@@ -113,3 +113,59 @@ def test_mismatched_lengths_are_named():
         squared_error_loss([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="zero examples"):
         binary_log_loss([], [])
+
+
+# -- the shared exp(-|z|) and the compiled pass's row terms ---------------------
+
+_EDGE_Z = np.array([-1e4, -800.0, -745.0, -40.0, -30.0, -1.0, -1e-300, -0.0, 0.0, 1e-300,
+                    1e-8, 1.0, 30.0, 40.0, 745.0, 800.0, 1e4])
+
+
+def _old_loss_and_delta(z, y):
+    # The formulas before one exp was shared: terms summed, and scipy's expit.
+    from scipy.special import expit
+    terms = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    return terms, expit(z) - y
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_log_loss_shared_exp_equals_the_separate_formulas(y):
+    rng = np.random.default_rng(5)
+    z = np.concatenate([_EDGE_Z, rng.normal(scale=8, size=2000)])
+    ys = np.full(z.size, y)
+    terms, delta = _old_loss_and_delta(z, ys)
+    total, new_delta = LogLoss.loss_sum_and_delta(z, ys)
+    assert total == pytest.approx(terms.sum(), rel=1e-15)
+    # atol: where sigma(z) is subnormal (z < -708) expit gives 0 and e/(1 + e) the subnormal.
+    np.testing.assert_allclose(new_delta, delta, rtol=1e-15, atol=1e-300)
+    # One row at a time, as the compiled pass calls it: same values to an ulp.
+    rows = np.array([LogLoss.term(float(zi), y) for zi in z])          # (m, 2)
+    np.testing.assert_allclose(rows[:, 0], terms, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(rows[:, 1], delta, rtol=1e-15, atol=1e-300)
+
+
+def test_log_loss_row_term_by_hand_at_large_scores():
+    assert LogLoss.term(1e4, 1.0) == (0.0, 0.0)
+    assert LogLoss.term(1e4, 0.0) == (1e4, 1.0)
+    assert LogLoss.term(-1e4, 1.0) == (1e4, -1.0)
+    assert LogLoss.term(-1e4, 0.0) == (0.0, 0.0)
+    loss, delta = LogLoss.term(30.0, 1.0)
+    assert loss == pytest.approx(np.log1p(np.exp(-30.0)), rel=1e-15)
+    assert delta == pytest.approx(-np.exp(-30.0), rel=1e-6)      # 1 - sigma(30), rounded at 1
+
+
+def test_squared_error_row_term_is_the_block_formula():
+    z, y = np.array([1.5, -2.0, 3.25]), np.array([1.0, 1.0, -1.0])
+    total, delta = SquaredError.loss_sum_and_delta(z, y)
+    rows = [SquaredError.term(zi, yi) for zi, yi in zip(z, y)]
+    assert sum(r[0] for r in rows) == pytest.approx(total, rel=1e-15)
+    assert [r[1] for r in rows] == delta.tolist()
+    assert total == 0.5 * (0.25 + 9.0 + 18.0625)
+
+
+def test_log_loss_row_term_derivative_by_finite_differences():
+    h = 1e-6
+    for z in (-7.0, -0.3, 0.0, 0.4, 6.0):
+        for y in (0.0, 1.0):
+            numeric = (LogLoss.term(z + h, y)[0] - LogLoss.term(z - h, y)[0]) / (2 * h)
+            assert LogLoss.term(z, y)[1] == pytest.approx(numeric, rel=1e-6, abs=1e-9)

@@ -27,7 +27,8 @@ import time
 import numpy as np
 
 from .errors import DataError, DescendError
-from .gradient import column_moments, loss_grad
+from .gradient import loss_grad
+from .moments import column_moments, merge_moments
 
 __all__ = ["is_dask", "DaskRows", "as_dask_matrix", "require_dask"]
 
@@ -164,13 +165,13 @@ def _chunk_stats(Xc, yc, classify):
     return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum())
 
 
-def _chunk_terms(Xc, yc, w, b, loss, backward):
+def _chunk_terms(Xc, yc, w, b, loss):
     """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated]``."""
     rows, n = Xc.shape
     out = np.zeros(n + 4)
     if rows:
         y = np.zeros(rows) if yc is None else yc
-        J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, backward=backward, n_threads=1)
+        J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, n_threads=1)
         out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
         out[n + 3] = 0.0 if separated else 1.0
     out[n + 2] = rows
@@ -187,24 +188,6 @@ def _tree(parts, combine=_add):
         parts = [delayed(combine, pure=True)(*parts[i:i + FANOUT])
                  for i in range(0, len(parts), FANOUT)]
     return parts[0]
-
-
-def _merge_moments(rows, means, stds):
-    """Column mean and std of all rows from each chunk's (rows, mean, std).
-
-    The mean is shifted by the first chunk's, so a constant column comes out
-    exactly; the spread is summed relative to its largest term, so columns of
-    1e±200 neither overflow nor underflow.
-    """
-    keep = rows > 0
-    rows, means, stds = rows[keep], means[keep], stds[keep]
-    share = rows / rows.sum()
-    mean = means[0] + share @ (means - means[0])
-    dev = means - mean
-    big = np.maximum(np.abs(dev).max(axis=0), stds.max(axis=0))
-    unit = np.where(big > 0, big, 1.0)
-    std = big * np.sqrt(share @ ((stds / unit) ** 2 + (dev / unit) ** 2))
-    return mean, std
 
 
 # ------------------------------------------------------------------ data
@@ -284,7 +267,7 @@ class DaskRows:
         if missing:
             raise DataError(f"{who}: y holds {missing} missing or infinite value"
                             f"{'s' * (missing > 1)}; drop those rows first, e.g. with .dropna().")
-        self.mean, self.std = _merge_moments(rows, np.array([s[1] for s in stats]),
+        self.mean, self.std = merge_moments(rows, np.array([s[1] for s in stats]),
                                              np.array([s[2] for s in stats]))
         if classify:
             self.counts = {}
@@ -296,11 +279,11 @@ class DaskRows:
             self.y_mean = sum(s[5] for s in stats) / self.m
 
     # -- one pass per evaluation
-    def loss_grad(self, y, w, b, loss, backward):
-        """As :func:`descend.gradient.loss_grad` over all chunks; ``y`` "target" or None (zeros)."""
+    def loss_grad(self, w, b, loss, target=True):
+        """As :func:`descend.gradient.loss_grad` over all chunks; ``target`` False for y = 0."""
         from dask import delayed
-        y_parts = self._y_parts if y is not None else [None] * len(self._x_parts)
-        parts = [delayed(_chunk_terms, pure=True)(xc, yc, w, b, loss, backward)
+        y_parts = self._y_parts if target else [None] * len(self._x_parts)
+        parts = [delayed(_chunk_terms, pure=True)(xc, yc, w, b, loss)
                  for xc, yc in zip(self._x_parts, y_parts)]
         total = self.compute(_tree(parts), "a pass over the data")
         n, m = self.n, total[self.n + 2]

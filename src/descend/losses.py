@@ -15,6 +15,8 @@ both models (see :mod:`descend.gradient`).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -129,6 +131,12 @@ class SquaredError:
         delta = z - y
         return 0.5 * float(delta @ delta), delta
 
+    @staticmethod
+    def term(z, y):
+        """One row, scalars: ``(loss, delta)``. The compiled pass calls it per row."""
+        delta = z - y
+        return 0.5 * delta * delta, delta
+
 
 class LogLoss:
     """Logistic regression's pairing: sigmoid link, binary cross-entropy.
@@ -145,4 +153,29 @@ class LogLoss:
 
     @staticmethod
     def loss_sum_and_delta(z, y):
-        return float(np.sum(_log_loss_terms(z, y))), expit(z) - y
+        r"""Per-block terms from one :math:`e = e^{-|z|}` shared by loss and link.
+
+        :math:`L = \max(z, 0) - yz + \log(1 + e)` as in
+        :func:`log_loss_from_scores`, and :math:`\sigma(z) = 1/(1 + e)` for
+        :math:`z \ge 0`, :math:`e/(1 + e)` otherwise, as scipy's ``expit``:
+        one ``exp`` per row instead of two, the same values to an ulp.
+        """
+        e = np.abs(z)                                      # (m_blk,)
+        np.negative(e, out=e)
+        np.exp(e, out=e)                                   # e^{-|z|}, never overflows
+        terms = np.maximum(z, 0.0)
+        terms -= y * z
+        terms += np.log1p(e)
+        delta = np.where(z >= 0.0, 1.0, e)
+        e += 1.0
+        delta /= e                                         # sigma(z)
+        delta -= y
+        return float(terms.sum()), delta
+
+    @staticmethod
+    def term(z, y):
+        """One row, scalars: ``(loss, delta)``, the same formulas as
+        :meth:`loss_sum_and_delta`. The compiled pass calls it per row."""
+        e = math.exp(-abs(z))
+        a = (1.0 if z >= 0.0 else e) / (1.0 + e)          # sigma(z)
+        return max(z, 0.0) - y * z + math.log1p(e), a - y

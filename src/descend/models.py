@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .cluster import is_dask
 from .errors import SeparationWarning
-from .gradient import column_moments, loss_grad
+from .gradient import backward, column_moments, loss_grad
 from .losses import LogLoss, SquaredError, sigmoid
 from .solvers import SOLVERS, minimize, power_iteration
 
@@ -46,19 +46,6 @@ class Step(NamedTuple):
     intercept: float
 
 _DTYPES = [np.float64, np.float32]
-
-
-def standardized_gradient(X, delta, mean, scale):
-    r"""The material's gradient :math:`(X^\top\delta/m,\ \bar\delta)` of the rows of
-    ``X``, taken with respect to standardized parameters: for
-    :math:`z = \frac{X-\mu}{s}v + c` the chain rule gives
-    :math:`\nabla_v J = (X^\top\delta/m - \mu\bar\delta)/s` and
-    :math:`\partial J/\partial c = \bar\delta`. With :math:`\mu = 0, s = 1`
-    it is the plain gradient.
-    """
-    m = delta.shape[0]
-    grad_b = float(delta.mean())
-    return ((X.T @ delta) / m - mean * grad_b) / scale, grad_b
 
 
 def _label_of(positive, classes):
@@ -198,11 +185,18 @@ class _GradientDescentModel(BaseEstimator):
 
         Returns ``(grad_w, grad_b)`` = :math:`(X^\top\delta/m,\ \bar\delta)`,
         taken with respect to the standardized parameters when the model
-        standardizes: for :math:`z = \frac{X-\mu}{s}v + c` the chain rule
-        gives :math:`\nabla_v J = (X^\top\delta/m - \mu\bar\delta)/s`.
-        ``fit`` calls it on every block of rows.
+        standardizes (see :meth:`_fold`). ``fit`` computes the same gradient
+        in one fused pass over ``X``: the plain :math:`X^\top\delta/m` summed
+        over blocks of rows, folded once, since the fold is linear.
         """
-        return standardized_gradient(X, delta, self._x_mean, self._x_scale)
+        return self._fold(*backward(X, delta))
+
+    def _fold(self, grad_w, grad_b):
+        r"""The plain gradient turned into that of the standardized parameters:
+        for :math:`z = \frac{X-\mu}{s}v + c` the chain rule gives
+        :math:`\nabla_v J = (\nabla_w J - \mu\, \partial_b J)/s` and
+        :math:`\partial_c J = \partial_b J`."""
+        return (grad_w - self._x_mean * grad_b) / self._x_scale, grad_b
 
     def _update_params(self, grad_w, grad_b, learning_rate=None):
         r"""One step :math:`w \leftarrow w - \alpha\, g_w,\ b \leftarrow b - \alpha\, g_b`
@@ -221,19 +215,15 @@ class _GradientDescentModel(BaseEstimator):
 
         if isinstance(X, np.ndarray):
             y = np.zeros(X.shape[0]) if y is None else y
-
-            def one_pass(w, b):
-                return loss_grad(X, y, w, b, loss, backward=self._compute_loss_grad)
-        else:                       # Dask: the same fold, shipped to every chunk
-            fold = partial(standardized_gradient, mean=mean, scale=scale)
-
-            def one_pass(w, b):
-                return X.loss_grad(y, w, b, loss, fold)
+            one_pass = partial(loss_grad, X, y)
+        else:                       # Dask: one distributed pass, see descend.cluster
+            one_pass = partial(X.loss_grad, target=y is not None)
 
         def fun(theta):
             w = theta[:n] / scale
             b = theta[n] - mean @ w
-            J, gw, gb, separated = one_pass(w, b)
+            J, gw, gb, separated = one_pass(w, b, loss)
+            gw, gb = self._fold(gw, gb)
             if alpha:
                 J += 0.5 * alpha * float(w @ w)
                 gw = gw + alpha * w / scale

@@ -1,0 +1,56 @@
+"""Column moments in one pass: both kernels against numpy, and the merge of parts."""
+
+import numpy as np
+import pytest
+
+import descend.gradient as gradient
+from descend.moments import column_moments, merge_moments
+
+
+@pytest.fixture(params=["numpy", "auto"])
+def kernel(request, monkeypatch):
+    monkeypatch.setattr(gradient, "KERNEL", request.param)
+    return request.param
+
+
+def test_moments_match_numpy_on_offset_unscaled_columns(kernel):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5003, 6)) * [1e-3, 1.0, 1e3, 5.0, 1e6, 0.1] + [1e4, -3.0, 0.0, 1e8, 2.0, 7.0]
+    mean, std = column_moments(X, block_rows=97)                 # uneven blocks
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
+    # Reference spread from the two-pass formula in long double.
+    L = X.astype(np.longdouble)
+    ref = np.sqrt(((L - L.mean(axis=0)) ** 2).mean(axis=0)).astype(float)
+    np.testing.assert_allclose(std, ref, rtol=1e-11)
+
+
+def test_constant_columns_are_exact_and_float32_is_summed_in_float64(kernel):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(3000, 3)).astype(np.float32)
+    X[:, 1] = np.float32(0.1)
+    mean, std = column_moments(X, block_rows=256)
+    assert mean[1] == np.float64(np.float32(0.1)) and std[1] == 0.0
+    wide = X.astype(np.float64)
+    np.testing.assert_allclose(mean, wide.mean(axis=0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(std, wide.std(axis=0), rtol=1e-12)
+
+
+def test_extreme_columns_neither_overflow_nor_underflow(kernel):
+    rng = np.random.default_rng(2)
+    Z = rng.normal(size=(4000, 3))
+    X = Z * [1e-200, 1e200, 1.0]
+    _, std = column_moments(X, block_rows=300)
+    np.testing.assert_allclose(std / [1e-200, 1e200, 1.0], Z.std(axis=0), rtol=1e-12)
+
+
+def test_merging_parts_equals_the_whole():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(1000, 4)) * [1.0, 100.0, 0.01, 3.0] + [5.0, -2e3, 0.0, 1e5]
+    cuts = [0, 10, 11, 400, 1000]
+    parts = [X[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+    rows = np.array([len(p) for p in parts] + [0])              # an empty part is ignored
+    means = np.array([p.mean(axis=0) for p in parts] + [np.zeros(4)])
+    stds = np.array([p.std(axis=0) for p in parts] + [np.zeros(4)])
+    mean, std = merge_moments(rows, means, stds)
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-12)
