@@ -101,6 +101,33 @@ def test_dask_fit_with_penalty_and_float32(client, est):
     _same_fit(got, ref)
 
 
+@pytest.mark.parametrize("one_pass_hessian", [True, False])
+def test_automatic_step_costs_one_pass_not_one_per_product(client, monkeypatch,
+                                                           one_pass_hessian):
+    import descend.models as models
+    if not one_pass_hessian:
+        monkeypatch.setattr(models, "_DASK_HESSIAN_MAX", 0)   # a pass per product instead
+    passes = []
+    original = cluster.DaskRows.compute
+
+    def counted(self, graph, what):
+        passes.append(what)
+        return original(self, graph, what)
+
+    monkeypatch.setattr(cluster.DaskRows, "compute", counted)
+    X, _, labels = _data()
+    ref = _fit_quiet(LogisticClassifier(solver="gd", max_iter=5), X, labels)
+    got = _fit_quiet(LogisticClassifier(solver="gd", max_iter=5),
+                     da.from_array(X, chunks=(1500, 4)), da.from_array(labels, chunks=1500))
+    _same_fit(got, ref)
+    evaluations = passes.count("a pass over the data")
+    if one_pass_hessian:
+        assert passes.count("a pass for the curvature") == 1
+        assert evaluations <= 2 * got.n_iter_ + 1          # the descent's own passes only
+    else:
+        assert evaluations > 2 * got.n_iter_ + 1
+
+
 def test_dask_linear_matches_lstsq(client):
     X, y, _ = _data()
     A = np.column_stack([X, np.ones(len(y))])

@@ -178,6 +178,14 @@ def _chunk_terms(Xc, yc, w, b, loss):
     return out
 
 
+def _chunk_scatter(Xc):
+    """One chunk's rows, column means and centred scatter matrix (n, n)."""
+    Xc = np.asarray(Xc, dtype=np.float64)
+    mean = Xc.mean(axis=0) if Xc.shape[0] else np.zeros(Xc.shape[1])
+    centred = Xc - mean
+    return Xc.shape[0], mean, centred.T @ centred
+
+
 def _add(*parts):
     return sum(parts[1:], parts[0])
 
@@ -288,6 +296,32 @@ class DaskRows:
         total = self.compute(_tree(parts), "a pass over the data")
         n, m = self.n, total[self.n + 2]
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, not total[n + 3]
+
+    def squared_hessian(self, shift, scale):
+        r"""The Hessian :math:`[Z, 1]^\top [Z, 1]/m` of the squared error, for
+        :math:`Z = (X - \text{shift})/\text{scale}`, from one pass.
+
+        Power iteration on it finds the largest curvature behind
+        ``learning_rate="auto"`` with one pass over the data instead of one per
+        product. It is built from the covariance, merged over chunks as the
+        moments are, so large column offsets cost no precision.
+        """
+        from dask import delayed
+        parts = [delayed(_chunk_scatter, pure=True)(xc) for xc in self._x_parts]
+        chunks = [p for p in self.compute(delayed(list, pure=True)(parts), "a pass for the "
+                                          "curvature") if p[0]]
+        n = self.n
+        cov = np.zeros((n, n))
+        for rows, mean, scatter in chunks:
+            d = mean - self.mean
+            cov += scatter + rows * np.outer(d, d)
+        cov /= self.m
+        d = self.mean - shift
+        H = np.empty((n + 1, n + 1))
+        H[:n, :n] = (cov + np.outer(d, d)) / np.outer(scale, scale)
+        H[:n, n] = H[n, :n] = d / scale
+        H[n, n] = 1.0
+        return H
 
     @property
     def shape(self):

@@ -46,6 +46,9 @@ class Step(NamedTuple):
     intercept: float
 
 _DTYPES = [np.float64, np.float32]
+#: Up to this many features a Dask fit builds the squared error's Hessian for
+#: the power iteration in one pass; beyond, each product is a pass.
+_DASK_HESSIAN_MAX = 2000
 
 
 def _label_of(positive, classes):
@@ -235,9 +238,15 @@ class _GradientDescentModel(BaseEstimator):
     def _lipschitz(self, X):
         """L = curvature * lambda_max([Z, 1]^T [Z, 1] / m) + alpha * max(1/s^2)."""
         # The gradient of 1/(2m)|[Z, 1] theta|^2 is the Hessian-vector product.
-        hessian = self._objective(X, None, SquaredError, alpha=0.0)     # y = 0
+        if isinstance(X, np.ndarray) or X.n > _DASK_HESSIAN_MAX:
+            hessian = self._objective(X, None, SquaredError, alpha=0.0)     # y = 0
+
+            def matvec(v):
+                return hessian(v)[1]
+        else:               # Dask: the (n+1)^2 matrix in one pass, not a pass per product
+            matvec = X.squared_hessian(self._x_mean, self._x_scale).__matmul__
         rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
-        lam = power_iteration(lambda v: hessian(v)[1], X.shape[1] + 1, rng=rng)
+        lam = power_iteration(matvec, X.shape[1] + 1, rng=rng)
         smallest = float(np.min(self._x_scale))
         penalty = float(self.alpha) / smallest / smallest if self.alpha else 0.0
         return self._loss.curvature * lam + penalty
