@@ -483,10 +483,11 @@ CHAPTER_2 = [
     for name, (model, data) in cases.items():
         error = explain.check_gradient(model, data.X, data.y)
         print(f"{name:<20} {data.X.shape[1] + 1:>3} parameters   relative error {error:.1e}")
-        assert error < 1e-4"""),
+        assert error < 1e-3"""),
     md(r"""
     All four errors are small (the logistic models are on the breast-cancer
-    data, with and without the penalty, and unfitted). For scale, here is what
+    data, with and without the penalty, and unfitted); the unpenalized fit's is
+    the largest, for a reason the step-size sweep below shows. For scale, here is what
     a *wrong* gradient looks like: forget the factor $\frac{da}{dz}$ in the chain rule of the
     breast-cancer example above and compare with the finite difference.
     """),

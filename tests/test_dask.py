@@ -209,7 +209,8 @@ def test_dask_misaligned_and_wrong_inputs(client):
     ys = dd.concat([dd.from_pandas(s[:1000], npartitions=1),
                     dd.from_pandas(s[1000:3000], npartitions=1),
                     dd.from_pandas(s[3000:], npartitions=1)])
-    with pytest.raises(DataError, match="a chunk of X has 2000 rows where y's has 1000"):
+    with pytest.raises(DataError, match="one of X has 2000 rows where y's has 1000.*one "
+                                        "DataFrame"):
         LinearRegression().fit(ddf, ys)
     with pytest.raises(DataError, match="X has 6000 rows but y has 10"):
         LinearRegression().fit(da.from_array(X, chunks=(2000, 4)), y[:10])
@@ -379,3 +380,69 @@ def test_import_needs_no_dask_and_fits_without_a_client():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+# ------------------------------------------------------------ what a user mixes up
+def test_split_of_a_parquet_glob_without_dropping_reads_matching_rows(client, tmp_path):
+    X, y, _ = _data(m=3000, seed=11)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["price"] = y
+    dd.from_pandas(frame, npartitions=10).to_parquet(tmp_path / "parts")
+    data = DataContainer.from_dask(str(tmp_path / "parts" / "*.parquet"), target="price")
+    train, test = data.train_test_split(0.8, seed=0)
+    got = LinearRegression().fit(train.X, train.y)
+    rows = train.frame.compute()
+    assert len(rows) + len(test.frame.compute()) == 3000
+    _same_fit(got, LinearRegression().fit(rows[["a", "b", "c", "d"]], rows["price"]))
+
+
+def test_feature_names_are_checked_like_scikit_learn(client):
+    X, y, _ = _data()
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    ddf = dd.from_pandas(frame, npartitions=2)
+    model = LinearRegression().fit(ddf, y)
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(ddf[["d", "c", "b", "a"]])
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        model.predict(da.from_array(X, chunks=(2000, 4)))
+    unnamed = LinearRegression().fit(dd.from_pandas(pd.DataFrame(X), npartitions=2), y)
+    assert not hasattr(unnamed, "feature_names_in_")          # integer labels: no names
+
+
+def test_numeric_columns_of_every_kind_are_accepted(client):
+    X, y, _ = _data(m=2000)
+    frame = pd.DataFrame({"a": pd.array(X[:, 0], dtype="Float64"), "flag": X[:, 1] > 100,
+                          "c": X[:, 2].astype(np.float32), "d": X[:, 3]})
+    got = LinearRegression().fit(dd.from_pandas(frame, npartitions=2), y)
+    ref = LinearRegression().fit(frame.astype(float), y)
+    _same_fit(got, ref)
+
+
+def test_in_memory_and_dask_halves_and_unknown_chunk_sizes_line_up(client):
+    X, y, _ = _data()
+    ref = LinearRegression().fit(X, y)
+    _same_fit(LinearRegression().fit(X, da.from_array(y, chunks=1000)), ref)   # numpy X
+    frame = pd.DataFrame(X)
+    frame["y"] = y
+    ddf = dd.from_pandas(frame, npartitions=3)
+    kept = ddf[ddf[0] > -1.0]                        # filtered: partition sizes unknown
+    rows = kept.compute()
+    ref2 = LinearRegression().fit(rows[[0, 1, 2, 3]].to_numpy(), rows["y"].to_numpy())
+    y_known = da.from_array(rows["y"].to_numpy(), chunks=len(rows) // 3 + 1)
+    _same_fit(LinearRegression().fit(kept[[0, 1, 2, 3]], y_known), ref2)
+    assert LinearRegression().fit(kept[[0, 1, 2, 3]], kept["y"]).score(
+        kept[[0, 1, 2, 3]], kept["y"]) == pytest.approx(ref2.score(rows[[0, 1, 2, 3]], rows["y"]),
+                                                        rel=1e-12)
+    with pytest.raises(DataError, match="y must hold numbers.*LogisticClassifier"):
+        LinearRegression().fit(da.from_array(X, chunks=(2000, 4)),
+                               da.from_array(np.array(["a"] * len(y), dtype=object), chunks=2000))
+
+
+def test_a_cluster_without_workers_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(cluster, "LOST_S", 1.0)
+    X, y, _ = _data(m=500)
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as lc, \
+            distributed.Client(lc):
+        with pytest.raises(DescendError, match="no workers"):
+            LinearRegression().fit(da.from_array(X, chunks=(250, 4)),
+                                   da.from_array(y, chunks=250))

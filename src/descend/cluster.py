@@ -37,6 +37,8 @@ __all__ = ["is_dask", "DaskRows", "as_dask_matrix", "require_dask"]
 PERSIST_SHARE = 0.5
 #: Chunk results are added this many at a time, in a tree.
 FANOUT = 8
+#: A chunk reports at most this many labels (more means y is not two classes).
+_MAX_LABELS = 10
 #: Seconds between checks that the scheduler is still there.
 POLL_S = 0.5
 #: A client that has lost its scheduler for this long gives up.
@@ -75,15 +77,30 @@ def _client():
 def as_dask_matrix(X, who):
     """``X`` as a 2-D float dask array with one chunk across the columns.
 
-    Returns ``(X, names)``: names are the column names of a DataFrame, else
-    None. float32 stays float32; other numbers become float64 chunk by chunk.
+    Returns ``(X, header)``: ``header`` is a zero-row pandas DataFrame with
+    the columns of a DataFrame ``X`` (for scikit-learn's feature-name checks),
+    or a zero-row array. float32 stays float32; other numbers (bool, nullable
+    and Arrow-backed columns) become float64 chunk by chunk, missing cells
+    NaN. A numpy or pandas ``X`` (given with a dask ``y``) is wrapped in
+    a dask array.
     """
     da = require_dask(who)
     import dask.dataframe as dd
-    names = None
+    import pandas as pd
     if isinstance(X, dd.Series):
         raise DataError(f"{who}: X must be 2-D (rows × features), got a dask Series; use "
                         "X.to_frame() for a single feature.")
+    header = None
+    if not is_dask(X):                      # in memory, with a dask y: y is chunked like it
+        if isinstance(X, pd.DataFrame):
+            header = X.iloc[:0]
+        X = np.asarray(X)
+        if X.dtype.kind in "biu" or X.dtype == object:
+            try:
+                X = X.astype(np.float64)
+            except (TypeError, ValueError) as err:
+                raise DataError(f"{who}: X must hold numbers ({err}).") from None
+        X = da.from_array(X, chunks=("auto",) + (-1,) * (X.ndim - 1))
     if isinstance(X, dd.DataFrame):
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
         text = [str(c) for c, t in X.dtypes.items() if not (is_numeric_dtype(t) or is_bool_dtype(t))]
@@ -92,8 +109,9 @@ def as_dask_matrix(X, who):
                 f"{who}: column{'s' * (len(text) > 1)} {', '.join(map(repr, text[:5]))} of the "
                 "dask DataFrame hold text, not numbers. Encode them first (e.g. dask's "
                 "get_dummies after .categorize()), or leave them out of X.")
-        names = [str(c) for c in X.columns]
-        X = X.to_dask_array()
+        header = X._meta.iloc[:0]
+        single = all(t == np.float32 for t in X.dtypes)
+        X = X.astype(np.float32 if single else np.float64).to_dask_array()
     elif not isinstance(X, da.Array):
         raise DataError(f"{who}: cannot fit on a {type(X).__name__}; pass a dask array or a dask "
                         "DataFrame.")
@@ -106,10 +124,14 @@ def as_dask_matrix(X, who):
         X = X.astype(np.float64)
     if X.numblocks[1] > 1:
         X = X.rechunk({1: -1})
-    return X, names
+    return X, (np.empty((0, X.shape[1])) if header is None else header)
 
 
-def _as_dask_target(y, X, who):
+def _unknown(a):
+    return bool(np.isnan(a.shape[0]))
+
+
+def _as_dask_target(y, X, who, classify):
     da = require_dask(who)
     import dask.dataframe as dd
     if isinstance(y, dd.DataFrame):
@@ -124,21 +146,21 @@ def _as_dask_target(y, X, who):
             y = y[:, 0]
         if y.ndim != 1:
             raise DataError(f"{who}: y must be 1-D, got shape {y.shape}.")
-        if np.isnan(X.shape[0]):
-            X = X.compute_chunk_sizes()
-        if y.shape[0] != X.shape[0]:
-            raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
-        return X, da.from_array(y, chunks=(X.chunks[0],))
+        y = da.from_array(y, chunks=-1)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
         raise DataError(f"{who}: y must be 1-D, got a dask array of shape {y.shape}.")
-    if y.numblocks[0] == X.numblocks[0] and (y.chunks[0] == X.chunks[0] or np.isnan(
-            sum(y.chunks[0])) or np.isnan(sum(X.chunks[0]))):
-        return X, y          # aligned chunk by chunk (checked row by row in the first pass)
-    if np.isnan(X.shape[0]):
+    if not classify and y.dtype.kind not in "biuf":
+        raise DataError(f"{who}: y must hold numbers, got dtype {y.dtype}; for class labels "
+                        "use LogisticClassifier.")
+    if _unknown(X) and _unknown(y) and X.numblocks[0] == y.numblocks[0]:
+        return X, y          # partitions of one DataFrame: checked row by row in the first pass
+    if X.numblocks[0] == y.numblocks[0] and X.chunks[0] == y.chunks[0]:
+        return X, y
+    if _unknown(X):
         X = X.compute_chunk_sizes()
-    if np.isnan(y.shape[0]):
+    if _unknown(y):
         y = y.compute_chunk_sizes()
     if y.shape[0] != X.shape[0]:
         raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
@@ -159,7 +181,8 @@ def _chunk_stats(Xc, yc, classify):
     if classify:
         import pandas as pd
         counts = pd.Series(yc).value_counts(dropna=True)
-        return rows, mean, std, bad, int(rows - counts.sum()), dict(counts.items())
+        missing = int(rows - counts.sum())
+        return rows, mean, std, bad, missing, dict(counts.iloc[:_MAX_LABELS].items())
     yf = np.asarray(yc, dtype=np.float64)
     ok = np.isfinite(yf)
     return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum())
@@ -207,8 +230,9 @@ class DaskRows:
     :func:`descend.gradient.loss_grad`.
     """
 
-    def __init__(self, X, y, names, client):
-        self.X, self.y, self.names, self.client = X, y, names, client
+    def __init__(self, X, y, header, client):
+        self.X, self.y, self.header, self.client = X, y, header, client
+        self.names = [str(c) for c in header.columns] if hasattr(header, "columns") else None
         self.persisted = False
         self._x_parts = list(X.to_delayed().ravel())
         self._y_parts = list(y.to_delayed().ravel())
@@ -216,10 +240,10 @@ class DaskRows:
     @classmethod
     def prepare(cls, X, y, who, classify):
         """Check and align ``X`` and ``y``, persist them if they fit, and summarize them in one pass."""
-        X, names = as_dask_matrix(X, who)
-        X, y = _as_dask_target(y, X, who)
+        X, header = as_dask_matrix(X, who)
+        X, y = _as_dask_target(y, X, who, classify)
         client = _client()
-        self = cls(X, y, names, client)
+        self = cls(X, y, header, client)
         size = X.shape[0] * X.shape[1] * X.dtype.itemsize
         if np.isfinite(size):
             self._persist(size)
@@ -255,9 +279,10 @@ class DaskRows:
         stats = self.compute(delayed(list, pure=True)(parts), "reading the data")
         for s in stats:
             if s[0] == "mismatch":
-                raise DataError(f"{who}: the chunks of X and y do not line up: a chunk of X has "
-                                f"{s[1]} rows where y's has {s[2]}. Give y the row chunks of X, "
-                                "e.g. y.rechunk((X.chunks[0],)), or take both from one DataFrame.")
+                raise DataError(f"{who}: the partitions of X and y do not line up: one of X has "
+                                f"{s[1]} rows where y's has {s[2]}. Take X and y from one "
+                                "DataFrame (X = df[features], y = df[target]), or give both "
+                                "known chunk sizes (e.g. .to_dask_array(lengths=True)).")
         rows = np.array([s[0] for s in stats], dtype=np.int64)
         self.m, self.n = int(rows.sum()), int(self.X.shape[1])
         self.rows = rows
@@ -337,7 +362,7 @@ class DaskRows:
             future = self.client.compute(graph)
         except (OSError, TimeoutError) as err:
             raise _lost(self.client, what) from err
-        lost_since = None
+        lost_since, started = None, time.monotonic()
         while True:
             try:
                 return future.result(timeout=POLL_S)
@@ -347,6 +372,11 @@ class DaskRows:
                 raise _lost(self.client, what) from err
             if self.client.status in ("running", "newly-created"):
                 lost_since = None
+                waited = time.monotonic() - started
+                if waited > LOST_S and not _n_workers(self.client):
+                    raise DescendError(
+                        f"the Dask cluster has had no workers for {waited:.0f} s during "
+                        f"{what}: start workers (or scale the cluster up) and fit again.")
             else:
                 lost_since = lost_since or time.monotonic()
                 if self.client.status in ("closed", "closing") or \
@@ -367,6 +397,13 @@ def _lost(client, what):
         f"lost the Dask scheduler ({address}) during {what}: the client's connection to it "
         f"broke (client status {status!r}) and did not come back within {LOST_S:g} s. The fit "
         "cannot go on without a scheduler; restart it (or the cluster) and fit again.")
+
+
+def _n_workers(client):
+    try:
+        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+    except TypeError:                   # older distributed
+        return len(client.scheduler_info().get("workers", {}))
 
 
 def _memory_limit(client):

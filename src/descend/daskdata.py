@@ -150,7 +150,8 @@ class DaskDataContainer:
     @property
     def report(self) -> CleaningReport:
         """Rows read, kept and dropped, with the labels of those dropped
-        (one pass over the data, on first use)."""
+        (one pass over the data, on first use). Labels are the frame's index:
+        for a glob of CSV files, each file's rows count from 0."""
         if self._report is None:
             import dask
             no_target = (self._read[self._target].isna() if self._target is not None
@@ -194,10 +195,11 @@ class DaskDataContainer:
             seed = int(np.random.SeedSequence().entropy % (2 ** 63))
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise DataError(f"seed={seed!r}: give a non-negative int or None for Dask data")
-        exact = Fraction(str(frac))
-        mask = self._frame.map_partitions(_train_rows, exact, int(seed), meta=(None, bool))
-        return (self._derived(self, self._frame[mask]),
-                self._derived(self, self._frame[~mask]))
+        exact, meta = Fraction(str(frac)), self._frame._meta
+        # Rows are chosen inside each partition, so that X and y, which read different
+        # columns, always get the same rows (never a mask aligned by partition number).
+        return tuple(self._derived(self, self._frame.map_partitions(
+            _part_rows, exact, int(seed), train, meta=meta)) for train in (True, False))
 
     def check_classification_target(self) -> np.ndarray:
         """The two classes of ``y``, sorted (a pass over the target)."""
@@ -212,13 +214,11 @@ class DaskDataContainer:
         return found
 
 
-def _train_rows(part, frac, seed, partition_info=None):
-    """Which rows of one partition go to training: the same ones on every recomputation."""
-    import pandas as pd
+def _part_rows(part, frac, seed, train, partition_info=None):
+    """The training (or test) rows of one partition: the same ones on every recomputation."""
     number = 0 if partition_info is None else partition_info["number"]
     rows = len(part)
     k = int(frac * rows + Fraction(1, 2))
-    chosen = np.random.default_rng([seed, number]).permutation(rows)[:k]
     mask = np.zeros(rows, dtype=bool)
-    mask[chosen] = True
-    return pd.Series(mask, index=part.index)
+    mask[np.random.default_rng([seed, number]).permutation(rows)[:k]] = True
+    return part[mask if train else ~mask]

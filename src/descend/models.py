@@ -24,7 +24,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
 from .cluster import is_dask
 from .errors import SeparationWarning
@@ -134,6 +135,20 @@ _FITTED_DOC = r"""
     n_features_in_, feature_names_in_ :
         As in scikit-learn; ``feature_names_in_`` only for DataFrame input.
 """
+
+
+class _DaskScore:
+    """``score`` that also takes Dask input (before scikit-learn's mixin in the bases)."""
+
+    def score(self, X, y, sample_weight=None):
+        """As scikit-learn's ``score``; Dask input is computed in one pass (predictions and ``y``)."""
+        if is_dask(X) or is_dask(y):
+            import dask
+            if hasattr(y, "to_dask_array"):        # a dask Series: compute it with the array
+                y = y.to_dask_array()
+            predicted, y = dask.compute(self.predict(X), y)
+            return self._metric(np.asarray(y), predicted, sample_weight=sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)
 
 
 class _GradientDescentModel(BaseEstimator):
@@ -341,7 +356,8 @@ class _GradientDescentModel(BaseEstimator):
         check_is_fitted(self)
         if is_dask(X):              # predictions stay lazy, chunk by chunk
             from .cluster import as_dask_matrix
-            X, _ = as_dask_matrix(X, type(self).__name__)
+            X, header = as_dask_matrix(X, type(self).__name__)
+            _check_feature_names(self, header, reset=False)   # scikit-learn's own checks
             if X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                                  f"expecting {self.n_features_in_} features as input.")
@@ -353,15 +369,12 @@ class _GradientDescentModel(BaseEstimator):
         from .cluster import DaskRows
         self._check_params()
         rows = DaskRows.prepare(X, y, type(self).__name__, classify)
+        _check_feature_names(self, rows.header, reset=True)
         self.n_features_in_ = rows.n
-        if rows.names is not None and all(isinstance(c, str) for c in rows.names):
-            self.feature_names_in_ = np.asarray(rows.names, dtype=object)
-        else:
-            self.__dict__.pop("feature_names_in_", None)
         return rows
 
 
-class LinearRegression(RegressorMixin, _GradientDescentModel):
+class LinearRegression(_DaskScore, RegressorMixin, _GradientDescentModel):
     __doc__ = r"""Linear regression, :math:`\hat y = Xw + b`, fitted by gradient descent
     on half the mean squared error.
 
@@ -372,6 +385,7 @@ class LinearRegression(RegressorMixin, _GradientDescentModel):
     """ + _PARAMS_DOC.replace("{alpha_doc}", "") + _FITTED_DOC
 
     _loss = SquaredError
+    _metric = staticmethod(r2_score)
 
     def fit(self, X, y):
         """Fit on ``X`` (m, n) and numeric targets ``y`` (m,); returns self.
@@ -395,7 +409,7 @@ class LinearRegression(RegressorMixin, _GradientDescentModel):
         return X @ self.coef_ + self.intercept_
 
 
-class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
+class LogisticClassifier(_DaskScore, ClassifierMixin, _GradientDescentModel):
     __doc__ = r"""Binary logistic regression, :math:`\hat y = \sigma(Xw + b)`, fitted by
     gradient descent on the binary cross-entropy.
 
@@ -408,6 +422,7 @@ class LogisticClassifier(ClassifierMixin, _GradientDescentModel):
         " On perfectly separable data only\n        ``alpha > 0`` gives a finite optimum.")) + _FITTED_DOC
 
     _loss = LogLoss
+    _metric = staticmethod(accuracy_score)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
