@@ -43,6 +43,8 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=3, help="repeats of the pass timings")
     p.add_argument("--dask-ml-max-iter", type=int, default=100,
                    help="max_iter of dask-ml's lbfgs (gradient_descent gets a fifth)")
+    p.add_argument("--compress", action="store_true",
+                   help="store the Zarr chunks compressed (zstd); default: uncompressed")
     p.add_argument("--dir", default=None, help="where to write the Zarr data (default: a temp dir)")
     p.add_argument("--out", default=None, help="write the results as JSON here")
     return p.parse_args()
@@ -57,7 +59,7 @@ def median_time(fn, repeats):
     return statistics.median(times)
 
 
-def write_data(where, m, n, chunk_rows, seed=0):
+def write_data(where, m, n, chunk_rows, compress, seed=0):
     """Unit-scale features but three columns scaled by 10, 100 and 0.1, and 0/1 labels."""
     import dask
     import dask.array as da
@@ -69,8 +71,9 @@ def write_data(where, m, n, chunk_rows, seed=0):
     beta = np.linspace(-1.0, 1.0, n) / scale
     noise = rng.logistic(size=m, chunks=chunk_rows)
     y = (X @ beta + 0.3 + noise > 0).astype(np.float64)
-    dask.compute(da.to_zarr(X, os.path.join(where, "X.zarr"), compute=False, overwrite=True),
-                 da.to_zarr(y, os.path.join(where, "y.zarr"), compute=False, overwrite=True))
+    how = dict(compute=False, overwrite=True, **({} if compress else {"compressors": None}))
+    dask.compute(da.to_zarr(X, os.path.join(where, "X.zarr"), **how),
+                 da.to_zarr(y, os.path.join(where, "y.zarr"), **how))
 
 
 def main():
@@ -100,7 +103,7 @@ def main():
                       memory_limit=args.memory_limit, dashboard_address=":0") as cluster, \
             Client(cluster):
         start = time.perf_counter()
-        write_data(where, m, n, chunk_rows)
+        write_data(where, m, n, chunk_rows, args.compress)
         print(f"wrote the Zarr data in {time.perf_counter() - start:.1f} s to {where}", flush=True)
         X = da.from_zarr(os.path.join(where, "X.zarr"))
         y = da.from_zarr(os.path.join(where, "y.zarr"))

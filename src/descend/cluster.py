@@ -22,6 +22,7 @@ here imports them until Dask data arrive.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import numpy as np
@@ -362,14 +363,10 @@ class DaskRows:
             future = self.client.compute(graph)
         except (OSError, TimeoutError) as err:
             raise _lost(self.client, what) from err
+        done = threading.Event()            # set from the client's own thread, no polling
+        future.add_done_callback(lambda _: done.set())
         lost_since, started = None, time.monotonic()
-        while True:
-            try:
-                return future.result(timeout=POLL_S)
-            except TimeoutError:
-                pass
-            except (OSError, *_cancelled()) as err:
-                raise _lost(self.client, what) from err
+        while not done.wait(POLL_S):
             if self.client.status in ("running", "newly-created"):
                 lost_since = None
                 waited = time.monotonic() - started
@@ -377,11 +374,15 @@ class DaskRows:
                     raise DescendError(
                         f"the Dask cluster has had no workers for {waited:.0f} s during "
                         f"{what}: start workers (or scale the cluster up) and fit again.")
-            else:
-                lost_since = lost_since or time.monotonic()
-                if self.client.status in ("closed", "closing") or \
-                        time.monotonic() - lost_since > LOST_S:
-                    raise _lost(self.client, what)
+                continue
+            lost_since = lost_since or time.monotonic()
+            if self.client.status in ("closed", "closing") or \
+                    time.monotonic() - lost_since > LOST_S:
+                raise _lost(self.client, what)
+        try:
+            return future.result()
+        except (OSError, *_cancelled()) as err:
+            raise _lost(self.client, what) from err
 
 
 def _cancelled():
