@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .cluster import is_dask, require_dask
+from .daskinput import is_dask, require_dask
 from .errors import DataError
 from .report import CleaningReport
 

@@ -27,7 +27,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
-from .cluster import is_dask
+from .daskinput import is_dask
 from .errors import SeparationWarning
 from .gradient import backward, column_moments, loss_grad
 from .losses import LogLoss, SquaredError, sigmoid
@@ -355,7 +355,7 @@ class _GradientDescentModel(BaseEstimator):
     def _validate_X(self, X):
         check_is_fitted(self)
         if is_dask(X):              # predictions stay lazy, chunk by chunk
-            from .cluster import as_dask_matrix
+            from .daskinput import as_dask_matrix
             X, header = as_dask_matrix(X, type(self).__name__)
             _check_feature_names(self, header, reset=False)   # scikit-learn's own checks
             if X.shape[1] != self.n_features_in_:

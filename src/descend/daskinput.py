@@ -1,0 +1,133 @@
+"""Dask input for the estimators: is it Dask, and as aligned dask arrays.
+
+:func:`as_dask_matrix` turns a dask array or DataFrame (or a numpy ``X``
+given with a dask ``y``) into a float dask array with one chunk across the
+columns. :func:`as_dask_target` lines ``y`` up with its row chunks. Nothing
+here imports dask until Dask data arrive.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from .errors import DataError
+
+__all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target"]
+
+
+def is_dask(obj) -> bool:
+    """Whether ``obj`` is a Dask collection (without importing dask)."""
+    if "dask" not in sys.modules:
+        return False
+    from dask.base import is_dask_collection
+    return is_dask_collection(obj)
+
+
+def require_dask(what):
+    """Import dask.array, or explain how to install it."""
+    try:
+        import dask.array as da
+    except ImportError as err:          # pragma: no cover - dask is a test dependency
+        raise ImportError(f"{what} needs Dask: pip install \"descend[dask]\"") from err
+    return da
+
+
+def as_dask_matrix(X, who):
+    """``X`` as a 2-D float dask array with one chunk across the columns.
+
+    Returns ``(X, header)``: ``header`` is a zero-row pandas DataFrame with
+    the columns of a DataFrame ``X`` (for scikit-learn's feature-name checks),
+    or a zero-row array. float32 stays float32; other numbers (bool, nullable
+    and Arrow-backed columns) become float64 chunk by chunk, missing cells
+    NaN. A numpy or pandas ``X`` (given with a dask ``y``) is wrapped in
+    a dask array.
+    """
+    da = require_dask(who)
+    import dask.dataframe as dd
+    import pandas as pd
+    if isinstance(X, dd.Series):
+        raise DataError(f"{who}: X must be 2-D (rows × features), got a dask Series; use "
+                        "X.to_frame() for a single feature.")
+    header = None
+    if not is_dask(X):                      # in memory, with a dask y: y is chunked like it
+        if isinstance(X, pd.DataFrame):
+            header = X.iloc[:0]
+        X = np.asarray(X)
+        if X.dtype.kind in "biu" or X.dtype == object:
+            try:
+                X = X.astype(np.float64)
+            except (TypeError, ValueError) as err:
+                raise DataError(f"{who}: X must hold numbers ({err}).") from None
+        X = da.from_array(X, chunks=("auto",) + (-1,) * (X.ndim - 1))
+    if isinstance(X, dd.DataFrame):
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+        text = [str(c) for c, t in X.dtypes.items() if not (is_numeric_dtype(t) or is_bool_dtype(t))]
+        if text:
+            raise DataError(
+                f"{who}: column{'s' * (len(text) > 1)} {', '.join(map(repr, text[:5]))} of the "
+                "dask DataFrame hold text, not numbers. Encode them first (e.g. dask's "
+                "get_dummies after .categorize()), or leave them out of X.")
+        header = X._meta.iloc[:0]
+        single = all(t == np.float32 for t in X.dtypes)
+        X = X.astype(np.float32 if single else np.float64).to_dask_array()
+    elif not isinstance(X, da.Array):
+        raise DataError(f"{who}: cannot fit on a {type(X).__name__}; pass a dask array or a dask "
+                        "DataFrame.")
+    if X.ndim != 2:
+        raise DataError(f"{who}: X must be 2-D (rows × features), got {X.ndim} dimension(s) of "
+                        f"shape {X.shape}; reshape it, e.g. X.reshape(-1, 1) for one feature.")
+    if X.dtype.kind not in "biuf":
+        raise DataError(f"{who}: X must hold numbers, got dtype {X.dtype}.")
+    if X.dtype not in (np.float64, np.float32):
+        X = X.astype(np.float64)
+    if X.numblocks[1] > 1:
+        X = X.rechunk({1: -1})
+    return X, (np.empty((0, X.shape[1])) if header is None else header)
+
+
+def _unknown(a):
+    return bool(np.isnan(a.shape[0]))
+
+
+def as_dask_target(y, X, who, classify):
+    """``(X, y)`` with ``y`` a 1-D dask array in the row chunks of ``X``.
+
+    Chunk sizes are computed, and ``y`` rechunked, only when they differ or
+    are unknown on one side; two unknown sides with as many partitions (one
+    DataFrame's columns) are checked row by row in the first pass.
+    """
+    da = require_dask(who)
+    import dask.dataframe as dd
+    if isinstance(y, dd.DataFrame):
+        if len(y.columns) != 1:
+            raise DataError(f"{who}: y must be one column, got a DataFrame with {len(y.columns)}.")
+        y = y[y.columns[0]]
+    if isinstance(y, dd.Series):
+        y = y.to_dask_array()
+    elif not isinstance(y, da.Array):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise DataError(f"{who}: y must be 1-D, got shape {y.shape}.")
+        y = da.from_array(y, chunks=-1)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"{who}: y must be 1-D, got a dask array of shape {y.shape}.")
+    if not classify and y.dtype.kind not in "biuf":
+        raise DataError(f"{who}: y must hold numbers, got dtype {y.dtype}; for class labels "
+                        "use LogisticClassifier.")
+    if _unknown(X) and _unknown(y) and X.numblocks[0] == y.numblocks[0]:
+        return X, y          # partitions of one DataFrame: checked row by row in the first pass
+    if X.numblocks[0] == y.numblocks[0] and X.chunks[0] == y.chunks[0]:
+        return X, y
+    if _unknown(X):
+        X = X.compute_chunk_sizes()
+    if _unknown(y):
+        y = y.compute_chunk_sizes()
+    if y.shape[0] != X.shape[0]:
+        raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
+    return X, y.rechunk((X.chunks[0],))
