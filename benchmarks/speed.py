@@ -36,7 +36,8 @@ import numpy as np
 
 from descend import LinearRegression, LogisticClassifier
 from descend import gradient
-from descend.gradient import column_moments, loss_grad
+from descend.gradient import loss_grad
+from descend.moments import column_moments
 from descend.losses import LogLoss, SquaredError
 
 TARGET = 1e-6

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from descend import gradient
-from descend.gradient import backward, column_moments, loss_grad
+from descend.gradient import backward, loss_grad
+from descend.moments import column_moments
 from descend.losses import LogLoss, SquaredError
 from descend.reference import looped_descent, looped_gradient
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from .losses import LogLoss, SquaredError
 
-__all__ = ["backward", "loss_grad", "column_moments", "row_blocks"]
+__all__ = ["backward", "loss_grad", "row_blocks"]
 
 #: Bytes of ``X`` per block: small enough to stay in a core's cache.
 BLOCK_BYTES = 1024 * 1024
@@ -290,7 +290,3 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads
         total += loss_sum
         separated = separated and sep
     return total / m, grad_w, grad_b, separated
-
-
-# Column statistics live in descend.moments; importable from here as before.
-from .moments import column_moments  # noqa: E402

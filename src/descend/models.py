@@ -29,7 +29,8 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted, vali
 
 from .daskinput import is_dask
 from .errors import SeparationWarning
-from .gradient import backward, column_moments, loss_grad
+from .gradient import backward, loss_grad
+from .moments import column_moments
 from .losses import LogLoss, SquaredError, sigmoid
 from .solvers import SOLVERS, minimize, power_iteration
 

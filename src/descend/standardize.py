@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gradient import column_moments
+from .moments import column_moments
 
 from descend.arrays import as_matrix
 from descend.data import DataContainer
