@@ -54,3 +54,13 @@ def test_merging_parts_equals_the_whole():
     mean, std = merge_moments(rows, means, stds)
     np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
     np.testing.assert_allclose(std, X.std(axis=0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("module", ["moments", "gradient", "models", "cluster", "daskinput",
+                                    "daskdata", "standardize"])
+def test_each_module_imports_first_in_a_fresh_interpreter(module):
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", f"import descend.{module}"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
