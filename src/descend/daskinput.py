@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import DataError
 
-__all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target"]
+__all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target", "series_array"]
 
 
 def is_dask(obj) -> bool:
@@ -91,6 +91,17 @@ def _unknown(a):
     return bool(np.isnan(a.shape[0]))
 
 
+def series_array(y):
+    """A dask Series as a dask array, pandas extension types (strings, nullable
+    numbers) turned into numpy's object or float64 chunk by chunk."""
+    import pandas as pd
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    if isinstance(y.dtype, pd.api.extensions.ExtensionDtype):
+        numeric = is_numeric_dtype(y.dtype) and not is_bool_dtype(y.dtype)
+        y = y.astype(np.float64 if numeric else object)
+    return y.to_dask_array()
+
+
 def as_dask_target(y, X, who, classify):
     """``(X, y)`` with ``y`` a 1-D dask array in the row chunks of ``X``.
 
@@ -105,7 +116,7 @@ def as_dask_target(y, X, who, classify):
             raise DataError(f"{who}: y must be one column, got a DataFrame with {len(y.columns)}.")
         y = y[y.columns[0]]
     if isinstance(y, dd.Series):
-        y = y.to_dask_array()
+        y = series_array(y)
     elif not isinstance(y, da.Array):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:

@@ -145,8 +145,10 @@ class _DaskScore:
         """As scikit-learn's ``score``; Dask input is computed in one pass (predictions and ``y``)."""
         if is_dask(X) or is_dask(y):
             import dask
+
+            from .daskinput import series_array
             if hasattr(y, "to_dask_array"):        # a dask Series: compute it with the array
-                y = y.to_dask_array()
+                y = series_array(y)
             predicted, y = dask.compute(self.predict(X), y)
             return self._metric(np.asarray(y), predicted, sample_weight=sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
