@@ -24,12 +24,17 @@ import argparse
 import json
 import os
 import shutil
-import statistics
+import sys
 import tempfile
 import time
 import warnings
 
+from pathlib import Path
+
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speed import median_time  # noqa: E402
 
 
 def parse_args():
@@ -48,15 +53,6 @@ def parse_args():
     p.add_argument("--dir", default=None, help="where to write the Zarr data (default: a temp dir)")
     p.add_argument("--out", default=None, help="write the results as JSON here")
     return p.parse_args()
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def write_data(where, m, n, chunk_rows, compress, seed=0):

@@ -64,11 +64,11 @@ def _chunk_stats(Xc, yc, classify):
     rows, n = Xc.shape
     if yc.shape[0] != rows:
         return ("mismatch", rows, yc.shape[0])
-    bad = np.count_nonzero(~np.isfinite(Xc), axis=0) if rows else np.zeros(n, int)
-    if rows and not bad.any():
-        mean, std = column_moments(Xc)
-    else:
-        mean, std = np.zeros(n), np.zeros(n)
+    mean, std, bad = np.zeros(n), np.zeros(n), np.zeros(n, int)
+    if rows:
+        mean, std = column_moments(Xc, n_threads=1)
+        if not np.isfinite(mean).all():     # a NaN or inf makes its column's mean so
+            bad = np.count_nonzero(~np.isfinite(Xc), axis=0)
     if classify:
         import pandas as pd
         counts = pd.Series(yc).value_counts(dropna=True)
@@ -123,7 +123,6 @@ class DaskRows:
 
     def __init__(self, X, y, header, client):
         self.X, self.y, self.header, self.client = X, y, header, client
-        self.names = [str(c) for c in header.columns] if hasattr(header, "columns") else None
         self.persisted = False
         self._x_parts = list(X.to_delayed().ravel())
         self._y_parts = list(y.to_delayed().ravel())
@@ -240,6 +239,11 @@ class DaskRows:
         return H
 
     @property
+    def names(self):
+        """Column names of a DataFrame ``X``, else None."""
+        return [str(c) for c in self.header.columns] if hasattr(self.header, "columns") else None
+
+    @property
     def shape(self):
         return self.m, self.n
 
@@ -290,18 +294,20 @@ def _lost(client, what):
         "cannot go on without a scheduler; restart it (or the cluster) and fit again.")
 
 
-def _n_workers(client):
-    try:
-        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
-    except TypeError:                   # older distributed
-        return len(client.scheduler_info().get("workers", {}))
-
-
-def _memory_limit(client):
-    """The workers' total memory limit in bytes; 0 when unknown or unlimited."""
+def _workers(client):
+    """The scheduler's record of every worker, by address."""
     try:
         info = client.scheduler_info(n_workers=-1)
     except TypeError:                   # older distributed
         info = client.scheduler_info()
-    limits = [w.get("memory_limit") or 0 for w in info.get("workers", {}).values()]
+    return info.get("workers", {})
+
+
+def _n_workers(client):
+    return len(_workers(client))
+
+
+def _memory_limit(client):
+    """The workers' total memory limit in bytes; 0 when unknown or unlimited."""
+    limits = [w.get("memory_limit") or 0 for w in _workers(client).values()]
     return 0 if not limits or 0 in limits else int(sum(limits))

@@ -154,18 +154,18 @@ class DaskDataContainer:
         for a glob of CSV files, each file's rows count from 0."""
         if self._report is None:
             import dask
-            no_target = (self._read[self._target].isna() if self._target is not None
-                         else self._read[self._features[0]].isna() & False)
-            no_feature = self._read[self._features].isna().any(axis=1) & ~no_target
-            read, kept, by_target, by_feature = dask.compute(
-                self._read.shape[0], self._frame.shape[0],
-                self._read.index[no_target], self._read.index[no_feature])
-            if self._missing == "error":
-                by_target, by_feature = [], []     # nothing dropped; fit raises on them
+            dropped = {}
+            if self._missing == "drop":         # else nothing is dropped; fit raises on them
+                no_feature = self._read[self._features].isna().any(axis=1)
+                if self._target is not None:
+                    no_target = self._read[self._target].isna()
+                    dropped["dropped_missing_target"] = self._read.index[no_target]
+                    no_feature &= ~no_target
+                dropped["dropped_missing_features"] = self._read.index[no_feature]
+            read, kept, labels = dask.compute(self._read.shape[0], self._frame.shape[0], dropped)
             self._report = CleaningReport(
                 source=self._source, n_rows_read=int(read), n_rows=int(kept),
-                dropped_missing_target=tuple(by_target.tolist() if len(by_target) else ()),
-                dropped_missing_features=tuple(by_feature.tolist() if len(by_feature) else ()))
+                **{key: tuple(index.tolist()) for key, index in labels.items()})
         return self._report
 
     def __len__(self) -> int:

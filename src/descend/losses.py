@@ -92,11 +92,21 @@ def binary_log_loss(y_true, y_prob):
     return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p)))
 
 
-def _log_loss_terms(z, y):
-    # log(1 + e^z) - y z  ==  max(z, 0) - y z + log(1 + e^{-|z|}).
+def _exp_minus_abs(z):
+    """:math:`e^{-|z|}`, which never overflows."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
+
+
+def _log_loss_terms(z, y, e):
+    # log(1 + e^z) - y z  ==  max(z, 0) - y z + log(1 + e^{-|z|}), with e = e^{-|z|}.
     # For y in {0, 1} the first two terms cancel exactly, so the value is exact
     # (no catastrophic cancellation) for any |z|, and exp never overflows.
-    return np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    terms = np.maximum(z, 0.0)
+    terms -= y * z
+    terms += np.log1p(e)
+    return terms
 
 
 def log_loss_from_scores(y_true, z):
@@ -108,7 +118,7 @@ def log_loss_from_scores(y_true, z):
     free of overflow for any finite :math:`z` (``|z|`` of 1e4 and beyond).
     """
     y_true, z = _as_pair(y_true, z, "z")
-    return float(np.mean(_log_loss_terms(z, y_true)))
+    return float(np.mean(_log_loss_terms(z, y_true, _exp_minus_abs(z))))
 
 
 class SquaredError:
@@ -160,12 +170,8 @@ class LogLoss:
         :math:`z \ge 0`, :math:`e/(1 + e)` otherwise, as scipy's ``expit``:
         one ``exp`` per row instead of two, the same values to an ulp.
         """
-        e = np.abs(z)                                      # (m_blk,)
-        np.negative(e, out=e)
-        np.exp(e, out=e)                                   # e^{-|z|}, never overflows
-        terms = np.maximum(z, 0.0)
-        terms -= y * z
-        terms += np.log1p(e)
+        e = _exp_minus_abs(z)                              # (m_blk,)
+        terms = _log_loss_terms(z, y, e)
         delta = np.where(z >= 0.0, 1.0, e)
         e += 1.0
         delta /= e                                         # sigma(z)
