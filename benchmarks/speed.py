@@ -183,7 +183,7 @@ def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget, pass_only
     theta = np.append(np.full(n, 0.01), 0.1)
     objective(theta)
     t_pass = median_time(lambda: objective(theta), repeats)
-    kernel = "numba" if gradient._use_fused(X, y, loss, gradient.backward) else "numpy"
+    kernel = "numba" if gradient._use_fused(X, y, loss) else "numpy"
     saved, gradient.KERNEL = gradient.KERNEL, "numpy"
     try:
         t_numpy = median_time(lambda: objective(theta), repeats)

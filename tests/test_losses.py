@@ -128,20 +128,55 @@ def _old_loss_and_delta(z, y):
     return terms, expit(z) - y
 
 
+def _assert_within_ulps(actual, expected, operand, ulps):
+    """``|actual - expected| <= ulps`` units in the last place of ``operand``.
+
+    Two implementations of the same formula (numpy's ``exp`` and scipy's
+    ``expit``, numpy and ``math``) each round within a few ulps of their
+    operands, and which ulp they land on depends on the library version and
+    the CPU's SIMD path. A residual ``sigma(z) - y`` then differs by ulps of
+    ``sigma(z)`` and ``y``, not of the (possibly much smaller) residual.
+    """
+    bound = ulps * np.spacing(np.abs(np.asarray(operand, dtype=float)))
+    excess = np.abs(np.asarray(actual) - np.asarray(expected)) - bound
+    worst = int(np.argmax(excess))
+    assert np.all(excess <= 0), (
+        f"{np.asarray(actual).ravel()[worst]!r} and {np.asarray(expected).ravel()[worst]!r} "
+        f"differ by more than {ulps} ulps of {np.asarray(operand).ravel()[worst]!r}")
+
+
 @pytest.mark.parametrize("y", [0.0, 1.0])
 def test_log_loss_shared_exp_equals_the_separate_formulas(y):
     rng = np.random.default_rng(5)
     z = np.concatenate([_EDGE_Z, rng.normal(scale=8, size=2000)])
     ys = np.full(z.size, y)
     terms, delta = _old_loss_and_delta(z, ys)
+    a = delta + ys                                         # scipy's sigma(z)
     total, new_delta = LogLoss.loss_sum_and_delta(z, ys)
-    assert total == pytest.approx(terms.sum(), rel=1e-15)
-    # atol: where sigma(z) is subnormal (z < -708) expit gives 0 and e/(1 + e) the subnormal.
-    np.testing.assert_allclose(new_delta, delta, rtol=1e-15, atol=1e-300)
-    # One row at a time, as the compiled pass calls it: same values to an ulp.
+    # Each term within 4 ulps, and each pairwise sum of m terms within
+    # ceil(log2 m) roundings of the summed magnitudes.
+    rounds = 4 + 2 * int(np.ceil(np.log2(z.size)))
+    assert abs(total - terms.sum()) <= rounds * np.finfo(float).eps * np.abs(terms).sum()
+    # delta = sigma(z) - y: within 4 ulps of the larger operand, sigma(z) or y
+    # (e/(1 + e) and scipy's expit agree to the last bit where sigma is subnormal
+    # only up to the subnormal spacing, which np.spacing gives).
+    operand = np.maximum(a, ys)
+    _assert_within_ulps(new_delta, delta, operand, 4)
+    # One row at a time, as the compiled pass calls it (math.exp, math.log1p).
     rows = np.array([LogLoss.term(float(zi), y) for zi in z])          # (m, 2)
-    np.testing.assert_allclose(rows[:, 0], terms, rtol=1e-15, atol=0)
-    np.testing.assert_allclose(rows[:, 1], delta, rtol=1e-15, atol=1e-300)
+    _assert_within_ulps(rows[:, 0], terms, np.maximum.reduce(
+        [np.maximum(z, 0.0), np.abs(ys * z), np.log1p(np.exp(-np.abs(z)))]), 4)
+    _assert_within_ulps(rows[:, 1], delta, operand, 4)
+
+
+def test_within_ulps_fails_beyond_its_bound():
+    _assert_within_ulps([1.0 + 2 * np.spacing(1.0)], [1.0], [1.0], 2)
+    with pytest.raises(AssertionError, match="more than 2 ulps"):
+        _assert_within_ulps([1.0 + 3 * np.spacing(1.0)], [1.0], [1.0], 2)
+    # The residual 1 - (1 - 2^-53) is tiny, but its operand is 1.
+    _assert_within_ulps([-0.25], [-0.25 + np.spacing(1.0)], [1.0], 1)
+    with pytest.raises(AssertionError):
+        _assert_within_ulps([-0.25], [-0.25 + np.spacing(1.0)], [0.25], 1)
 
 
 def test_log_loss_row_term_by_hand_at_large_scores():

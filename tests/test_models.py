@@ -179,43 +179,120 @@ def test_history_has_one_entry_per_iteration_plus_start(cancer):
     assert model.history_["loss"][-1] < model.history_["loss"][0]
 
 
-# -- the seeds' methods ---------------------------------------------------------
+# -- the material's two methods -------------------------------------------------
 
-def test_fit_uses_update_params_and_the_gradient_of_compute_loss_grad(monkeypatch):
-    calls = {"update": 0}
-    original_update = LogisticClassifier._update_params
+def _material_loop(model, X, y, link, w0, b0, steps):
+    """The material's training loop, written with the estimator's two methods."""
+    m = X.shape[0]
+    model._set_fitted(np.asarray(w0, dtype=float), b0)
+    for _ in range(steps):
+        y_hat = link(X @ np.ravel(model.coef_) + np.ravel(model.intercept_)[0])
+        delta = (y_hat - y) / m                         # the mean error vector
+        grad_w, grad_b = model._compute_loss_grad(X, delta)
+        model._update_params(grad_w, grad_b)
+    return np.ravel(model.coef_), float(np.ravel(model.intercept_)[0])
 
-    def update(self, grad_w, grad_b, learning_rate=None):
-        calls["update"] += 1
-        return original_update(self, grad_w, grad_b, learning_rate)
 
-    monkeypatch.setattr(LogisticClassifier, "_update_params", update)
-    rng = np.random.default_rng(4)
-    X = rng.normal(size=(300, 3)) * [1.0, 50.0, 0.1] + [0.0, 10.0, 1.0]
-    y = (X @ [1.0, 0.02, 3.0] + rng.normal(size=300) > 3.0).astype(float)
-    model = LogisticClassifier(solver="gd", learning_rate=0.5, max_iter=5, tol=0)
+def _unscaled(seed, m=300):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, 3)) * [1.0, 3.0, 0.5] + [0.0, 1.0, -1.0]
+    return rng, X
+
+
+@pytest.mark.parametrize("estimator", [LinearRegression, LogisticClassifier])
+def test_the_material_loop_matches_fit_with_gd_step_for_step(estimator):
+    rng, X = _unscaled(4)
+    if estimator is LinearRegression:
+        y = X @ [1.0, -0.5, 2.0] + 3.0 + rng.normal(size=X.shape[0])
+        link, b0, rate = (lambda z: z), y.mean(), 0.05
+    else:
+        y = (X @ [1.0, 0.3, -2.0] + rng.normal(size=X.shape[0]) > 0.5).astype(float)
+        link, b0, rate = (lambda z: 1.0 / (1.0 + np.exp(-z))), np.log(y.mean() / (1 - y.mean())), 0.5
+    steps = 60
+    fitted = estimator(solver="gd", learning_rate=rate, standardize=False, max_iter=steps, tol=0)
+    with pytest.warns(ConvergenceWarning):
+        fitted.fit(X, y)
+    assert fitted.n_iter_ == steps
+    # fit starts from w = 0 and the best constant b; the loop starts there too.
+    w, b = _material_loop(estimator(learning_rate=rate), X, y, link, np.zeros(3), b0, steps)
+    scale = max(np.abs(fitted.coef_).max(), abs(np.ravel(fitted.intercept_)[0]))
+    np.testing.assert_allclose(w, np.ravel(fitted.coef_), rtol=1e-12, atol=1e-12 * scale)
+    assert b == pytest.approx(np.ravel(fitted.intercept_)[0], rel=1e-12, abs=1e-12 * scale)
+    # Sixty steps moved the weights: the comparison is not between two starting points.
+    assert np.abs(w).min() > 1e-3
+
+
+def test_compute_loss_grad_is_the_material_formula_on_an_unfitted_model():
+    rng = np.random.default_rng(0)
+    X, y_hat, y = rng.normal(size=(20, 3)), rng.normal(size=20), rng.normal(size=20)
+    delta = (y_hat - y) / 20
+    for model in (LinearRegression(), LogisticClassifier()):
+        grad_w, grad_b = model._compute_loss_grad(X, delta)
+        # By hand, one sum at a time: the formula is X^T delta and sum(delta), nothing divided again.
+        by_hand = [sum(X[i, j] * delta[i] for i in range(20)) for j in range(3)]
+        np.testing.assert_allclose(grad_w, by_hand, rtol=1e-13)
+        assert grad_b == pytest.approx(sum(delta), rel=1e-13)
+        assert not hasattr(model, "coef_")              # nothing was fitted or stored
+
+
+def test_compute_loss_grad_ignores_a_fits_standardization(housing):
+    X, y = housing[0][:200], housing[1][:200]
+    model = LinearRegression().fit(X, y)                 # standardizes: x_mean_ is not zero
+    assert np.abs(model.x_mean_).max() > 1
+    delta = (model.predict(X) - y) / 200
+    np.testing.assert_allclose(model._compute_loss_grad(X, delta)[0], X.T @ delta, rtol=1e-12)
+
+
+def test_update_params_steps_coef_and_intercept_by_the_learning_rate():
+    model = LogisticClassifier(learning_rate=0.1)
+    model._update_params(np.array([1.0, -2.0]), 0.5)               # from w = 0, b = 0
+    np.testing.assert_array_equal(model.coef_, [[-0.1, 0.2]])
+    np.testing.assert_array_equal(model.intercept_, [-0.05])
+    model._update_params(np.array([1.0, 0.0]), -1.0, 1.0)           # an explicit rate
+    np.testing.assert_array_equal(model.coef_, [[-1.1, 0.2]])
+    np.testing.assert_array_equal(model.intercept_, [0.95])
+    linear = LinearRegression(learning_rate=2.0)
+    linear._update_params([0.25], [0.5])
+    assert linear.coef_.tolist() == [-0.5] and linear.intercept_ == -1.0
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: LinearRegression()._update_params([1.0], 1.0), "learning_rate is 'auto'"),
+    (lambda: LinearRegression(learning_rate=0.1)._update_params([1.0], [1.0, 2.0]),
+     "grad_b must be one number"),
+    (lambda: LinearRegression(learning_rate=0.1, solver="gd").fit([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]],
+                                                                  [1.0, 2.0, 3.0])._update_params([1.0], 1.0),
+     "grad_w has 1 values but the model has 2 weights"),
+    (lambda: LinearRegression()._compute_loss_grad(np.ones((4, 2)), np.ones(3)),
+     r"one value per row of X \(4\)"),
+    (lambda: LinearRegression()._compute_loss_grad(np.ones(4), np.ones(4)), "2-D array"),
+])
+def test_the_material_methods_name_what_is_wrong(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+def test_a_fits_gradient_is_the_material_formula(standardize):
+    # One step of fit(solver="gd") from its start theta0 is theta0 - rate * grad, so
+    # the gradient the fit used is (theta0 - theta1) / rate; with standardization it is
+    # the gradient of the standardized parameters, the chain rule's fold of X^T delta.
+    rng, X = _unscaled(7)
+    y = (X @ [1.0, 0.3, -2.0] + rng.normal(size=X.shape[0]) > 0.5).astype(float)
+    m, rate = X.shape[0], 0.25
+    model = LogisticClassifier(solver="gd", learning_rate=rate, standardize=standardize,
+                               max_iter=1, tol=0)
     with pytest.warns(ConvergenceWarning):
         model.fit(X, y)
-    assert calls["update"] == 5
-    # The fused pass of fit gives the gradient of the material's _compute_loss_grad.
-    model._x_mean, model._x_scale = model.x_mean_, model.x_scale_
-    theta = np.append(model.coef_[0] * model.x_scale_, model.intercept_[0] + model.x_mean_ @ model.coef_[0])
-    J, g, _ = model._objective(X, y)(theta)
-    delta = 1.0 / (1.0 + np.exp(-(X @ model.coef_[0] + model.intercept_[0]))) - y
-    grad_w, grad_b = model._compute_loss_grad(X, delta)
-    np.testing.assert_allclose(g, np.append(grad_w, grad_b), rtol=1e-10, atol=1e-14)
-
-
-def test_compute_loss_grad_is_the_material_formula():
-    rng = np.random.default_rng(0)
-    X, delta = rng.normal(size=(20, 3)), rng.normal(size=20)
-    model = LinearRegression(standardize=False).fit(X, rng.normal(size=20))
-    grad_w, grad_b = model._compute_loss_grad(X, delta)
-    np.testing.assert_allclose(grad_w, X.T @ delta / 20, rtol=1e-14)
-    assert grad_b == pytest.approx(delta.mean(), rel=1e-14)
-    model._w, model._b = np.zeros(3), 0.0
-    model._update_params(grad_w, grad_b, 0.1)
-    np.testing.assert_allclose(model._w, -0.1 * grad_w, rtol=1e-15)
+    mean, scale = model.x_mean_, model.x_scale_
+    b0 = np.log(y.mean() / (1 - y.mean()))
+    v1 = model.coef_[0] * scale                               # the fitted parameters
+    c1 = model.intercept_[0] + mean @ model.coef_[0]
+    fit_grad_v, fit_grad_c = -v1 / rate, (b0 - c1) / rate    # theta0 = (0, b0)
+    delta = (1.0 / (1.0 + np.exp(-b0)) - y) / m               # at w = 0, b = b0
+    grad_w, grad_b = LogisticClassifier()._compute_loss_grad(X, delta)
+    np.testing.assert_allclose(fit_grad_v, (grad_w - mean * grad_b) / scale, rtol=1e-9)
+    assert fit_grad_c == pytest.approx(grad_b, rel=1e-6, abs=1e-15)
 
 
 # -- predictions and labels -----------------------------------------------------

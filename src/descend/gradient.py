@@ -1,19 +1,20 @@
 r"""The one loss-and-gradient pass over the data, shared by both models.
 
-For :math:`z = Xw + b`, prediction :math:`a = g(z)` and residual
-:math:`\delta = a - y`, the chain rule gives for *both* losses
+For :math:`z = Xw + b`, prediction :math:`a = g(z)` and the mean error
+vector :math:`\delta = (a - y)/m`, the chain rule gives for *both* losses
 
 .. math::
-    \nabla_w J = \frac{1}{m} X^\top \delta, \qquad
-    \frac{\partial J}{\partial b} = \frac{1}{m}\sum_i \delta_i .
+    \nabla_w J = X^\top \delta, \qquad
+    \frac{\partial J}{\partial b} = \sum_i \delta_i
 
-:func:`loss_grad` computes the loss and this gradient by walking over blocks
-of rows of ``X``: for each block it forms ``z``, the residual and the block's
-partial gradient while the block is still in cache, and sums the partial
-results weighted by block size. Nothing of the size of ``X`` is allocated,
-and ``X`` is never copied or converted as a whole (a float32 block is widened
-to float64 one block at a time). A faster kernel, or Dask chunks, replace the
-loop in this one function without touching the estimators.
+(:func:`backward`, the material's formula). :func:`loss_grad` computes the
+loss and this gradient by walking over blocks of rows of ``X``: for each
+block it forms ``z``, the residual and the block's :math:`X^\top(a - y)`
+while the block is still in cache, adds the blocks, and divides by
+:math:`m` once. Nothing of the size of ``X`` is allocated, and ``X`` is never
+copied or converted as a whole (a float32 block is widened to float64 one
+block at a time). With numba installed a compiled kernel runs the same
+formulas one row at a time (see ``KERNEL``).
 """
 
 from __future__ import annotations
@@ -57,19 +58,18 @@ def row_blocks(X, block_rows=None):
 
 
 def backward(X, delta):
-    r"""The material's gradient from a residual: :math:`(X^\top\delta/m,\ \bar\delta)`.
+    r"""The material's gradient from the mean error vector: :math:`(X^\top\delta,\ \sum_i\delta_i)`.
 
     Parameters
     ----------
     X : ndarray of shape (m, n)
     delta : ndarray of shape (m,)
-        :math:`\hat y - y` for the rows of ``X``.
+        :math:`(\hat y - y)/m` for the rows of ``X``. The formula is linear in
+        ``delta``: given the plain residual :math:`\hat y - y` it returns
+        :math:`m` times the gradient, which is how :func:`loss_grad` sums
+        blocks of rows before it divides by :math:`m` once.
     """
-    m = delta.shape[0]
-    return (X.T @ delta) / m, float(delta.mean())
-
-
-_PLAIN_BACKWARD = backward          # loss_grad's parameter shadows the name
+    return X.T @ delta, float(delta.sum())
 
 
 def _workers(X, n_threads):
@@ -97,8 +97,8 @@ def _one_thread_blas():
     return _BLAS.limit(limits=1, user_api="blas")
 
 
-def _pass(X, y, w, b, loss, backward, blocks):
-    """Per-block terms ``(rows, loss_sum, grad_w, grad_b, separated)`` for ``blocks``."""
+def _pass(X, y, w, b, loss, blocks):
+    """Per-block sums ``(loss_sum, X^T (a - y), sum(a - y), separated)`` for ``blocks``."""
     widen = X.dtype != np.float64
     buf = np.empty((blocks[0].stop - blocks[0].start, X.shape[1])) if widen and blocks else None
     out = []
@@ -111,7 +111,7 @@ def _pass(X, y, w, b, loss, backward, blocks):
         loss_sum, delta = loss.loss_sum_and_delta(z, y_blk)
         gw, gb = backward(X_blk, delta)
         sep = loss.name == "log_loss" and bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
-        out.append((rows, loss_sum, gw, gb, sep))
+        out.append((loss_sum, gw, gb, sep))
     return out
 
 
@@ -183,9 +183,9 @@ def _compiled():
     return _FUSED
 
 
-def _use_fused(X, y, loss, backward):
+def _use_fused(X, y, loss):
     """Whether the compiled kernel can run this pass (else the numpy blocks do)."""
-    return (KERNEL != "numpy" and backward is _PLAIN_BACKWARD
+    return (KERNEL != "numpy"
             and loss.name in ("squared_error", "log_loss")
             and X.dtype in (np.float64, np.float32) and X.flags.c_contiguous and X.shape[0] > 0
             and y.dtype == np.float64 and y.ndim == 1 and y.flags.c_contiguous
@@ -222,7 +222,7 @@ def _fused_pass(X, y, w, b, loss, blocks, k):
     return float(J.sum()) / m, gw.sum(axis=0) / m, float(gb.sum()) / m, bool(log and sep.all())
 
 
-def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads=None):
+def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None):
     r"""Mean loss and gradient of a linear model, one pass over row blocks.
 
     Parameters
@@ -234,13 +234,6 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads
     w : ndarray of shape (n,)
     b : float
     loss : :class:`~descend.losses.SquaredError` or :class:`~descend.losses.LogLoss`
-    backward : callable ``(X_block, delta_block) -> (grad_w, grad_b)``
-        The mean gradient over one block given its residual; linear in
-        ``delta``, so the size-weighted sum over blocks is the mean gradient
-        over all rows. An estimator passes its own ``_compute_loss_grad``.
-        It may be called from several threads at once. Left at its default
-        (the plain :func:`backward`), the pass runs the compiled kernel when
-        numba is installed (see ``KERNEL``).
     block_rows : int, optional
         Rows per block; by default a block holds about ``BLOCK_BYTES``.
     n_threads : int, optional
@@ -254,7 +247,8 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads
     J : float
         :math:`\frac1m \sum_i L(z_i, y_i)`.
     grad_w, grad_b
-        As returned by ``backward``, averaged over all rows.
+        :math:`X^\top\delta` and :math:`\sum_i \delta_i` for the mean error
+        vector :math:`\delta = (a - y)/m` (see :func:`backward`).
     separated : bool
         For the log-loss: every row is on its class's side of the boundary
         (:math:`(2y_i - 1) z_i > 0`), a certificate that the data are
@@ -263,30 +257,29 @@ def loss_grad(X, y, w, b, loss, *, backward=backward, block_rows=None, n_threads
     m = X.shape[0]
     blocks = list(row_blocks(X, block_rows))
     k = min(_workers(X, n_threads), len(blocks))
-    if _use_fused(X, y, loss, backward):
+    if _use_fused(X, y, loss):
         return _fused_pass(X, y, w, b, loss, blocks, k)
     if k <= 1 and X.nbytes < SERIAL_BLAS_BYTES:
-        terms = _pass(X, y, w, b, loss, backward, blocks)
+        terms = _pass(X, y, w, b, loss, blocks)
     elif k <= 1:
         # Threaded BLAS does not speed up a memory-bound product of one block,
         # and its spinning threads slow it down a hundredfold on a busy machine.
         with _one_thread_blas():
-            terms = _pass(X, y, w, b, loss, backward, blocks)
+            terms = _pass(X, y, w, b, loss, blocks)
     else:
         # 1. Give each thread a contiguous run of blocks (rows split evenly).
         cuts = np.linspace(0, len(blocks), k + 1).round().astype(int)
         runs = [blocks[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
         # 2. Each thread reads its rows once; numpy's BLAS releases the GIL.
         with _one_thread_blas():
-            parts = _pool(k).map(lambda run: _pass(X, y, w, b, loss, backward, run), runs)
+            parts = _pool(k).map(lambda run: _pass(X, y, w, b, loss, run), runs)
             terms = [term for part in parts for term in part]
-    # 3. Sum the per-block terms in block order, weighted by block size.
-    total, grad_w, grad_b = 0.0, None, 0.0
+    # 3. Add the per-block sums in block order, and divide by m once.
+    total, grad_w, grad_b = 0.0, np.zeros(X.shape[1]), 0.0
     separated = loss.name == "log_loss"
-    for rows, loss_sum, gw, gb, sep in terms:
-        share = (rows.stop - rows.start) / m
-        grad_w = share * gw if grad_w is None else grad_w + share * gw
-        grad_b += share * gb
+    for loss_sum, gw, gb, sep in terms:
         total += loss_sum
+        grad_w += gw
+        grad_b += gb
         separated = separated and sep
-    return total / m, grad_w, grad_b, separated
+    return total / m, grad_w / m, grad_b / m, separated

@@ -199,19 +199,69 @@ class _GradientDescentModel(BaseEstimator):
             if not (isinstance(val, numbers.Real) and np.isfinite(val) and val >= 0):
                 raise ValueError(f"{name}: {key} must be a finite number >= 0, got {val!r}.")
 
-    # -- the seeds' two methods -------------------------------------------
+    # -- the material's two methods ------------------------------------------
     def _compute_loss_grad(self, X, delta):
-        r"""Gradient of the mean data loss over the rows of ``X``, given
-        their residual :math:`\delta = \hat y - y`.
+        r"""The gradient of :math:`J` from the mean error vector, as the material writes it.
 
-        Returns ``(grad_w, grad_b)`` = :math:`(X^\top\delta/m,\ \bar\delta)`,
-        taken with respect to the standardized parameters when the model
-        standardizes (see :meth:`_fold`). ``fit`` computes the same gradient
-        in one fused pass over ``X``: the plain :math:`X^\top\delta/m` summed
-        over blocks of rows, folded once, since the fold is linear.
+        With :math:`\delta = (\hat y - y)/m` for the rows of ``X``, returns
+        ``(grad_w, grad_b)`` = :math:`(X^\top\delta,\ \sum_i \delta_i)`, the
+        gradient of the mean data loss with respect to :math:`w` and :math:`b`
+        in the units of ``X``. It needs no fitted state and folds nothing in:
+        ``fit`` computes the same formula in one fused pass over ``X`` (and on
+        standardized parameters when ``standardize``).
         """
-        return self._fold(*backward(X, delta))
+        X, delta = self._material_pair(X, delta)
+        return backward(X, delta)
 
+    def _update_params(self, grad_w, grad_b, learning_rate=None):
+        r"""One step :math:`w \leftarrow w - \alpha\, g_w,\ b \leftarrow b - \alpha\, g_b`.
+
+        Steps ``coef_`` and ``intercept_``, the parameters a learner's own loop
+        trains, with the model's ``learning_rate`` (or the one given). A model
+        without them starts from :math:`w = 0, b = 0`. ``fit`` starts from
+        :math:`w = 0` and the best constant :math:`b` (the mean of ``y``, or
+        the log-odds of the positive class), so a loop started there matches
+        ``fit(solver="gd", standardize=False)`` step for step.
+        """
+        name = type(self).__name__
+        rate = self.learning_rate if learning_rate is None else learning_rate
+        if isinstance(rate, bool) or not (isinstance(rate, numbers.Real) and np.isfinite(rate)
+                                         and rate > 0):
+            raise ValueError(
+                f"{name}._update_params takes steps of a fixed size, but learning_rate is "
+                f"{rate!r}: set learning_rate to a positive number, e.g. "
+                f"{name}(learning_rate=0.1), or pass it as _update_params(grad_w, grad_b, 0.1).")
+        grad_w = np.asarray(grad_w, dtype=float).ravel()
+        grad_b = np.asarray(grad_b, dtype=float).ravel()
+        if grad_b.size != 1:
+            raise ValueError(f"{name}._update_params: grad_b must be one number (the sum of "
+                             f"delta), got {grad_b.size} values.")
+        if hasattr(self, "coef_"):
+            w, b = np.ravel(self.coef_).astype(float), float(np.ravel(self.intercept_)[0])
+        else:
+            w, b = np.zeros(grad_w.size), 0.0
+        if grad_w.size != w.size:
+            raise ValueError(f"{name}._update_params: grad_w has {grad_w.size} values but the "
+                             f"model has {w.size} weights; pass X^T delta for the same columns.")
+        self._set_fitted(w - rate * grad_w, float(b - rate * grad_b[0]))
+
+    @staticmethod
+    def _material_pair(X, delta):
+        """``X`` (m, n) and ``delta`` (m,) as float arrays, or a ValueError naming the mismatch."""
+        X = np.asarray(X, dtype=float)
+        delta = np.asarray(delta, dtype=float)
+        if X.ndim != 2:
+            raise ValueError(f"_compute_loss_grad: X must be a 2-D array (m rows, n columns), "
+                             f"got {X.ndim} dimension(s).")
+        if delta.ndim == 2 and delta.shape[1] == 1:
+            delta = delta[:, 0]
+        if delta.shape != (X.shape[0],):
+            raise ValueError(
+                f"_compute_loss_grad: delta must hold one value per row of X ({X.shape[0]}), "
+                f"got shape {delta.shape}; delta = (y_hat - y) / m.")
+        return X, delta
+
+    # -- fitting ----------------------------------------------------------
     def _fold(self, grad_w, grad_b):
         r"""The plain gradient turned into that of the standardized parameters:
         for :math:`z = \frac{X-\mu}{s}v + c` the chain rule gives
@@ -219,14 +269,6 @@ class _GradientDescentModel(BaseEstimator):
         :math:`\partial_c J = \partial_b J`."""
         return (grad_w - self._x_mean * grad_b) / self._x_scale, grad_b
 
-    def _update_params(self, grad_w, grad_b, learning_rate=None):
-        r"""One step :math:`w \leftarrow w - \alpha\, g_w,\ b \leftarrow b - \alpha\, g_b`
-        on the parameters being fitted (standardized when standardizing)."""
-        step = self._step if learning_rate is None else learning_rate
-        self._w = self._w - step * grad_w
-        self._b = self._b - step * grad_b
-
-    # -- fitting ----------------------------------------------------------
     def _objective(self, X, y, loss=None, alpha=None):
         """``theta -> (J, grad, halt)`` on the standardized parameters."""
         n = X.shape[1]
@@ -269,13 +311,6 @@ class _GradientDescentModel(BaseEstimator):
         penalty = float(self.alpha) / smallest / smallest if self.alpha else 0.0
         return self._loss.curvature * lam + penalty
 
-    def _apply(self, n):
-        def apply(theta, d, t):
-            self._w, self._b, self._step = theta[:n], theta[n], t
-            self._update_params(d[:n], d[n])
-            return np.append(self._w, self._b)
-        return apply
-
     def _fit(self, X, y, intercept0):
         self._check_params()
         m, n = X.shape
@@ -292,11 +327,9 @@ class _GradientDescentModel(BaseEstimator):
         result = minimize(
             self._objective(X, y), theta0, solver=self.solver,
             learning_rate=self.learning_rate, lipschitz=lambda: self._lipschitz(X),
-            max_iter=self.max_iter, tol=self.tol, apply=self._apply(n),
+            max_iter=self.max_iter, tol=self.tol,
             callback=self._callbacks(),
         )
-        for attr in ("_w", "_b", "_step"):           # the descent's working state
-            self.__dict__.pop(attr, None)
         coef = result.theta[:n] / scale
         self._set_fitted(coef, float(result.theta[n] - mean @ coef))
         self.x_mean_, self.x_scale_ = mean, scale

@@ -1,13 +1,12 @@
 r"""Gradient-descent solvers, one driver loop for all of them.
 
 A solver here is a small object with ``init(theta, J, g)`` and
-``step(state, fun, apply)``: it proposes the next point; the driver
+``step(state, fun)``: it proposes the next point; the driver
 :func:`minimize` evaluates nothing itself, and owns everything the solvers
 share — the history, the stopping test, divergence detection, progress.
 
 Every move is :math:`\theta \leftarrow \theta - t\,d` for a step ``t`` and a
-direction ``d``, made through ``apply(theta, d, t)`` (an estimator's
-``_update_params``):
+direction ``d``:
 
 ``"gd"``
     The material's update, :math:`d = \nabla J`. With ``learning_rate="auto"``
@@ -44,11 +43,7 @@ def _ulps(J):
     return 8.0 * np.finfo(float).eps * abs(J)
 
 
-def _subtract(theta, d, t):
-    return theta - t * d
-
-
-def _line_search(fun, apply, start, d, t, enough, backtrack=True):
+def _line_search(fun, start, d, t, enough, backtrack=True):
     """Step from ``start`` along ``-d``, halving ``t`` until ``enough(J, t)``.
 
     Returns ``(theta, J, g, halt, t)``, or None when no step of the
@@ -56,7 +51,7 @@ def _line_search(fun, apply, start, d, t, enough, backtrack=True):
     Without ``backtrack`` the first step is taken as it is.
     """
     for _ in range(_MAX_HALVINGS):
-        theta = apply(start, d, t)
+        theta = start - t * d
         J, g, halt = fun(theta)
         if not backtrack or halt or (np.isfinite(J) and enough(J, t)):
             return theta, J, g, halt, t
@@ -83,8 +78,8 @@ class GD:
     def init(self, theta, J, g):
         return {"theta": theta, "J": J, "g": g}
 
-    def step(self, s, fun, apply):
-        found = _line_search(fun, apply, s["theta"], s["g"], self.t,
+    def step(self, s, fun):
+        found = _line_search(fun, s["theta"], s["g"], self.t,
                              lambda J, t: J <= s["J"] + _ulps(s["J"]), self.backtrack)
         if found is None:
             return s, 0.0, "stalled"
@@ -102,10 +97,10 @@ class Nesterov:
     def init(self, theta, J, g):
         return {"theta": theta, "J": J, "g": g, "y": theta, "Jy": J, "gy": g, "k": 1.0}
 
-    def step(self, s, fun, apply):
+    def step(self, s, fun):
         # Sufficient decrease from y for a step of length t along -grad.
         gy2 = float(s["gy"] @ s["gy"])
-        found = _line_search(fun, apply, s["y"], s["gy"], self.t,
+        found = _line_search(fun, s["y"], s["gy"], self.t,
                              lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]),
                              self.backtrack)
         if found is None:
@@ -161,12 +156,12 @@ class LBFGS:
             q += (a - rho * float(y @ q)) * s
         return q
 
-    def step(self, s, fun, apply):
+    def step(self, s, fun):
         d = self._direction(s["g"], s["S"], s["Y"])
         slope = float(s["g"] @ d)
         if slope <= 0.0:                                   # not a descent direction
             d, slope, s["S"], s["Y"] = s["g"] * self.t0, float(s["g"] @ s["g"]) * self.t0, [], []
-        found = _line_search(fun, apply, s["theta"], d, 1.0,      # Armijo
+        found = _line_search(fun, s["theta"], d, 1.0,      # Armijo
                              lambda J, t: J <= s["J"] - 1e-4 * t * slope)
         if found is None:
             return s, 0.0, "stalled"
@@ -208,7 +203,7 @@ def _diverged(J, J0, rises):
 
 
 def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=None,
-             max_iter=1000, tol=1e-6, apply=_subtract, callback=None):
+             max_iter=1000, tol=1e-6, callback=None):
     """Minimize ``fun`` from ``theta0`` with one of :data:`SOLVERS`.
 
     Parameters
@@ -252,7 +247,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     reason = "converged" if gnorm <= gtol else None
     while reason is None and k < max_iter:
         with np.errstate(over="ignore", invalid="ignore"):
-            new, t, halt = engine.step(state, fun, apply)
+            new, t, halt = engine.step(state, fun)
         if halt == "stalled":                 # no step lowers the loss any more
             reason = halt
             break
