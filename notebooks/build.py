@@ -571,7 +571,8 @@ CHAPTER_3 = [
     \qquad \nabla_w J = \frac1m X^\top(a - y).$$
 
     This chapter looks at that update four ways: written as a loop and as
-    matrix products; as a walk on the loss surface; under learning rates that are
+    matrix products, and as the material's training loop with the estimator's
+    own methods; as a walk on the loss surface; under learning rates that are
     too small, right and too large; and against two faster solvers that use the
     same gradient.
     """),
@@ -606,6 +607,45 @@ CHAPTER_3 = [
     (the exact ratio depends on the machine): the loop runs in the Python
     interpreter, the products in compiled linear algebra.
 
+    ## The material's loop, with the estimator's own two methods
+
+    The material's `LogisticClassifier` learns with two methods.
+    `_compute_loss_grad(X, delta)` turns the **mean error vector**
+    $\delta = (\hat y - y)/m$ into the gradient, $\nabla_w J = X^\top\delta$ and
+    $\partial J/\partial b = \sum_i \delta_i$; `_update_params(grad_w, grad_b)`
+    steps $w$ and $b$ by the model's `learning_rate`. descend's estimators have
+    both, fitted or not, so the loop can be written exactly as the material
+    writes it. The data: two overlapping clusters, 100 points of each class.
+    """),
+    code("""
+    blobs = datasets.make_blobs(n=200, separation=2.5, seed=0)
+    X, y = blobs.X, blobs.y
+    m, n = X.shape
+    clf = LogisticClassifier(solver="gd", learning_rate=0.5, standardize=False, max_iter=100, tol=0)
+    clf.coef_, clf.intercept_ = np.zeros((1, n)), np.zeros(1)    # start from w = 0, b = 0
+    for _ in range(100):
+        y_hat = losses.sigmoid(X @ clf.coef_[0] + clf.intercept_[0])    # a = sigma(Xw + b)
+        delta = (y_hat - y) / m                                          # the mean error vector
+        grad_w, grad_b = clf._compute_loss_grad(X, delta)                # X^T delta, sum(delta)
+        clf._update_params(grad_w, grad_b)                               # w -= alpha * grad_w, ...
+    print(f"the loop, 100 steps:   w = {clf.coef_[0]}, b = {clf.intercept_[0]:.6f}")"""),
+    md(r"""
+    `fit` starts from $w = 0$ and the best constant $b$, the log-odds of the
+    positive class, which for balanced classes is $b = 0$: the loop's start.
+    With `solver="gd"`, the same fixed learning rate and no standardization it
+    takes the same steps, computed by descend's fused pass over $X$ instead of
+    `X.T @ delta`, and reaches the same weights to rounding:
+    """),
+    code("""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)    # tol=0: it stops after max_iter steps, on purpose
+        fitted = LogisticClassifier(solver="gd", learning_rate=0.5, standardize=False,
+                                    max_iter=100, tol=0).fit(X, y)
+    print(f"fit(solver='gd'), {fitted.n_iter_} steps: w = {fitted.coef_[0]}, b = {fitted.intercept_[0]:.6f}")
+    difference = max(np.abs(clf.coef_ - fitted.coef_).max(), np.abs(clf.intercept_ - fitted.intercept_).max())
+    print(f"largest difference: {difference:.1e}")
+    assert difference < 1e-12"""),
+    md(r"""
     ## The loss surface and the path of the descent
 
     With one feature, a model has two parameters, $w$ and $b$, and its loss

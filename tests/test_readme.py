@@ -1,0 +1,33 @@
+"""The README's code runs as printed."""
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from descend import LogisticClassifier
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_blocks():
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_the_material_loop_in_the_readme_matches_fit():
+    blocks = [block for block in _python_blocks() if "_update_params" in block]
+    assert len(blocks) == 1, "the README shows the material's loop once"
+    scope = {}
+    exec(compile(blocks[0], str(README), "exec"), scope)
+    clf, X, y = scope["clf"], scope["X"], scope["y"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = LogisticClassifier(solver="gd", learning_rate=0.5, standardize=False,
+                                    max_iter=100, tol=0).fit(X, y)
+    np.testing.assert_allclose(clf.coef_, fitted.coef_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(clf.intercept_, fitted.intercept_, rtol=1e-12, atol=1e-12)
+    assert np.abs(clf.coef_).min() > 0.1                   # the loop learned something
+    assert fitted.n_iter_ == 100
+
