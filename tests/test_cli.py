@@ -1,6 +1,7 @@
 """The descend command, run as a user runs it: a subprocess on files we write."""
 
 import re
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -238,10 +239,22 @@ def test_evaluate_refuses_labels_the_model_never_saw(tmp_path, patients):
 def test_tampered_model_file_and_broken_pipe(tmp_path, patients):
     model = tmp_path / "m.json"
     assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
-    proc = subprocess.run(f'"{sys.executable}" -m descend predict "{model}" "{patients}" | head -1',
-                          shell=True, capture_output=True, text=True, timeout=120)
-    assert proc.stdout.strip() == "predicted_sick,probability_no,probability_yes"
-    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    # Two ways a reader leaves early, both with stdout block-buffered as it is without
+    # PYTHONUNBUFFERED: the output fits the pipe (8 KiB) and its last block is written
+    # after the command returns; or the output is far beyond the pipe's 64 KiB and
+    # the write fails while descend still writes.
+    rows = patients.read_text().splitlines()
+    many = tmp_path / "many.csv"
+    many.write_text("\n".join(rows[:1] + rows[1:] * 40) + "\n")
+    env = {key: val for key, val in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    for data in (patients, many):
+        proc = subprocess.run(
+            ["bash", "-c", f'"{sys.executable}" -m descend predict "{model}" "{data}" | head -1; '
+                           'echo "descend exited with ${PIPESTATUS[0]}" >&2'],
+            capture_output=True, text=True, timeout=120, env=env)
+        assert proc.stdout.strip() == "predicted_sick,probability_no,probability_yes"
+        assert proc.stderr.strip().splitlines()[-1] == "descend exited with 0", proc.stderr
+        assert not re.search("Traceback|BrokenPipe|Exception ignored", proc.stderr), proc.stderr
     model.write_text(model.read_text().replace('"stop_reason": "converged"', '"stop_reason": "zzz"'))
     code, _, err = run("info", model)
     assert code == 1 and "stop_reason" in err and "Traceback" not in err

@@ -249,9 +249,13 @@ def main(argv=None):
 
     warnings.showwarning = _warn_in_one_line
     try:
-        return getattr(commands, args.command)(args) or 0
+        code = getattr(commands, args.command)(args) or 0
+        sys.stdout.flush()        # a reader that left shows here, not at interpreter exit
+        return code
     except BrokenPipeError:                  # e.g. `descend predict ... | head`
-        sys.stdout = open(os.devnull, "w")
+        # What is still buffered must go nowhere: point stdout's descriptor at
+        # devnull, so that the flush at exit neither fails nor prints a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (DescendError, OSError, ValueError) as exc:
         if args.debug:
