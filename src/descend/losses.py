@@ -167,9 +167,10 @@ class LogLoss:
 
         :math:`L = \max(z, 0) - yz + \log(1 + e)` as in
         :func:`log_loss_from_scores`, and :math:`\sigma(z) = 1/(1 + e)` for
-        :math:`z \ge 0`, :math:`e/(1 + e)` otherwise, as scipy's ``expit``:
-        one ``exp`` per row instead of two, the same values to a few ulps of
-        :math:`\sigma` (which ulp depends on the ``exp`` of the library and CPU).
+        :math:`z \ge 0`, :math:`e/(1 + e)` otherwise: one ``exp`` per row
+        instead of two, and the same values as scipy's ``expit`` to a few ulps
+        of :math:`\sigma` (which ulp depends on the ``exp`` of the library and
+        the CPU).
         """
         e = _exp_minus_abs(z)                              # (m_blk,)
         terms = _log_loss_terms(z, y, e)
