@@ -4,6 +4,7 @@ import re
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -297,3 +298,93 @@ def test_advice_is_given_in_command_line_words(tmp_path):
     data.write_text("a,b,y\n1,2,3\n2,,5\n3,4,7\n4,5,9\n")
     code, _, err = run("train", data, "--target", "y", cwd=tmp_path)
     assert code == 1 and "--missing drop" in err and "missing='drop'" not in err
+
+
+# -- nothing lost: outputs never over inputs, written all at once ------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (["predict", "{model}", "{data}", "--out", "{model}"],
+     "--out .*m.json is the same file as MODEL.json .*m.json: writing it would destroy MODEL.json"),
+    (["predict", "{model}", "{data}", "--out", "{data}"], "is the same file as DATA.csv"),
+    (["predict", "{model}", "{data}", "--out", "{alias}"], "is the same file as MODEL.json"),
+    (["train", "{data}", "--target", "sick", "--out", "{data}"], "is the same file as DATA.csv"),
+    (["train", "{data}", "--target", "sick", "--out", "{other}", "--plot", "{other}"],
+     "--plot .*x.json is the same file as --out .*x.json: one would overwrite the other"),
+])
+def test_no_command_writes_over_its_own_inputs(tmp_path, patients, args, message):
+    model = tmp_path / "m.json"
+    assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
+    (tmp_path / "alias.json").symlink_to(model)
+    before = {p: p.read_bytes() for p in (model, patients)}
+    names = {"model": model, "data": patients, "alias": tmp_path / "alias.json",
+             "other": tmp_path / "x.json"}
+    code, out, err = run(*[a.format(**names) for a in args], "--force")
+    assert code == 2 and re.search(message, err), err
+    assert "Traceback" not in err and not (tmp_path / "x.json").exists()
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def _big_copy(patients, tmp_path, repeat):
+    rows = patients.read_text().splitlines()
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(rows[:1] + rows[1:] * repeat) + "\n")
+    return big
+
+
+def _temporary_files(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def _wait_for_partial_output(proc, folder, name):
+    """Poll until ``proc`` has written part of ``name``'s temporary file."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        for tmp in folder.glob(f".{name}.descend-*.tmp"):
+            try:
+                if tmp.stat().st_size > 0:
+                    return True
+            except FileNotFoundError:
+                pass
+        time.sleep(0.002)
+    return False
+
+
+@pytest.mark.parametrize("how", ["kill", "terminate"])
+def test_a_killed_predict_leaves_the_previous_output_whole(tmp_path, patients, how):
+    model, out = tmp_path / "m.json", tmp_path / "preds.csv"
+    assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
+    assert run("predict", model, patients, "--out", out)[0] == 0
+    before = out.read_bytes()
+    big = _big_copy(patients, tmp_path, 2000)                         # 400,000 rows
+    proc = subprocess.Popen([sys.executable, "-m", "descend", "predict", str(model), str(big),
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    caught = _wait_for_partial_output(proc, tmp_path, "preds.csv")
+    getattr(proc, how)()
+    _, err = proc.communicate(timeout=60)
+    assert caught, "predict ended before it was caught writing"
+    assert out.read_bytes() == before
+    if how == "terminate":                    # SIGTERM unwinds: nothing is left behind
+        assert proc.returncode == 128 + 15 and _temporary_files(tmp_path) == []
+        assert b"Traceback" not in err
+    # The next run knows the file as descend's (no --force), and removes what a kill left.
+    code, _, err = run("predict", model, patients, "--out", out)
+    assert code == 0, err
+    assert out.read_bytes() == before and _temporary_files(tmp_path) == []
+
+
+def test_a_write_that_fails_part_way_leaves_the_previous_output(tmp_path, patients):
+    import resource
+
+    model, out = tmp_path / "m.json", tmp_path / "preds.csv"
+    assert run("train", patients, "--target", "sick", "--out", model, "--quiet")[0] == 0
+    assert run("predict", model, patients, "--out", out)[0] == 0
+    before = out.read_bytes()
+    big = _big_copy(patients, tmp_path, 1000)               # about 5 MB of predictions
+
+    def small_files():                                      # as `ulimit -f 1024`: a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+    proc = subprocess.run([sys.executable, "-m", "descend", "predict", str(model), str(big),
+                           "--out", str(out)], capture_output=True, text=True, timeout=300,
+                          preexec_fn=small_files)
+    assert proc.returncode == 1 and "File too large" in proc.stderr, proc.stderr
+    assert out.read_bytes() == before and _temporary_files(tmp_path) == []

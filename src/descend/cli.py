@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
+import threading
 import warnings
 
 __all__ = ["main"]
@@ -226,7 +228,31 @@ def _cli_words(text):
     return _OPTION.sub(option, text).replace("force=True", "--force").replace(" (--force)", "")
 
 
+#: Per command, the files it reads and writes, by the words the user typed for them.
+_FILES = {
+    "train": (("DATA.csv", "data"),), "predict": (("MODEL.json", "model"), ("DATA.csv", "data")),
+}
+_WRITES = {"train": (("--out", "out"), ("--plot", "plot")), "predict": (("--out", "out"),)}
+
+
+def _check_files(parser, args):
+    """No command writes over one of its own inputs, or writes two outputs to one file."""
+    from .outputs import clash
+
+    inputs = {role: getattr(args, attr) for role, attr in _FILES.get(args.command, ())}
+    outputs = {role: getattr(args, attr) for role, attr in _WRITES.get(args.command, ())}
+    found = clash(inputs, outputs)
+    if found:
+        role, other = found
+        if other in inputs:
+            parser.error(f"{role} {outputs[role]} is the same file as {other} {inputs[other]}: "
+                         f"writing it would destroy {other}; give {role} another file name")
+        parser.error(f"{role} {outputs[role]} is the same file as {other} {outputs[other]}: "
+                     f"one would overwrite the other; give {role} another file name")
+
+
 def _check_usage(parser, args):
+    _check_files(parser, args)
     if args.command == "plot":
         args.out = args.out or f"{args.figure}.png"
         if not args.out.lower().endswith((".png", ".svg", ".pdf")):
@@ -240,6 +266,10 @@ def _check_usage(parser, args):
         parser.error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -248,6 +278,8 @@ def main(argv=None):
     from .errors import DescendError
 
     warnings.showwarning = _warn_in_one_line
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)   # unwind, so half-written files go away
     try:
         code = getattr(commands, args.command)(args) or 0
         sys.stdout.flush()        # a reader that left shows here, not at interpreter exit

@@ -70,8 +70,8 @@ def _integral_labels(y):
 def train(args):
     from .data import DataContainer
     from .errors import DataError
-    from .outputs import check, record
-    from .persist import save
+    from .outputs import check, write_figure, written
+    from .persist import dumps
 
     say = (lambda *a: None) if args.quiet else print
     out = check(args.out, force=args.force)
@@ -110,13 +110,13 @@ def train(args):
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
     print(format_table(_metrics_of(model, scored.X, labels(scored.y)), f"{where} metrics:"))
-    save(model, out, feature_names=data.feature_names, training_data=_training_data(data),
-         overwrite=True)
-    record(out)
+    text = dumps(model, feature_names=data.feature_names, training_data=_training_data(data),
+                 path=out)
+    with written(out) as f:
+        f.write(text)
     if plot is not None:
         from .plots import loss_curve
-        loss_curve(model).savefig(plot, dpi=110)
-        record(plot)
+        write_figure(loss_curve(model), plot)
         print(f"loss curve: {plot}")
     print(f"model saved: {out}")
 
@@ -158,7 +158,7 @@ def _load_with_data(args, with_target):
 
 
 def predict(args):
-    from .outputs import check, record
+    from .outputs import check, written
 
     out = check(args.out, force=args.force) if args.out else None
     model, data, X, _ = _load_with_data(args, with_target=False)
@@ -171,8 +171,8 @@ def predict(args):
         for j, cls in enumerate(model.classes_):
             table[f"probability_{cls}"] = proba[:, j]
     if out is not None:
-        table.to_csv(out, index=False)
-        record(out)
+        with written(out) as f:
+            table.to_csv(f, index=False)
         print(f"{len(table)} predictions written to {out}")
     else:
         table.to_csv(sys.stdout, index=False)
@@ -250,7 +250,7 @@ def explain(args):
 def plot(args):
     from . import datasets, plots
     from .models import LinearRegression, LogisticClassifier
-    from .outputs import check, record
+    from .outputs import check, write_figure
 
     out = check(args.out, force=args.force)
     if args.figure == "loss-curve":
@@ -287,6 +287,5 @@ def plot(args):
                                         title="Housing: held-out predicted vs actual")
     else:
         fig = plots.sigmoid_figure()
-    fig.savefig(out, dpi=110)
-    record(out)
+    write_figure(fig, out)
     print(f"{args.figure}: {out}")

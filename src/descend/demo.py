@@ -14,7 +14,7 @@ from . import datasets
 from .errors import SeparationWarning
 from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
 from .models import LinearRegression, LogisticClassifier
-from .outputs import check, record
+from .outputs import check, write_figure
 
 __all__ = ["run_demo", "CANCER_ALPHA"]
 
@@ -23,9 +23,7 @@ CANCER_ALPHA = 1e-3
 
 
 def _save(fig, out, name, force):
-    path = check(Path(out) / name, force=force)
-    fig.savefig(path, dpi=110)
-    return record(path)
+    return write_figure(fig, check(Path(out) / name, force=force))
 
 
 def _describe_data(echo, data, train, test):

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -34,8 +32,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .errors import DataError
 from .models import LinearRegression, LogisticClassifier
+from .outputs import atomic
 
-__all__ = ["save", "load", "check_columns", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save", "dumps", "load", "check_columns", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "descend-model"
 FORMAT_VERSION = 1
@@ -54,8 +53,8 @@ def save(model, path, *, feature_names=None, training_data=None, overwrite=False
     model : LinearRegression or LogisticClassifier
         A fitted estimator with finite weights.
     path : str or path-like
-        The file; written to a temporary file beside it, then renamed, so a
-        crash never leaves half a file.
+        The file; written to a temporary file beside it, flushed to disk, then
+        renamed over it, so a crash never leaves half a file.
     feature_names : sequence of str, optional
         The names of the columns of ``X`` (e.g. ``DataContainer.feature_names``)
         for a model fitted on arrays. Default: ``feature_names_in_``, if any.
@@ -77,34 +76,33 @@ def save(model, path, *, feature_names=None, training_data=None, overwrite=False
         If ``model`` is not fitted; if ``path`` exists and not ``overwrite``;
         if the weights are not finite or ``feature_names`` do not fit.
     """
-    if type(model) not in _ESTIMATORS.values():
-        raise TypeError(f"save: can only save descend's {' or '.join(_ESTIMATORS)}, "
-                        f"got {type(model).__name__}.")
-    check_is_fitted(model)
     path = Path(path)
-    doc = _document(model, feature_names, path)
-    doc["training_data"] = None if training_data is None else dict(training_data)
-    try:
-        text = json.dumps(doc, indent=1, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise DataError(f"cannot save to '{path}': training_data must hold JSON types and "
-                        f"finite numbers only ({e}).") from None
+    text = dumps(model, feature_names=feature_names, training_data=training_data, path=path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"'{path}' already exists; pass overwrite=True (--force on the "
                               "command line) to replace it.")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to '{path}': the folder '{path.parent}' does not "
                                 "exist; create it first.")
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        with open(tmp, "x", encoding="utf-8") as f:    # "x": a new file, with the umask's mode
-            f.write(text + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic(path) as f:
+        f.write(text)
     return path
+
+
+def dumps(model, *, feature_names=None, training_data=None, path=None):
+    """The text of the model file :func:`save` writes (same parameters; ``path``
+    only names the file in messages)."""
+    if type(model) not in _ESTIMATORS.values():
+        raise TypeError(f"save: can only save descend's {' or '.join(_ESTIMATORS)}, "
+                        f"got {type(model).__name__}.")
+    check_is_fitted(model)
+    doc = _document(model, feature_names, path)
+    doc["training_data"] = None if training_data is None else dict(training_data)
+    try:
+        return json.dumps(doc, indent=1, allow_nan=False) + "\n"
+    except (TypeError, ValueError) as e:
+        raise DataError(f"cannot save to '{path}': training_data must hold JSON types and "
+                        f"finite numbers only ({e}).") from None
 
 
 def load(path):
