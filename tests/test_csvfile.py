@@ -23,8 +23,8 @@ def write(tmp_path, text, name="data.csv", encoding="utf-8"):
 # ------------------------------------------------------------- good files
 def test_cells_are_text_indexed_by_line(tmp_path):
     path = write(tmp_path, 'a, note ,y\n\n1,"two\nlines",2\n3, x ,4e1\n')
-    frame, name = read_csv(path)
-    assert name == str(path) and list(frame.columns) == ["a", "note", "y"]
+    frame, name, blank = read_csv(path)
+    assert name == str(path) and list(frame.columns) == ["a", "note", "y"] and blank == (2,)
     assert frame.index.tolist() == [3, 5] and frame.index.name == "line"
     assert frame.to_numpy().tolist() == [["1", "two\nlines", "2"], ["3", " x ", "4e1"]]
     assert all(dtype == object for dtype in frame.dtypes)
@@ -174,3 +174,55 @@ def csv_texts(draw):
 @given(text=csv_texts())
 def test_mostly_valid_csv_loads_or_raises_data_error(text):
     check_loads_or_data_error(text, "y")
+
+
+# ------------------------------------------------------------- no row vanishes
+def test_a_blank_line_in_a_one_column_file_is_a_missing_cell(tmp_path):
+    path = write(tmp_path, "x\n1\n\n3\n4\n")
+    frame, _, blank = read_csv(path)
+    assert frame.index.tolist() == [2, 3, 4, 5] and frame["x"].tolist() == ["1", "", "3", "4"]
+    assert blank == ()
+    with pytest.raises(DataError, match="line 3"):
+        DataContainer.from_csv(path)                          # missing="error" names it
+    data = DataContainer.from_csv(path, missing="mean")
+    np.testing.assert_array_equal(data.X[:, 0], [1.0, 8 / 3, 3.0, 4.0])
+    assert "imputed 1 missing cell of 'x'" in str(data.report)
+
+
+@pytest.mark.parametrize("text, rows, blank", [
+    ("x\n1\n2\n\n\n", ["1", "2"], (4, 5)),                    # after the last row
+    ("\n\nx\n1\n \n2\n", ["1", "", "2"], (1, 2)),              # before the header
+    ("a,y\n1,2\n\n3,4\n   \n5,6\n\n", ["1", "3", "5"], (3, 5, 7)),    # several columns
+])
+def test_blank_lines_that_hold_no_row_are_counted_and_reported(tmp_path, text, rows, blank):
+    path = write(tmp_path, text)
+    frame, _, found = read_csv(path)
+    assert frame.iloc[:, 0].tolist() == rows and found == blank
+    data = DataContainer.from_csv(path, missing="median")
+    report = str(data.report)
+    assert f"skipped {len(blank)} blank line" in report
+    assert ", ".join(map(str, blank)) in report
+
+
+def test_every_line_is_a_row_a_blank_line_or_an_error(tmp_path):
+    # Whatever the file, lines read + blank lines + header = all lines up to the last record.
+    text = 'a,b\n1,2\n\n"3\n3",4\n,\n  \n5,"6"\n'
+    frame, _, blank = read_csv(write(tmp_path, text))
+    assert frame.index.tolist() == [2, 4, 6, 8] and blank == (3, 7)
+    assert frame.to_numpy().tolist() == [["1", "2"], ["3\n3", "4"], ["", ""], ["5", "6"]]
+
+
+def test_predict_keeps_one_row_per_line_of_a_one_column_file(tmp_path):
+    import subprocess
+    import sys
+
+    train = write(tmp_path, "x,y\n" + "".join(f"{i},{2 * i + 1}\n" for i in range(20)), "t.csv")
+    model = tmp_path / "m.json"
+    run = [sys.executable, "-m", "descend"]
+    assert subprocess.run(run + ["train", str(train), "--target", "y", "--out", str(model),
+                                 "--missing", "mean", "--quiet"], capture_output=True).returncode == 0
+    new = write(tmp_path, "x\n1\n\n3\n4\n", "new.csv")
+    proc = subprocess.run(run + ["predict", str(model), str(new)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 1 + 4               # the header and four rows
+    assert "imputed 1 missing cell of 'x'" in proc.stderr

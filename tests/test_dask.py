@@ -446,3 +446,14 @@ def test_a_cluster_without_workers_is_a_clear_error(monkeypatch):
         with pytest.raises(DescendError, match="no workers"):
             LinearRegression().fit(da.from_array(X, chunks=(250, 4)),
                                    da.from_array(y, chunks=250))
+
+
+def test_container_csv_blank_lines_are_missing_rows_not_skipped(client, tmp_path):
+    # A blank line is a row whose cells are all missing: the missing-value policy
+    # sees it (an error, or a counted drop), it never vanishes in the reader.
+    (tmp_path / "p.csv").write_text("a,y\n1,2\n\n3,4\n5,6\n")
+    with pytest.raises(DataError, match="missing"):
+        data = DataContainer.from_dask(str(tmp_path / "p.csv"), target="y")
+        LinearRegression().fit(data.X, data.y)
+    data = DataContainer.from_dask(str(tmp_path / "p.csv"), target="y", missing="drop")
+    assert (data.report.n_rows_read, data.report.n_rows) == (4, 3)

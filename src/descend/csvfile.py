@@ -2,8 +2,11 @@
 
 :func:`read_csv` decodes the whole file (gzip when the name ends in ``.gz``)
 and splits it with Python's :mod:`csv`, so line numbers are exact even when a
-quoted field spans lines. Blank lines are ignored; every other line is either
-read or reported in an error, never skipped. What the cells mean (numbers,
+quoted field spans lines. No line vanishes: a blank line in a file of one
+column is a row with a missing cell; other blank lines (in a file of several
+columns, before the header, or after the last row) hold no row and are
+returned in :attr:`CsvTable.blank_lines` for the cleaning report; every
+other line is read or reported in an error. What the cells mean (numbers,
 missing, text) is decided later, by :mod:`descend.columns` and
 :mod:`descend.ingest`. Every error names the file, and the line where there
 is one.
@@ -16,6 +19,7 @@ import gzip
 import io
 import os
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,7 +29,15 @@ from descend.errors import DataError
 from descend.report import few
 
 
-def read_csv(path, *, sep=",", encoding="utf-8") -> tuple[pd.DataFrame, str]:
+class CsvTable(NamedTuple):
+    """What :func:`read_csv` returns."""
+
+    frame: pd.DataFrame
+    name: str
+    blank_lines: tuple[int, ...]       # lines that hold no row, for the cleaning report
+
+
+def read_csv(path, *, sep=",", encoding="utf-8") -> CsvTable:
     """Read a CSV file into a frame of text cells indexed by file line number.
 
     Parameters
@@ -45,6 +57,8 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> tuple[pd.DataFrame, str]:
         1-based line number where each record starts.
     name : str
         The file name used in messages.
+    blank_lines : tuple of int
+        The blank lines that hold no row.
 
     Raises
     ------
@@ -60,13 +74,17 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> tuple[pd.DataFrame, str]:
         raise DataError(f"path must be a file name or path, not {type(path).__name__}") from None
     text = _decode(_read_bytes(name), name, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    header, header_line, records, lines, ragged = None, 0, [], [], []
+    header, header_line, records, lines, ragged, blank = None, 0, [], [], [], []
     start = 1
     try:
         for fields in reader:
             line, start = start, reader.line_num + 1
             if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue                                  # blank line
+                if header is not None and len(header) == 1:
+                    fields = [""]                         # one column: its cell is missing
+                else:
+                    blank.append(line)
+                    continue
             if header is None:
                 header, header_line = _check_header(fields, name, line), line
             elif len(fields) != len(header):
@@ -81,6 +99,9 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> tuple[pd.DataFrame, str]:
                         "the delimiter or the end of the line") from None
     if header is None:
         raise DataError(f"{name!r} is empty: it holds no header and no data")
+    while len(header) == 1 and records and not records[-1][0].strip():
+        records.pop()                                     # blank lines after the last row
+        blank.append(lines.pop())
     if ragged:
         shown = ", ".join(f"line {ln} has {k}" for ln, k in ragged[:5])
         more = f" ({len(ragged)} such lines)" if len(ragged) > 5 else ""
@@ -93,7 +114,7 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> tuple[pd.DataFrame, str]:
     columns = list(zip(*records))
     frame = pd.DataFrame({h: np.array(c, dtype=object) for h, c in zip(header, columns)},
                          index=pd.Index(lines, name="line"), dtype=object)
-    return frame, name
+    return CsvTable(frame, name, tuple(sorted(blank)))
 
 
 def _read_bytes(name):

@@ -47,7 +47,7 @@ def read_dask(source, *, sep=",", **kwargs):
                         "(a glob such as 'data/part-*.parquet' is fine), or pass a dask DataFrame")
     try:
         frame = dd.read_parquet(path, **kwargs) if kind == "parquet" else \
-            dd.read_csv(path, sep=sep, **kwargs)
+            dd.read_csv(path, sep=sep, **{"skip_blank_lines": False, **kwargs})
     except (OSError, ValueError) as err:
         raise DataError(f"{path!r}: could not read it as {kind}: {err}") from err
     return frame, repr(path)

@@ -12,6 +12,8 @@ in :mod:`descend.standardize` and is importable from here too.
 
 from __future__ import annotations
 
+import dataclasses
+
 from fractions import Fraction
 
 import numpy as np
@@ -138,9 +140,11 @@ class DataContainer:
         -------
         DataContainer
         """
-        frame, name = csvfile.read_csv(path, sep=sep, encoding=encoding)
-        return cls._read(frame, target, schema, features, missing, categorical,
-                         repr(name), "line")
+        table = csvfile.read_csv(path, sep=sep, encoding=encoding)
+        data = cls._read(table.frame, target, schema, features, missing, categorical,
+                         repr(table.name), "line")
+        data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines)
+        return data
 
     @staticmethod
     def from_dask(source, target=None, *, features=None, missing="error", sep=","):

@@ -58,6 +58,8 @@ class CleaningReport:
         Columns converted from true/false to 1/0.
     dropped_columns : dict of str to str
         Columns left out, with the reason.
+    blank_lines : tuple of int
+        Blank lines of a file that hold no row (see :mod:`descend.csvfile`).
     """
 
     source: str = "arrays"
@@ -70,6 +72,7 @@ class CleaningReport:
     encoded: dict[str, Encoding] = field(default_factory=dict)
     booleans: tuple[str, ...] = ()
     dropped_columns: dict[str, str] = field(default_factory=dict)
+    blank_lines: tuple[int, ...] = ()
 
     @property
     def n_dropped(self) -> int:
@@ -80,11 +83,15 @@ class CleaningReport:
     def changed(self) -> bool:
         """Whether cleaning changed anything (rows, cells or columns)."""
         return bool(self.n_dropped or self.imputed or self.encoded or self.booleans
-                    or self.dropped_columns)
+                    or self.dropped_columns or self.blank_lines)
 
     def __str__(self) -> str:
         lines = [f"Cleaning report for {self.source} "
                  f"({count(self.n_rows_read, 'row')} read, {self.n_rows} kept):"]
+        if self.blank_lines:
+            lines.append(f"- skipped {count(len(self.blank_lines), 'blank line')} "
+                         f"({plural('line', len(self.blank_lines))} {few(self.blank_lines)}): "
+                         "they hold no row")
         for what, rows in (("a missing target", self.dropped_missing_target),
                            ("missing feature values", self.dropped_missing_features)):
             if rows:
