@@ -165,8 +165,9 @@ def good(tmp_path_factory):
 @pytest.mark.parametrize("key, value, match", [
     ("format", "sklearn-model", r"not a descend model file \(its \"format\" is 'sklearn-model'"),
     ("format", ..., r"not a descend model file \(its \"format\" is None"),
-    ("format_version", 2, "format_version 2, written by a newer descend.*reads format_version 1. "
-                          "Upgrade descend"),
+    ("format_version", FORMAT_VERSION + 1,
+     f"format_version {FORMAT_VERSION + 1}, written by a newer descend.*reads format_version "
+     f"{FORMAT_VERSION}. Upgrade descend"),
     ("format_version", "1", "\"format_version\" must be a positive integer, got '1'"),
     ("coef", ..., "missing the key 'coef'; the file is incomplete"),
     ("estimator", "Ridge", "unknown estimator 'Ridge'; descend can load LinearRegression"),

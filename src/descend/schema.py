@@ -23,6 +23,7 @@ happens to hold; it never re-derives anything from the new table.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -79,19 +80,30 @@ class Schema:
         """The names of the columns of ``X``."""
         return [f.name for f in self.features]
 
+    @cached_property
+    def _by_source(self) -> dict[str, list[Feature]]:
+        """The features of each source column, in order: one pass, so lookups stay O(1)."""
+        by_source = {}
+        for f in self.features:
+            by_source.setdefault(f.source, []).append(f)
+        return by_source
+
     @property
     def sources(self) -> list[str]:
         """The table columns the features are built from, in order of first use."""
-        return list(dict.fromkeys(f.source for f in self.features))
+        return list(self._by_source)
 
     def of(self, source) -> Feature:
         """The first feature built from ``source`` (kind and fill are shared by all)."""
-        return next(f for f in self.features if f.source == source)
+        return self._by_source[source][0]
+
+    def built_from(self, source) -> list[Feature]:
+        """The features built from ``source``, in order."""
+        return self._by_source[source]
 
     def levels(self, source) -> list[str]:
         """All levels training saw in the text column ``source``, sorted."""
-        return sorted([self.baselines[source]] +
-                      [f.level for f in self.features if f.source == source])
+        return sorted([self.baselines[source]] + [f.level for f in self._by_source[source]])
 
     def to_dict(self) -> dict:
         """Plain JSON types: ``json.dumps`` writes it, :meth:`from_dict` reads it back."""
@@ -184,15 +196,17 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
                         "get the fill values of training; use missing='error' to refuse the "
                         "others, or missing='drop' to leave their rows out")
     names, used = column_names(df, source), schema.sources
+    position = {h: j for j, h in enumerate(names)}            # names are unique
     target = _target(target, schema, names, source)
-    absent = [h for h in used if h not in names]
+    absent = [h for h in used if h not in position]
     if absent:
-        raise _absent(absent, [h for h in names if h not in used and h != target], names,
+        used_set = set(used)
+        raise _absent(absent, [h for h in names if h not in used_set and h != target], names,
                       source)
     where = Where.of(df, source, row_word)
     # 1. parse each column the schema uses, as training did
-    cells = {h: _cells(df.iloc[:, names.index(h)], schema.of(h), where) for h in used}
-    y_col = None if target is None else parse_target(df.iloc[:, names.index(target)],
+    cells = {h: _cells(df.iloc[:, position[h]], schema.of(h), where) for h in used}
+    y_col = None if target is None else parse_target(df.iloc[:, position[target]],
                                                      target, where)
     # 2. rows without a target, or with a gap training gave no fill for
     keep, drop_t, drop_f = _rows(cells, y_col, target, schema, missing, where)
@@ -209,9 +223,9 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
                          else cells[f.source][0][keep] for f in schema.features]).astype(float)
     unused = {h: "the training target; not read with target=None" if h == schema.target
               else "not used by the schema's features"
-              for h in names if h not in used and h != target}
+              for h in names if h not in cells and h != target}
     encoded = {h: Encoding(tuple(schema.levels(h)), level,
-                           tuple(f.name for f in schema.features if f.source == h))
+                           tuple(f.name for f in schema.built_from(h)))
                for h, level in schema.baselines.items()}
     report = CleaningReport(
         source=source, row_word=row_word, n_rows_read=len(df), n_rows=int(keep.sum()),
