@@ -69,3 +69,22 @@ def test_continuous_target_for_classifier():
 def test_bad_parameters(params, message):
     with pytest.raises(ValueError, match=message):
         LinearRegression(**params).fit(X, Y_REG)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: LinearRegression().fit(X, np.array(["yes", "no"] * 5)),
+     r"y must hold numbers, but holds text such as 'yes' \(position 0\); for class labels use "
+     "LogisticClassifier"),
+    (lambda: LogisticClassifier().fit(X, __import__("scipy").sparse.csr_matrix(Y_CLS[:, None])),
+     "y is a sparse matrix; pass a dense 1-D array"),
+    (lambda: LinearRegression().fit(
+        __import__("pandas").DataFrame({"when": __import__("pandas").date_range("2024-01-01", periods=10),
+                                        "x": np.arange(10.0)}), Y_REG),
+     "X holds dates or times; turn them into numbers"),
+    (lambda: __import__("descend").DataContainer([[1.0, 2.0], [3.0]], [1.0, 2.0]),
+     "X is ragged: its rows have different lengths"),
+])
+def test_descends_words_not_numpys(call, message):
+    with pytest.raises(ValueError, match=message) as err:
+        call()
+    assert "inhomogeneous" not in str(err.value) and "DTypePromotion" not in type(err.value).__name__

@@ -90,6 +90,16 @@ def test_dask_fit_equals_in_memory(client, est, solver):
     _same_fit(got, ref)
 
 
+@pytest.mark.parametrize("scale", [1e-30, 1e30])
+def test_dask_linear_fit_at_any_scale_of_y(client, scale):
+    X, y, _ = _data()
+    ref = LinearRegression().fit(X, y * scale)
+    got = LinearRegression().fit(da.from_array(X, chunks=(1500, 4)),
+                                 da.from_array(y * scale, chunks=1500))
+    _same_fit(got, ref)
+    assert ref.converged_ and ref.n_iter_ > 0
+
+
 @pytest.mark.parametrize("est", ESTIMATORS)
 def test_dask_fit_with_penalty_and_float32(client, est):
     X, y, labels = _data(dtype=np.float32)

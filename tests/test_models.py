@@ -144,6 +144,25 @@ def test_penalty_removes_the_separation_warning(cancer):
     assert model.converged_
 
 
+def test_each_solvers_stated_stable_rate_is_stable_and_its_double_is_not(housing):
+    # The bound a DivergenceError names is the solver's own: just below it the fit
+    # runs; gd is stable to 2/L, accelerated descent only to about 1/L.
+    X, y = housing
+    with pytest.raises(DivergenceError) as err:
+        LinearRegression(solver="gd", learning_rate=10.0).fit(X, y)
+    two_over_L = err.value.stable_rate
+    for solver, factor in (("gd", 2.0), ("nesterov", 1.0)):
+        stable = factor / 2.0 * two_over_L
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)      # 300 steps: not the point
+            model = LinearRegression(solver=solver, learning_rate=0.99 * stable,
+                                     max_iter=300).fit(X, y)
+        assert model.history_["loss"][-1] < model.history_["loss"][0]
+    with pytest.raises(DivergenceError, match=r"solver='nesterov' for these data is 1/L") as err:
+        LinearRegression(solver="nesterov", learning_rate=0.99 * two_over_L, max_iter=300).fit(X, y)
+    assert err.value.stable_rate == pytest.approx(two_over_L / 2, rel=1e-12)
+
+
 def test_too_large_learning_rate_is_stopped_with_the_stable_rate(housing):
     X, y = housing
     model = LinearRegression(solver="gd", learning_rate=5.0)
@@ -402,3 +421,78 @@ def test_class_zero_probability_keeps_its_precision():
 def test_loose_parameter_types_are_refused(params):
     with pytest.raises(ValueError, match="must be"):
         LinearRegression(**params).fit(np.eye(3), [1.0, 2.0, 3.0])
+
+
+# -- any finite scale of y, and never a NaN model ---------------------------------------
+
+@pytest.mark.parametrize("exponent", [-30, -20, -12, -6, 0, 6, 16, 20, 30])
+def test_the_linear_fit_is_the_same_at_any_scale_of_y(exponent):
+    # J(w; s y) = s^2 J(w / s; y): the coefficients of s*y are s times those of y.
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(200, 3)) * [1.0, 30.0, 0.1]
+    y = X @ [1.0, -0.02, 5.0] + 3.0 + rng.normal(size=200) * 0.1
+    ref_coef, ref_b, ref_J = _lstsq(X, y)
+    s = 10.0 ** exponent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # no warning at any scale
+        model = LinearRegression().fit(X, y * s)
+    assert model.converged_ and model.n_iter_ > 0
+    np.testing.assert_allclose(model.coef_ / s, ref_coef, rtol=1e-6)
+    assert model.intercept_ / s == pytest.approx(ref_b, rel=1e-6)
+    assert model.history_["loss"][-1] / s**2 == pytest.approx(ref_J, rel=1e-9)
+    assert model.score(X, y * s) == pytest.approx(1 - 2 * ref_J / np.var(y), rel=1e-9)
+
+
+def test_a_power_of_two_scale_of_y_gives_the_same_fit_bit_for_bit():
+    rng = np.random.default_rng(12)
+    X, y = rng.normal(size=(100, 2)), rng.normal(size=100)
+    a = LinearRegression(alpha=0.01).fit(X, y)
+    b = LinearRegression(alpha=0.01).fit(X, y * 2.0**70)
+    np.testing.assert_array_equal(b.coef_, a.coef_ * 2.0**70)
+    np.testing.assert_array_equal(b.history_["loss"], a.history_["loss"] * 2.0**140)
+    assert b.n_iter_ == a.n_iter_
+
+
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+@pytest.mark.parametrize("y, message", [
+    (np.array([1, 0, None, 1, 0, 1], dtype=object), r"y has 1 missing value \(None, NA or NaN\) at position 2"),
+    (np.array(["a", "b", None, None, "a", "b"], dtype=object), "y has 2 missing values .* at positions 2, 3"),
+    (pd.Series([1.0, 0.0, None, 1.0, 0.0, 1.0], dtype=object), "y has 1 missing value"),
+])
+def test_a_target_with_gaps_is_refused_before_any_fit(Model, y, message):
+    X = np.arange(12.0).reshape(6, 2) ** 1.5
+    model = Model()
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y)
+    assert not hasattr(model, "coef_")
+
+
+def _no_nan_cases():
+    rng = np.random.default_rng(13)
+    base = rng.normal(size=(40, 3))
+    yield "constant column", np.column_stack([base[:, :2], np.full(40, 7.0)])
+    yield "subnormal column", np.column_stack([base[:, :2], base[:, 2] * 1e-310])
+    yield "huge column", np.column_stack([base[:, :2], base[:, 2] * 1e300])
+    yield "tiny and huge", base * [1e-150, 1.0, 1e150]
+    yield "duplicate columns", np.column_stack([base[:, :2], base[:, 1]])
+    yield "one row per feature", base[:3]
+
+
+@pytest.mark.parametrize("case, X", list(_no_nan_cases()), ids=[c for c, _ in _no_nan_cases()])
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+@pytest.mark.parametrize("solver", ["lbfgs", "nesterov", "gd"])
+@pytest.mark.parametrize("y_scale", [1e-200, 1.0, 1e200])
+def test_no_public_path_returns_nan_coefficients(case, X, Model, solver, y_scale):
+    rng = np.random.default_rng(14)
+    y = X[:, 0] * 0 + rng.normal(size=X.shape[0])
+    y = y * y_scale if Model is LinearRegression else (y > 0).astype(int)
+    model = Model(solver=solver, max_iter=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model.fit(X, y)
+        except (ValueError, DivergenceError) as err:       # a clear error is allowed
+            assert str(err) and not hasattr(model, "coef_")
+            return
+    assert np.all(np.isfinite(model.coef_)) and np.all(np.isfinite(model.intercept_))
+    assert np.all(np.isfinite(model.predict(X)))

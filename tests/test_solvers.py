@@ -53,11 +53,13 @@ def test_fixed_rate_is_the_plain_update():
     assert res.history["learning_rate"][1] == 0.001
 
 
-@pytest.mark.parametrize("solver", ["gd", "nesterov"])
-def test_too_large_rate_raises_with_stable_limit(solver):
-    with pytest.raises(DivergenceError, match=r"learning_rate=0\.05.*2/L = 0\.02"):
+@pytest.mark.parametrize("solver, bound", [("gd", r"solver='gd' .* 2/L = 0\.02"),
+                                           ("nesterov", r"solver='nesterov' .* 1/L = 0\.01")])
+def test_too_large_rate_raises_with_the_solvers_stable_limit(solver, bound):
+    with pytest.raises(DivergenceError, match=r"learning_rate=0\.05.*" + bound) as err:
         minimize(parabola, np.zeros(3), solver=solver, learning_rate=0.05,
                  lipschitz=lambda: 100.0, max_iter=1000)
+    assert err.value.stable_rate == {"gd": 0.02, "nesterov": 0.01}[solver]
 
 
 def test_halt_stops_at_once():

@@ -17,8 +17,12 @@ from descend.errors import DataError
 
 def as_matrix(X) -> np.ndarray:
     """A read-only float64 copy of ``X``, checked to be 2-D, non-empty and finite."""
-    if np.asarray(X).dtype.kind == "c":
+    kind = _kind(X, "X")
+    if kind == "c":
         raise DataError("X is complex; give real numbers")
+    if kind in "mM":
+        raise DataError("X holds dates or times; turn them into numbers first (e.g. days "
+                        "since a start date), or leave those columns out")
     try:
         A = np.array(X, dtype=float, copy=True)
     except (TypeError, ValueError) as exc:
@@ -39,8 +43,62 @@ def as_matrix(X) -> np.ndarray:
     return A
 
 
+def _kind(a, name):
+    """numpy's dtype kind of ``a``, or a DataError for ragged rows."""
+    try:
+        return np.asarray(a).dtype.kind
+    except ValueError:
+        raise DataError(f"{name} is ragged: its rows have different lengths; give every row "
+                        "the same number of values") from None
+
+
+def check_fit_inputs(X, y, who, numeric):
+    """Refuse, in descend's words, what scikit-learn's validation would refuse in numpy's
+    (or accept, to return NaN weights): dates in ``X``; a sparse, ragged, text (for a
+    regression) or gappy ``y``. ``y`` None is left to scikit-learn."""
+    from scipy import sparse
+
+    if _has_dates(X):
+        raise DataError(f"{who}: X holds dates or times; turn them into numbers first (e.g. "
+                        "days since a start date), or leave those columns out.")
+    if y is None:
+        return
+    if sparse.issparse(y):
+        raise DataError(f"{who}: y is a sparse matrix; pass a dense 1-D array, e.g. "
+                        "y.toarray().ravel().")
+    kind = _kind(y, "y")
+    values = np.asarray(y)
+    if kind in "OUS":
+        gone = np.flatnonzero(pd.isna(values)) if kind == "O" else np.array([], dtype=int)
+        if gone.size:
+            raise DataError(f"{who}: y has {gone.size} missing value{'s' * (gone.size > 1)} "
+                            f"(None, NA or NaN) at position{'s' * (gone.size > 1)} "
+                            f"{', '.join(map(str, gone[:5]))}{', ...' if gone.size > 5 else ''}; "
+                            "drop those rows or fill them before fitting.")
+        if numeric:
+            for i, v in enumerate(values.ravel()):
+                try:
+                    float(v)
+                except (TypeError, ValueError):
+                    raise DataError(
+                        f"{who}: y must hold numbers, but holds {_what(v)} such "
+                        f"as {py_scalar(v)!r:.80} (position {i}); for class labels use "
+                        "LogisticClassifier.") from None
+
+
+def _what(value):
+    return "text" if isinstance(value, (str, bytes)) else f"{type(value).__name__} values"
+
+
+def _has_dates(X):
+    dtypes = X.dtypes if isinstance(X, pd.DataFrame) else [getattr(X, "dtype", None)]
+    return any(getattr(d, "kind", "") in "mM" or isinstance(d, pd.DatetimeTZDtype)
+               for d in dtypes if d is not None)
+
+
 def as_target(y, m) -> np.ndarray:
     """A read-only 1-D copy of ``y`` with ``m`` entries, numbers finite, labels present."""
+    _kind(y, "y")
     y = np.array(y, copy=True)
     if y.ndim != 1:
         raise DataError(f"y must be 1-D with one entry per row, got shape {y.shape}; "

@@ -60,7 +60,8 @@ def _client():
 
 # -------------------------------------------------------------- per chunk
 def _chunk_stats(Xc, yc, classify):
-    """One chunk's rows, column mean and std, non-finite counts, and y summary."""
+    """One chunk's rows, column mean and std, non-finite counts, and y summary
+    (label counts, or the sum and largest magnitude of y)."""
     rows, n = Xc.shape
     if yc.shape[0] != rows:
         return ("mismatch", rows, yc.shape[0])
@@ -76,7 +77,8 @@ def _chunk_stats(Xc, yc, classify):
         return rows, mean, std, bad, missing, dict(counts.iloc[:_MAX_LABELS].items())
     yf = np.asarray(yc, dtype=np.float64)
     ok = np.isfinite(yf)
-    return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum())
+    absmax = float(np.abs(yf[ok]).max()) if ok.any() else 0.0
+    return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum()), absmax
 
 
 def _chunk_terms(Xc, yc, w, b, loss):
@@ -200,6 +202,7 @@ class DaskRows:
             self.labels = np.unique(np.array(list(self.counts), dtype=self.y.dtype))
         else:
             self.y_mean = sum(s[5] for s in stats) / self.m
+            self.y_absmax = max(s[6] for s in stats)
 
     # -- one pass per evaluation
     def loss_grad(self, w, b, loss, target=True):

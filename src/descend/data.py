@@ -13,6 +13,7 @@ in :mod:`descend.standardize` and is importable from here too.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 from fractions import Fraction
 
@@ -72,7 +73,7 @@ class DataContainer:
                             f"got {len(names)}: {names[:5]}")
         if len(set(names)) != n:
             raise DataError(f"feature_names must be unique; repeated: "
-                            f"{sorted({s for s in names if names.count(s) > 1})}")
+                            f"{sorted(s for s, k in Counter(names).items() if k > 1)}")
         if target_name is None and y is not None:
             target_name = "y"
         if target_name is not None and (not isinstance(target_name, str)

@@ -19,7 +19,8 @@ class DivergenceError(DescendError):
     """Gradient descent diverged: the loss grew or became non-finite.
 
     ``iteration`` is the update at which it was detected, ``loss`` the loss
-    it reached there, and ``stable_rate`` the largest stable rate, 2/L.
+    it reached there, and ``stable_rate`` the largest stable rate of the solver in use
+    (2/L for "gd", 1/L for "nesterov").
     """
 
     iteration = None

@@ -27,8 +27,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
+from .arrays import check_fit_inputs
 from .daskinput import is_dask
-from .errors import SeparationWarning
+from .errors import DataError, SeparationWarning
 from .gradient import backward, loss_grad
 from .moments import column_moments
 from .losses import LogLoss, SquaredError, sigmoid
@@ -51,6 +52,13 @@ _DTYPES = [np.float64, np.float32]
 #: Up to this many features a Dask fit builds the squared error's Hessian for
 #: the power iteration in one pass; beyond, each product is a pass.
 _DASK_HESSIAN_MAX = 2000
+
+
+def _target_scale(absmax):
+    """The power of two nearest the largest ``|y|`` (1 for y = 0): dividing by it is exact."""
+    if not (np.isfinite(absmax) and absmax > 0):
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(absmax)[1]) - 1))
 
 
 def _label_of(positive, classes):
@@ -76,7 +84,8 @@ _PARAMS_DOC = r"""
         the log-loss), and backtracks whenever the loss would rise, so it never
         diverges. A float is used as given; if the loss grows or becomes
         non-finite the fit stops with :class:`~descend.errors.DivergenceError`
-        naming the largest stable rate, :math:`2/L`. The "lbfgs" solver chooses
+        naming the solver's largest stable rate, :math:`2/L` for "gd" and
+        :math:`1/L` for "nesterov". The "lbfgs" solver chooses
         its own steps and accepts only "auto".
     max_iter : int, default=1000
         The most iterations (updates of the parameters).
@@ -311,7 +320,14 @@ class _GradientDescentModel(BaseEstimator):
         penalty = float(self.alpha) / smallest / smallest if self.alpha else 0.0
         return self._loss.curvature * lam + penalty
 
-    def _fit(self, X, y, intercept0):
+    def _fit(self, X, y, intercept0, y_scale=1.0):
+        """Descend on ``(X, y / y_scale)`` and report everything in the units of ``y``.
+
+        ``y_scale`` (a power of two, so dividing by it is exact) keeps the
+        targets near 1 whatever their units: :math:`J(w; y) = s^2 J(w/s; y/s)`
+        with the same penalty, so the fit is the same, and the loss never
+        falls below or beyond what float64 resolves.
+        """
         self._check_params()
         m, n = X.shape
         if self.standardize:
@@ -323,15 +339,18 @@ class _GradientDescentModel(BaseEstimator):
         else:
             mean, scale = np.zeros(n), np.ones(n)
         self._x_mean, self._x_scale = mean, scale
-        theta0 = np.append(np.zeros(n), intercept0)
+        theta0 = np.append(np.zeros(n), intercept0 / y_scale)
         result = minimize(
             self._objective(X, y), theta0, solver=self.solver,
             learning_rate=self.learning_rate, lipschitz=lambda: self._lipschitz(X),
             max_iter=self.max_iter, tol=self.tol,
-            callback=self._callbacks(),
-        )
-        coef = result.theta[:n] / scale
-        self._set_fitted(coef, float(result.theta[n] - mean @ coef))
+            callback=self._callbacks(y_scale), loss_unit=y_scale * y_scale,
+        ).in_units(y_scale)
+        with np.errstate(over="ignore", invalid="ignore"):
+            coef = result.theta[:n] / scale
+            intercept = float(result.theta[n] - mean @ coef)
+        self._check_representable(coef, intercept, scale, y_scale)
+        self._set_fitted(coef, intercept)
         self.x_mean_, self.x_scale_ = mean, scale
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
@@ -340,7 +359,20 @@ class _GradientDescentModel(BaseEstimator):
         self._warn(result)
         return self
 
-    def _callbacks(self):
+    def _check_representable(self, coef, intercept, scale, y_scale):
+        """Refuse weights that overflow float64 (a column tiny against y), never return them."""
+        if np.all(np.isfinite(coef)) and np.isfinite(intercept):
+            return
+        where = np.flatnonzero(~np.isfinite(coef))
+        parts = [f"the weight of column {j} (spread {scale[j]:.3g})" for j in where[:5]]
+        parts += ["the intercept"] * (not np.isfinite(intercept))
+        raise DataError(
+            f"{type(self).__name__}: the fitted weights do not fit in float64: "
+            f"{', '.join(parts)} overflow{'s' * (len(parts) == 1)}, because some columns vary "
+            f"by so little against y (scale {y_scale:.3g}). Rescale them (or y), or leave "
+            "them out.")
+
+    def _callbacks(self, y_scale=1.0):
         if not self.verbose and self.callback is None:
             return None
         every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
@@ -351,6 +383,7 @@ class _GradientDescentModel(BaseEstimator):
         n, mean, scale = self._x_mean.size, self._x_mean, self._x_scale
 
         def callback(k, J, gnorm, t, theta):
+            J, gnorm, theta = J * y_scale * y_scale, gnorm * y_scale, theta * y_scale
             if self.verbose and shown(k):
                 print(f"[{name}] iter {k:6d}  loss {J:.10g}  max|grad| {gnorm:.3e}  "
                       f"step {t:.3e}", flush=True)
@@ -431,10 +464,15 @@ class LinearRegression(_DaskScore, RegressorMixin, _GradientDescentModel):
         """
         if is_dask(X) or is_dask(y):
             rows = self._dask_rows(X, y, classify=False)
-            return self._fit(rows, rows.y, rows.y_mean)
+            y_scale = _target_scale(rows.y_absmax)
+            if y_scale != 1.0:
+                rows.replace_target(rows.y / y_scale)
+            return self._fit(rows, rows.y, rows.y_mean, y_scale)
+        check_fit_inputs(X, y, type(self).__name__, numeric=True)
         X, y = validate_data(self, X, y, dtype=_DTYPES, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
-        return self._fit(X, y, float(y.mean()))
+        y_scale = _target_scale(float(np.max(np.abs(y))))
+        return self._fit(X, y / y_scale if y_scale != 1.0 else y, float(y.mean()), y_scale)
 
     def _set_fitted(self, coef, intercept):
         self.coef_, self.intercept_ = coef, intercept
@@ -478,6 +516,7 @@ class LogisticClassifier(_DaskScore, ClassifierMixin, _GradientDescentModel):
                                 .astype(np.float64))
             p = float(np.clip(rows.counts[self.classes_[1]] / rows.m, 1e-12, 1 - 1e-12))
             return self._fit(rows, rows.y, float(np.log(p / (1 - p))))
+        check_fit_inputs(X, y, type(self).__name__, numeric=False)
         X, y = validate_data(self, X, y, dtype=_DTYPES)
         self.classes_ = classes = self._check_classes(y, np.unique(y))
         y01 = (y == classes[1]).astype(np.float64)

@@ -68,6 +68,16 @@ class Result:
     history: dict = field(default_factory=dict)
     gtol: float = 0.0            # the gradient size that counted as converged
 
+    def in_units(self, scale):
+        """This result for ``fun`` scaled by ``scale**2`` in the loss and ``scale`` in
+        theta (a target measured in other units), as a new Result."""
+        if scale == 1.0:
+            return self
+        history = dict(self.history, loss=self.history["loss"] * scale * scale,
+                       grad_norm=self.history["grad_norm"] * scale)
+        return Result(self.theta * scale, self.n_iter, self.converged, self.stop_reason,
+                      history, self.gtol * scale)
+
 
 class GD:
     """Plain gradient descent; backtracks only when the step is automatic."""
@@ -198,12 +208,33 @@ def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
     return lam
 
 
+#: The largest fixed learning rate, times 1/L, for which each solver's iterates
+#: stay bounded on a quadratic of largest curvature L: plain descent contracts
+#: for t < 2/L; the accelerated (FISTA) step is only guaranteed for t <= 1/L.
+STABLE_RATE = {"gd": 2.0, "nesterov": 1.0}
+
+
+def _divergence(solver, learning_rate, k, J, J0, rises, L):
+    """The DivergenceError for ``solver``, naming its own largest stable rate."""
+    factor = STABLE_RATE[solver]
+    stable = factor / L
+    how = (f"the loss rose for {rises} iterations in a row, to {J:.6g} at iteration {k} (it "
+           f"started at {J0:.6g})" if np.isfinite(J) and J <= J0 + 1e-12 * abs(J0) else
+           f"the loss went from {J0:.6g} to {J:.6g} at iteration {k}")
+    return DivergenceError.at(
+        k, J, stable,
+        f"gradient descent diverged with learning_rate={learning_rate:g}: {how}. The largest "
+        f"stable rate of solver={solver!r} for these data is {factor:g}/L = {stable:.4g} "
+        f"(L = {L:.4g}, the largest curvature of the loss); use a smaller learning_rate, or "
+        "learning_rate='auto'.")
+
+
 def _diverged(J, J0, rises):
     return not np.isfinite(J) or J > J0 + 1e-12 * abs(J0) or rises >= 10
 
 
 def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=None,
-             max_iter=1000, tol=1e-6, callback=None):
+             max_iter=1000, tol=1e-6, callback=None, loss_unit=1.0):
     """Minimize ``fun`` from ``theta0`` with one of :data:`SOLVERS`.
 
     Parameters
@@ -222,6 +253,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         data and the target do not matter.
     callback : callable ``(k, J, grad_norm, t, theta)``, optional
         Called after every iteration (progress bars, verbose output, paths).
+    loss_unit : float
+        What one unit of ``fun``'s loss is in the user's units, for messages.
     """
     fixed = learning_rate != "auto"
     L = None
@@ -258,17 +291,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         progress = state["J"] - new["J"] > _ulps(state["J"]) or gnorm < 0.99 * best
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
         if fixed and _diverged(new["J"], J0, rises):
-            stable = 2.0 / get_L()
-            how = (f"the loss rose for {rises} iterations in a row, to {new['J']:.6g} at "
-                   f"iteration {k} (it started at {J0:.6g})" if np.isfinite(new["J"])
-                   and new["J"] <= J0 + 1e-12 * abs(J0) else
-                   f"the loss went from {J0:.6g} to {new['J']:.6g} at iteration {k}")
-            raise DivergenceError.at(k, new["J"], stable,
-                f"gradient descent diverged with learning_rate={learning_rate:g}: {how}. "
-                f"The largest stable rate "
-                f"for these data is 2/L = {stable:.4g} (L = {get_L():.4g}, the largest "
-                "curvature of the loss); use a smaller learning_rate, or learning_rate='auto'."
-            )
+            raise _divergence(solver, learning_rate, k, new["J"] * loss_unit, J0 * loss_unit,
+                              rises, get_L())
         state = new
         history["loss"].append(state["J"])
         history["grad_norm"].append(gnorm)
