@@ -92,3 +92,27 @@ def test_target_true_false_become_labels_and_empty_target_is_refused():
     assert col.missing.tolist() == [False, True, False, False, False, False]
     with pytest.raises(DataError, match=r"'f.csv': the target 't' has no values"):
         parse_target(pd.Series([""] * 6), "t", LINES)
+
+
+@pytest.mark.parametrize("odd, hint", [
+    ("1_000", "digit separators"),
+    ("\u0661\u0662", "digits other than 0-9"),                  # Arabic-Indic 12
+    ("\uff11\uff12", "digits other than 0-9"),                  # full-width 12
+    ("1e-400", "too small for float64, it would read as 0"),
+])
+def test_numbers_are_read_strictly(odd, hint):
+    # float() takes all of these (the last as 0.0); as data they are refused, named.
+    with pytest.raises(DataError, match=f"cannot be read as numbers: '{odd}' \\(line 3\\) .*{hint}"):
+        parse(["1", odd, "2", "3", "4", "5"])
+
+
+def test_zeros_and_tiny_numbers_that_float64_holds_are_numbers():
+    col = parse(["0", "-0.0", "0e-400", ".0", "5e-324", "1e-300"])
+    assert col.kind == "numeric"
+    np.testing.assert_array_equal(col.values, [0.0, -0.0, 0.0, 0.0, 5e-324, 1e-300])
+
+
+def test_a_long_cell_is_cut_in_messages():
+    with pytest.raises(DataError) as err:
+        parse(["1", "x" * 100_000, "2", "3", "4", "5"])
+    assert len(str(err.value)) < 400 and "(100,000 characters)" in str(err.value)

@@ -7,7 +7,11 @@ the same way for the text cells of a CSV file and for a DataFrame's columns:
   the tokens ``NA N/A n/a #N/A <NA> null NULL None ?`` and anything that reads
   as NaN are missing too. In a text column those tokens are ordinary values,
   because ``"NA"`` can be a real level (Namibia, sodium).
-* **Numbers** must be finite: ``inf`` or a number beyond the float range
+* **Numbers** are written as data files write them: ASCII digits with an
+  optional sign, point and exponent (:func:`number`). ``1_000``, Arabic-Indic
+  or full-width digits, and ``1e-400`` (which float64 would read as 0) are
+  not numbers, so a column holding them among numbers is an error naming
+  them. Numbers must be finite: ``inf`` or a number beyond the float range
   (``1e400``) is an error naming the column and the rows.
 * **Mixed columns.** A column whose cells are mostly (at least half) numbers
   with a few others such as ``3,5`` or ``n/a?`` is an error, never a silent
@@ -21,13 +25,14 @@ and :func:`column_names` look columns up by name, suggesting close names.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from descend.errors import DataError
-from descend.report import Where, count, few
+from descend.report import Where, cell, count, few
 
 NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None", "?"})
 
@@ -78,10 +83,9 @@ def parse_column(series, name, where: Where) -> Column:
     tokens, empty = text_cells(series)
     na_token = np.isin(tokens, sorted(NA_TOKENS))
     other = np.zeros(len(tokens), dtype=bool)
-    try:                                                    # fast path: all numbers
-        numbers = np.where(empty | na_token, "nan", tokens).astype(float)
-    except (ValueError, TypeError, OverflowError):
-        parsed = [number(t) for t in tokens]
+    numbers = _fast_numbers(tokens, empty | na_token)      # fast path: all numbers
+    if numbers is None:
+        parsed = [None if m else number(t) for t, m in zip(tokens, empty | na_token)]
         other = np.array([p is None for p in parsed]) & ~empty & ~na_token
         numbers = np.array([np.nan if p is None else p for p in parsed], dtype=float)
     is_num = ~np.isnan(numbers)                             # numbers, inf included
@@ -90,11 +94,9 @@ def parse_column(series, name, where: Where) -> Column:
         check_finite(numbers, name, where)
         return Column("numeric", numbers, empty | na)
     if is_num.sum() >= other.sum():
-        shown = ", ".join(f"{t!r} ({where.row_word} {lb})" for t, lb in
+        shown = ", ".join(f"{cell(t)} ({where.row_word} {lb})" for t, lb in
                           zip(tokens[other][:5], where.labels[other][:5]))
-        comma = any("," in t and number(t.replace(",", ".")) is not None
-                    for t in tokens[other])
-        hint = " (decimal commas? write 3.5, not 3,5)" if comma else ""
+        hint = _not_a_number_hint(tokens[other])
         raise DataError(f"{where.source}: column {name!r} is mostly numbers but "
                         f"{count(other.sum(), 'cell')} cannot be read as numbers: "
                         f"{shown}{hint}. Correct them, leave missing cells empty, or leave "
@@ -184,12 +186,62 @@ def check_unique(names, source) -> None:
                         "column has its own name")
 
 
+#: A number as data files write it; Python's float() also takes "1_000" and
+#: non-ASCII digits, which are not numbers here.
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)",
+                     re.IGNORECASE | re.ASCII)
+_ZERO = re.compile(r"[+-]?0*\.?0*(?:[eE][+-]?\d+)?", re.ASCII)       # a mantissa of zeros
+
+
 def number(token):
-    """``float(token)``, or None when the token is not a number."""
-    try:
-        return float(token)
-    except (ValueError, OverflowError):
+    """``float(token)`` for a number written in ASCII, or None.
+
+    None also for a nonzero number below the float64 range (``1e-400``),
+    which ``float`` would silently read as 0.
+    """
+    if not _NUMBER.fullmatch(token):
         return None
+    value = float(token)
+    if value == 0.0 and not _ZERO.fullmatch(token):
+        return None
+    return value
+
+
+def _fast_numbers(tokens, missing):
+    """All cells as float64 at C speed, or None when any cell needs :func:`number`."""
+    joined = "".join(tokens)
+    if "_" in joined or not joined.isascii():
+        return None
+    try:
+        numbers = np.where(missing, "nan", tokens).astype(float)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    zero = numbers == 0.0
+    if zero.any() and not all(_ZERO.fullmatch(t) for t in tokens[zero]):
+        return None                                       # an underflow to 0
+    return numbers
+
+
+def _not_a_number_hint(tokens):
+    """Why these cells, meant as numbers, did not read as numbers, when it can be told."""
+    hints = []
+    if any("," in t and number(t.replace(",", ".")) is not None for t in tokens):
+        hints.append("decimal commas? write 3.5, not 3,5")
+    if any("_" in t for t in tokens):
+        hints.append("digit separators? write 1000, not 1_000")
+    if any(not t.isascii() and _is_float(t) for t in tokens):
+        hints.append("digits other than 0-9? write them with 0-9")
+    if any(_NUMBER.fullmatch(t) and float(t) == 0.0 and not _ZERO.fullmatch(t) for t in tokens):
+        hints.append("too small for float64, it would read as 0; write 0 if that is meant")
+    return f" ({'; '.join(hints)})" if hints else ""
+
+
+def _is_float(token):
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
 
 
 def _token(v):

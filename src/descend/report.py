@@ -144,5 +144,13 @@ def count(n, word) -> str:
 def few(items, k=8, quote=False) -> str:
     """The first ``k`` items, comma separated, with the total when there are more."""
     items = list(items)
-    shown = ", ".join(repr(v) if quote else str(v) for v in items[:k])
+    shown = ", ".join(cell(v) if quote else str(v) for v in items[:k])
     return shown + (f", ... ({len(items)} in all)" if len(items) > k else "")
+
+
+def cell(value, limit=80) -> str:
+    """``repr(value)`` for a message, a long text cut to about ``limit`` characters."""
+    value = py_scalar(value)
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit - 20]!r}... ({len(value):,} characters)"
+    return repr(value)

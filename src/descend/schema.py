@@ -30,7 +30,8 @@ import numpy as np
 from descend.columns import (close_names, column_names, find_column, number, parse_column,
                              parse_target, text_cells)
 from descend.errors import DataError
-from descend.report import CleaningReport, Encoding, Imputation, Where, count, few, plural
+from descend.report import (CleaningReport, Encoding, Imputation, Where, cell, count, few,
+                            plural)
 
 __all__ = ["Feature", "Schema", "apply_schema", "KINDS"]
 
@@ -276,7 +277,7 @@ def _cells(series, f, where):
             bad &= ~np.array([number(t) is not None if f.kind == "number"
                               else t.lower() in ("true", "false") for t in tokens])
         tokens = tokens[bad]
-        shown = ", ".join(f"{t!r} ({where.row_word} {lb})"
+        shown = ", ".join(f"{cell(t)} ({where.row_word} {lb})"
                           for t, lb in zip(tokens[:3], where.labels[bad][:3]))
         raise DataError(f"{where.source}: column {f.source!r} held {_HOLDS[f.kind]} in "
                         f"training but holds {_HOLDS[col.kind]} here (e.g. {shown}); correct "
@@ -323,7 +324,7 @@ def _check_levels(cells, keep, schema, where):
         shown = []
         for v in list(dict.fromkeys(values[new]))[:5]:
             close = close_names(v, known, 1)
-            shown.append(f"{v!r} ({where.rows(new & (values == v), 3)}"
+            shown.append(f"{cell(v)} ({where.rows(new & (values == v), 3)}"
                          + (f"; did you mean {close[0]!r}?)" if close else ")"))
         n += len(set(values[new]))
         parts.append(f"column {h!r} has {', '.join(shown)}, and its known levels are "
