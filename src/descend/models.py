@@ -16,20 +16,19 @@ penalty is on ``coef_`` in the units of ``X`` and never on the intercept, so
 from __future__ import annotations
 
 import numbers
-import warnings
 from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
 from .arrays import check_fit_inputs
 from .daskinput import is_dask
-from .errors import DataError, SeparationWarning
+from .diagnosis import warn_unless_converged
+from .errors import DataError
 from .gradient import backward, loss_grad
 from .moments import column_moments
 from .losses import LogLoss, SquaredError, sigmoid
@@ -356,7 +355,7 @@ class _GradientDescentModel(BaseEstimator):
         self.converged_ = result.converged
         self.stop_reason_ = result.stop_reason
         self.history_ = result.history
-        self._warn(result)
+        warn_unless_converged(self, result, X, y)
         return self
 
     def _check_representable(self, coef, intercept, scale, y_scale):
@@ -391,35 +390,6 @@ class _GradientDescentModel(BaseEstimator):
                 coef = theta[:n] / scale
                 user(Step(k, J, gnorm, t, coef, float(theta[n] - mean @ coef)))
         return callback
-
-    def _warn(self, result):
-        name, reason = type(self).__name__, result.stop_reason
-        if reason == "converged":
-            return
-        gnorm = result.history["grad_norm"][-1]
-        above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
-        gap = f"{gnorm:.3g}, {above} the tolerance {result.gtol:.3g}"
-        if reason == "separable":
-            category, message = SeparationWarning, (
-                f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
-                f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
-                f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
-                "training example correctly. Set alpha > 0 (an L2 penalty) for a unique, finite "
-                "optimum.")
-        elif reason == "stalled":
-            rescale = ", or let descend rescale the data (standardize=True)"
-            category, message = ConvergenceWarning, (
-                f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
-                f"(float64 rounding), while the largest gradient component is still {gap}. The "
-                "loss cannot resolve smaller steps at this scale: loosen tol"
-                f"{'' if self.standardize else rescale}.")
-        else:
-            lbfgs = "" if self.solver == "lbfgs" else ", use solver='lbfgs'"
-            category, message = ConvergenceWarning, (
-                f"{name} did not converge in max_iter={self.max_iter} iterations "
-                f"(solver={self.solver!r}): the largest gradient component is {gap}. Increase "
-                f"max_iter{lbfgs}, or loosen tol.")
-        warnings.warn(message, category, stacklevel=4)
 
     def _validate_X(self, X):
         check_is_fitted(self)
