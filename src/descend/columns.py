@@ -107,6 +107,21 @@ def parse_column(series, name, where: Where) -> Column:
     return Column("text", tokens, empty)
 
 
+def numbers(cells):
+    """Text ``cells`` as :func:`parse_column` reads a numeric column, float64 with NaN where
+    missing, or None when it would read them otherwise (text, true/false, or an error)."""
+    where = Where("", "row", np.zeros(len(cells), dtype=object))
+    try:
+        column = parse_column(pd.Series(cells, dtype=object), "", where)
+    except DataError:
+        return None
+    if column.kind != "numeric":
+        return None
+    values = column.values.copy()
+    values[column.missing] = np.nan
+    return values
+
+
 def text_cells(series) -> tuple[np.ndarray, np.ndarray]:
     """The cells of any column as stripped text (m,) and where they are missing (empty)."""
     tokens = np.array([v.strip() if type(v) is str else _token(v)

@@ -1,30 +1,37 @@
-"""A CSV file read into a frame of text cells indexed by line number.
+"""A CSV file read, as it streams, into a frame indexed by line number.
 
-:func:`read_csv` decodes the whole file (gzip when the name ends in ``.gz``)
-and splits it with Python's :mod:`csv`, so line numbers are exact even when a
-quoted field spans lines. No line vanishes: a blank line in a file of one
-column is a row with a missing cell; other blank lines (in a file of several
-columns, before the header, or after the last row) hold no row and are
-returned in :attr:`CsvTable.blank_lines` for the cleaning report; every
-other line is read or reported in an error. What the cells mean (numbers,
-missing, text) is decided later, by :mod:`descend.columns` and
-:mod:`descend.ingest`. Every error names the file, and the line where there
-is one.
+:func:`read_csv` reads the file as a stream (decompressing it when the name
+ends in ``.gz``) and splits it with Python's :mod:`csv`, so line numbers are
+exact even when a quoted field spans lines, and memory stays a small
+multiple of the decompressed text: the cells are held packed, column by
+column, and a column whose every cell is a number or missing becomes
+float64 (NaN where missing) as :func:`descend.columns.parse_column` would
+read it; any other column stays text cells. No line vanishes: a blank line
+in a file of one column is a row with a missing cell; other blank lines (in
+a file of several columns, before the header, or after the last row) hold
+no row and are returned in :attr:`CsvTable.blank_lines` for the cleaning
+report; every other line is read or reported in an error. What the text
+cells mean is decided later, by :mod:`descend.columns` and
+:mod:`descend.ingest`. Every error names the file, and the line where
+there is one.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import os
 import zlib
+from array import array
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from descend.columns import check_unique, number
+from descend.columns import check_unique, number, numbers
 from descend.errors import DataError
 from descend.report import few
 
@@ -37,8 +44,8 @@ class CsvTable(NamedTuple):
     blank_lines: tuple[int, ...]       # lines that hold no row, for the cleaning report
 
 
-def read_csv(path, *, sep=",", encoding="utf-8") -> CsvTable:
-    """Read a CSV file into a frame of text cells indexed by file line number.
+def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
+    """Read a CSV file into a frame indexed by file line number.
 
     Parameters
     ----------
@@ -48,13 +55,17 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> CsvTable:
         The one-character field delimiter.
     encoding : str
         Text encoding; a UTF-8 byte order mark is removed.
+    text_columns : collection of str
+        Columns kept as text even when every cell is a number (the levels
+        of a category are compared as written).
 
     Returns
     -------
     frame : pandas.DataFrame
-        Text cells as written (object dtype; :mod:`descend.columns` strips
-        them), one column per header field (names stripped), index the
-        1-based line number where each record starts.
+        One column per header field (names stripped), index the 1-based line
+        number where each record starts: float64 (NaN where missing) for a
+        column of numbers, else the text cells as written (object dtype;
+        :mod:`descend.columns` strips them).
     name : str
         The file name used in messages.
     blank_lines : tuple of int
@@ -72,49 +83,142 @@ def read_csv(path, *, sep=",", encoding="utf-8") -> CsvTable:
         name = os.fsdecode(path)
     except TypeError:
         raise DataError(f"path must be a file name or path, not {type(path).__name__}") from None
-    text = _decode(_read_bytes(name), name, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    header, header_line, records, lines, ragged, blank = None, 0, [], [], [], []
-    start = 1
-    try:
-        for fields in reader:
-            line, start = start, reader.line_num + 1
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                if header is not None and len(header) == 1:
-                    fields = [""]                         # one column: its cell is missing
-                else:
-                    blank.append(line)
-                    continue
-            if header is None:
-                header, header_line = _check_header(fields, name, line), line
-            elif len(fields) != len(header):
-                ragged.append((line, len(fields)))
+    with _open_text(name, encoding) as stream:
+        rows = _Rows(name)
+        reader = csv.reader(stream, delimiter=sep, strict=True)
+        start = 1
+        try:
+            for fields in reader:
+                line, start = start, reader.line_num + 1
+                rows.add(fields, line)
+        except csv.Error as exc:
+            span = f"line {start}" + (f" (to {reader.line_num})" if reader.line_num > start else "")
+            raise DataError(f"{name!r}, {span}: the CSV cannot be parsed ({exc}); check the "
+                            "quotes there: a quoted field must end with a quote followed by "
+                            "the delimiter or the end of the line") from None
+        except UnicodeDecodeError:
+            _decode(_read_bytes(name), name, encoding)      # names the byte and its line
+            raise
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
+                            "decompress or rename it") from None
+    return rows.table(sep, text_columns)
+
+
+#: Rows held as text per column before they are packed (see :class:`_Rows`).
+CHUNK_ROWS = 8192
+
+
+class _Rows:
+    """The records of a CSV file, held compactly column by column while it streams.
+
+    The cells of each column are packed every ``CHUNK_ROWS`` rows into one
+    string and their lengths, about one byte a character, instead of a Python
+    object of some fifty bytes a cell. :meth:`table` turns each column into
+    float64 when every cell is a number or missing (:func:`descend.columns.numbers`,
+    one packed chunk at a time), else into text cells.
+    """
+
+    def __init__(self, name):
+        self.name, self.header, self.header_line = name, None, 0
+        self.cells, self.packed = [], []        # per column: the current chunk, packed chunks
+        self.lines = array("q")                 # the line each record starts on
+        self.blank, self.pending, self.ragged = [], [], []
+
+    def add(self, fields, line):
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            if self.header is not None and len(self.header) == 1:
+                self.pending.append(line)        # one column: a missing cell, unless at the end
             else:
-                records.append(fields)
-                lines.append(line)
-    except csv.Error as exc:
-        span = f"line {start}" + (f" (to {reader.line_num})" if reader.line_num > start else "")
-        raise DataError(f"{name!r}, {span}: the CSV cannot be parsed ({exc}); check the "
-                        "quotes there: a quoted field must end with a quote followed by "
-                        "the delimiter or the end of the line") from None
-    if header is None:
-        raise DataError(f"{name!r} is empty: it holds no header and no data")
-    while len(header) == 1 and records and not records[-1][0].strip():
-        records.pop()                                     # blank lines after the last row
-        blank.append(lines.pop())
-    if ragged:
-        shown = ", ".join(f"line {ln} has {k}" for ln, k in ragged[:5])
-        more = f" ({len(ragged)} such lines)" if len(ragged) > 5 else ""
-        raise DataError(f"{name!r}: rows with the wrong number of fields: {shown}; expected "
-                        f"{len(header)} as in the header on line {header_line}{more}. "
-                        f"A stray {sep!r} (e.g. a decimal comma) or a missing quote is the "
-                        "usual cause; fix those lines or pass the right sep=")
-    if not records:
-        raise DataError(f"{name!r} has a header on line {header_line} but no data rows")
-    columns = list(zip(*records))
-    frame = pd.DataFrame({h: np.array(c, dtype=object) for h, c in zip(header, columns)},
-                         index=pd.Index(lines, name="line"), dtype=object)
-    return CsvTable(frame, name, tuple(sorted(blank)))
+                self.blank.append(line)
+            return
+        if self.header is None:
+            self.header, self.header_line = _check_header(fields, self.name, line), line
+            self.cells = [[] for _ in self.header]
+            self.packed = [[] for _ in self.header]
+        elif len(fields) != len(self.header):
+            self.ragged.append((line, len(fields)))
+        else:
+            for pending in self.pending:
+                self._record([""], pending)
+            self.pending = []
+            self._record(fields, line)
+
+    def _record(self, fields, line):
+        for column, value in zip(self.cells, fields):
+            column.append(value)
+        self.lines.append(line)
+        if len(self.cells[0]) == CHUNK_ROWS:
+            self._pack()
+
+    def _pack(self):
+        for j, column in enumerate(self.cells):
+            lengths = np.fromiter(map(len, column), dtype=np.int32, count=len(column))
+            self.packed[j].append(("".join(column), lengths))
+            column.clear()
+
+    def table(self, sep, text_columns):
+        name, header = self.name, self.header
+        if header is None:
+            raise DataError(f"{name!r} is empty: it holds no header and no data")
+        if self.ragged:
+            shown = ", ".join(f"line {ln} has {k}" for ln, k in self.ragged[:5])
+            more = f" ({len(self.ragged)} such lines)" if len(self.ragged) > 5 else ""
+            raise DataError(f"{name!r}: rows with the wrong number of fields: {shown}; expected "
+                            f"{len(header)} as in the header on line {self.header_line}{more}. "
+                            f"A stray {sep!r} (e.g. a decimal comma) or a missing quote is the "
+                            "usual cause; fix those lines or pass the right sep=")
+        if not self.lines:
+            raise DataError(f"{name!r} has a header on line {self.header_line} but no data rows")
+        self._pack()
+        index = pd.Index(np.frombuffer(self.lines, dtype=np.int64), name="line")
+        columns = (self._column(j, h in text_columns) for j, h in enumerate(header))
+        # dtype given, so that text stays object cells (pandas 3 would infer "str")
+        frame = pd.DataFrame({h: pd.Series(c, index=index, dtype=c.dtype, copy=False)
+                              for h, c in zip(header, columns)}, index=index)
+        blank = self.blank + self.pending            # blank lines after the last row
+        return CsvTable(frame, name, tuple(sorted(blank)))
+
+    def _column(self, j, text):
+        """Column ``j`` as float64 (NaN missing) when all its chunks are numbers, else text."""
+        chunks = self.packed[j]
+        self.packed[j] = []                          # free each column once it is built
+        if not text:
+            parts = [numbers(_unpack(*chunk)) for chunk in chunks]
+            if all(part is not None for part in parts):
+                return np.concatenate(parts)
+        seen = {}                                    # one object per distinct text
+        return np.concatenate([np.array([seen.setdefault(v, v) for v in _unpack(*chunk)],
+                                        dtype=object) for chunk in chunks])
+
+
+def _unpack(joined, lengths):
+    ends = np.cumsum(lengths).tolist()
+    return [joined[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
+
+@contextmanager
+def _open_text(name, encoding):
+    """The file as a text stream, decompressed when its name ends in ``.gz``."""
+    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"                       # a byte order mark is dropped
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DataError(f"unknown encoding={encoding!r}; use e.g. 'utf-8' or 'latin-1'") from None
+    try:
+        raw = open(name, "rb")
+    except FileNotFoundError:
+        raise DataError(f"file {name!r} does not exist (relative names start from "
+                        f"{os.getcwd()!r}); check the path") from None
+    except IsADirectoryError:
+        raise DataError(f"{name!r} is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise DataError(f"cannot read file {name!r}: {exc.strerror or exc}") from None
+    with raw:
+        binary = gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw
+        with io.TextIOWrapper(binary, encoding=encoding, newline="") as stream:
+            yield stream
 
 
 def _read_bytes(name):

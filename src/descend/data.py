@@ -141,7 +141,10 @@ class DataContainer:
         -------
         DataContainer
         """
-        table = csvfile.read_csv(path, sep=sep, encoding=encoding)
+        # Columns a schema reads as categories or true/false stay text, as written.
+        text = () if schema is None else {f.source for f in Schema.from_dict(schema).features
+                                          if f.kind != "number"}
+        table = csvfile.read_csv(path, sep=sep, encoding=encoding, text_columns=text)
         data = cls._read(table.frame, target, schema, features, missing, categorical,
                          repr(table.name), "line")
         data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines)
