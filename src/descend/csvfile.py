@@ -206,25 +206,16 @@ def _open_text(name, encoding):
         codecs.lookup(encoding)
     except LookupError:
         raise DataError(f"unknown encoding={encoding!r}; use e.g. 'utf-8' or 'latin-1'") from None
-    try:
-        raw = open(name, "rb")
-    except FileNotFoundError:
-        raise DataError(f"file {name!r} does not exist (relative names start from "
-                        f"{os.getcwd()!r}); check the path") from None
-    except IsADirectoryError:
-        raise DataError(f"{name!r} is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise DataError(f"cannot read file {name!r}: {exc.strerror or exc}") from None
-    with raw:
+    with _open_bytes(name) as raw:
         binary = gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw
         with io.TextIOWrapper(binary, encoding=encoding, newline="") as stream:
             yield stream
 
 
-def _read_bytes(name):
+def _open_bytes(name):
+    """The file opened for reading bytes, or a DataError that says why it cannot be."""
     try:
-        with open(name, "rb") as f:
-            raw = f.read()
+        return open(name, "rb")
     except FileNotFoundError:
         raise DataError(f"file {name!r} does not exist (relative names start from "
                         f"{os.getcwd()!r}); check the path") from None
@@ -232,6 +223,12 @@ def _read_bytes(name):
         raise DataError(f"{name!r} is a directory, not a CSV file") from None
     except OSError as exc:
         raise DataError(f"cannot read file {name!r}: {exc.strerror or exc}") from None
+
+
+def _read_bytes(name):
+    """The whole file's bytes, decompressed (only to place a decoding error exactly)."""
+    with _open_bytes(name) as f:
+        raw = f.read()
     if name.endswith(".gz"):
         try:
             raw = gzip.decompress(raw)
