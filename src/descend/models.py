@@ -54,10 +54,13 @@ _DASK_HESSIAN_MAX = 2000
 
 
 def _target_scale(absmax):
-    """The power of two nearest the largest ``|y|`` (1 for y = 0): dividing by it is exact."""
+    """The power of two nearest the largest ``|y|`` (1 for y = 0), and whether ``y`` must be
+    divided by it before the pass (squares of residuals beyond 2^500 or below 2^-500 would
+    leave float64's range); otherwise the objective is scaled and ``y`` not copied."""
     if not (np.isfinite(absmax) and absmax > 0):
-        return 1.0
-    return float(np.ldexp(1.0, int(np.frexp(absmax)[1]) - 1))
+        return 1.0, False
+    exponent = int(np.frexp(absmax)[1]) - 1
+    return float(np.ldexp(1.0, exponent)), abs(exponent) > 200
 
 
 def _label_of(positive, classes):
@@ -277,8 +280,9 @@ class _GradientDescentModel(BaseEstimator):
         :math:`\partial_c J = \partial_b J`."""
         return (grad_w - self._x_mean * grad_b) / self._x_scale, grad_b
 
-    def _objective(self, X, y, loss=None, alpha=None):
-        """``theta -> (J, grad, halt)`` on the standardized parameters."""
+    def _objective(self, X, y, loss=None, alpha=None, unit=1.0):
+        """``theta -> (J, grad, halt)`` on the standardized parameters, measured in
+        ``unit`` (a power of two): theta and the gradient in ``unit``, J in ``unit**2``."""
         n = X.shape[1]
         alpha = float(self.alpha if alpha is None else alpha)
         loss = self._loss if loss is None else loss
@@ -291,10 +295,11 @@ class _GradientDescentModel(BaseEstimator):
             one_pass = partial(X.loss_grad, target=y is not None)
 
         def fun(theta):
-            w = theta[:n] / scale
+            w = theta[:n] / scale                      # in unit
             b = theta[n] - mean @ w
-            J, gw, gb, separated = one_pass(w, b, loss)
+            J, gw, gb, separated = one_pass(w * unit, b * unit, loss)
             gw, gb = self._fold(gw, gb)
+            J, gw, gb = J / (unit * unit), gw / unit, gb / unit
             if alpha:
                 J += 0.5 * alpha * float(w @ w)
                 gw = gw + alpha * w / scale
@@ -319,13 +324,16 @@ class _GradientDescentModel(BaseEstimator):
         penalty = float(self.alpha) / smallest / smallest if self.alpha else 0.0
         return self._loss.curvature * lam + penalty
 
-    def _fit(self, X, y, intercept0, y_scale=1.0):
-        """Descend on ``(X, y / y_scale)`` and report everything in the units of ``y``.
+    def _fit(self, X, y, intercept0, y_scale=1.0, y_divided=False):
+        """Descend in units of ``y_scale`` and report everything in the units of ``y``.
 
-        ``y_scale`` (a power of two, so dividing by it is exact) keeps the
-        targets near 1 whatever their units: :math:`J(w; y) = s^2 J(w/s; y/s)`
-        with the same penalty, so the fit is the same, and the loss never
-        falls below or beyond what float64 resolves.
+        ``y_scale`` (a power of two, so scaling by it is exact) keeps the
+        parameters and the loss near 1 whatever the units of ``y``:
+        :math:`J(w; y) = s^2 J(w/s; y/s)` with the same penalty, so the fit is
+        the same, and the steps never fall below or beyond what float64
+        resolves. The pass works in the units of ``y`` (no copy of it), unless
+        ``y_divided``: ``y`` already divided by ``y_scale``, for targets whose
+        squares would leave float64's range.
         """
         self._check_params()
         m, n = X.shape
@@ -340,7 +348,7 @@ class _GradientDescentModel(BaseEstimator):
         self._x_mean, self._x_scale = mean, scale
         theta0 = np.append(np.zeros(n), intercept0 / y_scale)
         result = minimize(
-            self._objective(X, y), theta0, solver=self.solver,
+            self._objective(X, y, unit=1.0 if y_divided else y_scale), theta0, solver=self.solver,
             learning_rate=self.learning_rate, lipschitz=lambda: self._lipschitz(X),
             max_iter=self.max_iter, tol=self.tol,
             callback=self._callbacks(y_scale), loss_unit=y_scale * y_scale,
@@ -434,15 +442,15 @@ class LinearRegression(_DaskScore, RegressorMixin, _GradientDescentModel):
         """
         if is_dask(X) or is_dask(y):
             rows = self._dask_rows(X, y, classify=False)
-            y_scale = _target_scale(rows.y_absmax)
-            if y_scale != 1.0:
+            y_scale, divide = _target_scale(rows.y_absmax)
+            if divide:
                 rows.replace_target(rows.y / y_scale)
-            return self._fit(rows, rows.y, rows.y_mean, y_scale)
+            return self._fit(rows, rows.y, rows.y_mean, y_scale, divide)
         check_fit_inputs(X, y, type(self).__name__, numeric=True)
         X, y = validate_data(self, X, y, dtype=_DTYPES, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
-        y_scale = _target_scale(float(np.max(np.abs(y))))
-        return self._fit(X, y / y_scale if y_scale != 1.0 else y, float(y.mean()), y_scale)
+        y_scale, divide = _target_scale(float(np.max(np.abs(y))))
+        return self._fit(X, y / y_scale if divide else y, float(y.mean()), y_scale, divide)
 
     def _set_fitted(self, coef, intercept):
         self.coef_, self.intercept_ = coef, intercept
