@@ -287,3 +287,16 @@ def test_predict_keeps_one_row_per_line_of_a_one_column_file(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 1 + 4               # the header and four rows
     assert "imputed 1 missing cell of 'x'" in proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16", "utf-32-le", "latin-1"])
+def test_a_byte_order_mark_never_reaches_the_header(tmp_path, encoding):
+    text = ("" if encoding in ("utf-16", "latin-1") else "\ufeff") + '"a",y\n1,2\n3,4\n'
+    path = write(tmp_path, text, encoding=encoding)
+    assert DataContainer.from_csv(path, "y", encoding=encoding).feature_names == ["a"]
+
+
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "hex"])
+def test_codecs_that_are_not_text_encodings_are_named(tmp_path, encoding):
+    with pytest.raises(DataError, match="not a text encoding"):
+        read_csv(write(tmp_path, "a,y\n1,2\n"), encoding=encoding)

@@ -53,3 +53,14 @@ def test_without_a_cause_in_the_data_the_advice_is_about_the_fit(model):
     text = _warning_of(model, X * [1.0, 30.0, 0.01], y)
     assert "Increase max_iter, use solver='lbfgs', or loosen tol." in text
     assert "cause is in the data" not in text
+
+
+def test_overlapping_classes_stopped_early_are_not_called_separable():
+    # Rows near certain and all correct are not separation: here the classes overlap
+    # (y ~ Bernoulli(sigma(x))), a finite optimum exists, and more iterations reach it.
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-30, 30, 2000)
+    y = (rng.uniform(size=2000) < 1 / (1 + np.exp(-x))).astype(int)
+    text = _warning_of(LogisticClassifier(max_iter=3), x[:, None], y)
+    assert "separable" not in text and "Increase max_iter" in text
+    assert LogisticClassifier(max_iter=1000).fit(x[:, None], y).converged_

@@ -58,14 +58,59 @@ def test_atomic_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
 
 
 def test_a_dead_writers_temporary_file_is_swept_a_live_ones_kept(tmp_path):
-    dead = tmp_path / ".p.csv.descend-999999999-0123abcd.tmp"     # no such process
-    live = tmp_path / f".p.csv.descend-{os.getpid()}-0123abcd.tmp"
-    mine = tmp_path / ".p.csv.descend-1-zzzz.tmp"                  # not descend's pattern
-    for f in (dead, live, mine):
+    from descend.outputs import _owner
+
+    host = _owner().rsplit("-", 1)[0]
+    dead = tmp_path / f".p.csv.descend-{host}-999999999-0123abcd.tmp"     # no such process
+    live = tmp_path / f".p.csv.descend-{_owner()}-0123abcd.tmp"
+    elsewhere = tmp_path / ".p.csv.descend-otherhost-999999999-0123abcd.tmp"
+    mine = tmp_path / ".p.csv.descend-1-zzzz.tmp"                      # not descend's pattern
+    for f in (dead, live, elsewhere, mine):
         f.write_text("partial")
     with atomic(tmp_path / "p.csv") as f:
         f.write("x\n")
-    assert not dead.exists() and live.exists() and mine.exists()
+    assert not dead.exists() and live.exists() and elsewhere.exists() and mine.exists()
+
+
+def test_a_link_is_followed_and_a_device_written_as_it_is(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with written(link) as f:
+        f.write("new\n")
+    assert link.is_symlink() and real.read_text() == "new\n"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+    reader.start()
+    with written(fifo) as f:
+        f.write("through the pipe\n")
+    reader.join(timeout=10)
+    assert got == ["through the pipe\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    assert not (tmp_path / MANIFEST).exists() or "pipe" not in (tmp_path / MANIFEST).read_text()
+
+
+def test_a_read_only_folder_is_named(tmp_path, monkeypatch):
+    # As a folder without write permission answers (root would not be refused, so the
+    # refusal is simulated where the temporary file is created).
+    import builtins
+
+    real_open = builtins.open
+
+    def refusing_open(file, mode="r", *args, **kwargs):
+        if str(file).endswith(".tmp") and "x" in mode:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)
+    (tmp_path / "p.csv").write_text("old\n")
+    monkeypatch.setattr(builtins, "open", refusing_open)
+    with pytest.raises(PermissionError, match="cannot write .*p.csv: .*the folder .* is not writable"):
+        with atomic(tmp_path / "p.csv") as f:
+            f.write("new\n")
+    monkeypatch.undo()
+    assert (tmp_path / "p.csv").read_text() == "old\n"
 
 
 def test_written_records_the_file_as_descends(tmp_path):

@@ -92,7 +92,7 @@ def _what(value):
 
 def _has_dates(X):
     dtypes = X.dtypes if isinstance(X, pd.DataFrame) else [getattr(X, "dtype", None)]
-    return any(getattr(d, "kind", "") in "mM" or isinstance(d, pd.DatetimeTZDtype)
+    return any(getattr(d, "kind", None) in ("m", "M") or isinstance(d, pd.DatetimeTZDtype)
                for d in dtypes if d is not None)
 
 

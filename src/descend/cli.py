@@ -278,8 +278,8 @@ def main(argv=None):
     from .errors import DescendError
 
     warnings.showwarning = _warn_in_one_line
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)   # unwind, so half-written files go away
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         code = getattr(commands, args.command)(args) or 0
         sys.stdout.flush()        # a reader that left shows here, not at interpreter exit
@@ -287,7 +287,9 @@ def main(argv=None):
     except BrokenPipeError:                  # e.g. `descend predict ... | head`
         # What is still buffered must go nowhere: point stdout's descriptor at
         # devnull, so that the flush at exit neither fails nor prints a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         return 0
     except (DescendError, OSError, ValueError) as exc:
         if args.debug:
@@ -298,6 +300,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("descend: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)   # SIGTERM unwinds, so half-written files go away
 
 
 if __name__ == "__main__":

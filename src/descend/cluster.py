@@ -61,7 +61,7 @@ def _client():
 # -------------------------------------------------------------- per chunk
 def _chunk_stats(Xc, yc, classify):
     """One chunk's rows, column mean and std, non-finite counts, and y summary
-    (label counts, or the sum and largest magnitude of y)."""
+    (label counts, or the mean and largest magnitude of y)."""
     rows, n = Xc.shape
     if yc.shape[0] != rows:
         return ("mismatch", rows, yc.shape[0])
@@ -78,7 +78,9 @@ def _chunk_stats(Xc, yc, classify):
     yf = np.asarray(yc, dtype=np.float64)
     ok = np.isfinite(yf)
     absmax = float(np.abs(yf[ok]).max()) if ok.any() else 0.0
-    return rows, mean, std, bad, int(rows - ok.sum()), float(yf[ok].sum()), absmax
+    # The chunk's mean, taken in units of its largest |y| so that no sum overflows.
+    y_mean = float(np.mean(yf[ok] / absmax)) * absmax if absmax > 0 else 0.0
+    return rows, mean, std, bad, int(rows - ok.sum()), y_mean, absmax
 
 
 def _chunk_terms(Xc, yc, w, b, loss):
@@ -201,7 +203,7 @@ class DaskRows:
                     self.counts[label] = self.counts.get(label, 0) + int(count)
             self.labels = np.unique(np.array(list(self.counts), dtype=self.y.dtype))
         else:
-            self.y_mean = sum(s[5] for s in stats) / self.m
+            self.y_mean = sum(s[0] / self.m * s[5] for s in stats)
             self.y_absmax = max(s[6] for s in stats)
 
     # -- one pass per evaluation

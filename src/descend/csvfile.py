@@ -18,7 +18,6 @@ there is one.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import io
@@ -85,7 +84,7 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
         raise DataError(f"path must be a file name or path, not {type(path).__name__}") from None
     with _open_text(name, encoding) as stream:
         rows = _Rows(name)
-        reader = csv.reader(stream, delimiter=sep, strict=True)
+        reader = csv.reader(_without_bom(stream), delimiter=sep, strict=True)
         start = 1
         try:
             for fields in reader:
@@ -100,9 +99,20 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
             _decode(_read_bytes(name), name, encoding)      # names the byte and its line
             raise
         except (OSError, EOFError, zlib.error) as exc:
+            if not name.endswith(".gz"):
+                raise DataError(f"cannot read file {name!r}: {exc}") from None
             raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
                             "decompress or rename it") from None
     return rows.table(sep, text_columns)
+
+
+def _without_bom(lines):
+    """The lines of a stream, a byte order mark at the very start removed (any encoding)."""
+    first = True
+    for line in lines:
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        yield line
 
 
 #: Rows held as text per column before they are packed (see :class:`_Rows`).
@@ -200,12 +210,11 @@ def _unpack(joined, lengths):
 @contextmanager
 def _open_text(name, encoding):
     """The file as a text stream, decompressed when its name ends in ``.gz``."""
-    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
-        encoding = "utf-8-sig"                       # a byte order mark is dropped
     try:
-        codecs.lookup(encoding)
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding)         # base64 and rot13 are not
     except LookupError:
-        raise DataError(f"unknown encoding={encoding!r}; use e.g. 'utf-8' or 'latin-1'") from None
+        raise DataError(f"unknown encoding={encoding!r}: it is not a text encoding Python "
+                        "knows; use e.g. 'utf-8' or 'latin-1'") from None
     with _open_bytes(name) as raw:
         binary = gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw
         with io.TextIOWrapper(binary, encoding=encoding, newline="") as stream:

@@ -10,9 +10,10 @@ the fit used, and names it:
   intercept and makes the loss a narrow valley;
 * **subnormal values** (below 2.2e-308), which carry too few significant
   digits for the loss to resolve a step;
-* **quasi-separation** (logistic regression without a penalty): rows the
-  model classifies with near certainty, all correctly, while the weights keep
-  growing, so that no finite optimum exists.
+* **quasi-separation** (logistic regression without a penalty): a boundary
+  that puts no row on the wrong side and some strictly on the right one, so
+  that the loss keeps falling as the weights grow and no finite optimum exists
+  (found by a linear program, on problems of up to two million cells).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .errors import SeparationWarning
-from .gradient import row_blocks
+from .report import few, plural
 from .moments import column_moments
 
 __all__ = ["warn_unless_converged", "causes"]
 
-#: |z| beyond which sigma(z) is within 2e-9 of 0 or 1: a near-certain row.
-CERTAIN_SCORE = 20.0
+#: The largest problem (rows times columns) for which a fit that stopped short
+#: looks for a separating boundary with a linear program.
+LP_MAX_CELLS = 2_000_000
 
 
 def causes(model, X, y):
@@ -49,15 +51,44 @@ def causes(model, X, y):
         found.append(f"column{_s(subnormal)} {_few(subnormal)} {_are(subnormal)} subnormal "
                      "(below 2.2e-308), with too few significant digits to resolve a step; "
                      "rescale (e.g. multiply by 1e300)")
-    if (hasattr(model, "classes_") and not model.alpha and isinstance(X, np.ndarray)):
-        z = _scores(X, model.coef_[0], model.intercept_[0])         # (m,)
-        certain = np.abs(z) > CERTAIN_SCORE
-        if certain.any() and np.all((z[certain] > 0) == (y[certain] == 1.0)):
-            found.append(f"the classes are nearly separable (quasi-separation): {certain.sum()} "
-                         f"of {z.size} rows are classified with near certainty (|z| > "
-                         f"{CERTAIN_SCORE:g}), all correctly, and the weights keep growing, so "
-                         "no finite optimum exists; set alpha > 0 (an L2 penalty)")
+    if (hasattr(model, "classes_") and not model.alpha and isinstance(X, np.ndarray)
+            and X.shape[0] * (X.shape[1] + 1) <= LP_MAX_CELLS):
+        on_side = _separated_rows(X, y, mean, std)
+        if on_side:
+            found.append(f"the classes are nearly separable (quasi-separation): a boundary puts "
+                         f"{on_side} of {X.shape[0]} rows strictly on their class's side and none "
+                         "on the wrong one, so the loss keeps falling as the weights grow and no "
+                         "finite optimum exists; set alpha > 0 (an L2 penalty)")
     return found
+
+
+def _separated_rows(X, y, mean, std):
+    """How many rows some boundary puts strictly on their class's side while none is on
+    the wrong one (quasi-complete separation: the unpenalized log-loss then has no
+    minimum, Albert and Anderson, 1984), or 0 when no boundary does.
+
+    The linear program: maximize the summed margins :math:`\sum_i s_i (z_i \cdot d + d_0)`
+    subject to every margin :math:`\ge 0` and :math:`|d_j| \le 1`, with :math:`s_i = \pm 1`
+    the class and :math:`z` the standardized row; its optimum is 0 unless the classes
+    can be separated.
+    """
+    from scipy.optimize import linprog
+
+    keep = std > 0
+    Z = np.empty((X.shape[0], int(keep.sum()) + 1))                # (m, n' + 1)
+    np.subtract(X[:, keep], mean[keep], out=Z[:, :-1])
+    Z[:, :-1] /= std[keep]
+    Z[:, -1] = 1.0
+    Z *= (2.0 * y - 1.0)[:, None]                                  # margins: Z @ d
+    fit = linprog(-Z.sum(axis=0), A_ub=-Z, b_ub=np.zeros(X.shape[0]), bounds=(-1, 1),
+                  method="highs")
+    if fit.status != 0:
+        return 0
+    margins = Z @ fit.x
+    scale = np.abs(Z).sum(axis=1)                                  # the largest a margin can be
+    if np.any(margins < -1e-9 * scale) or not np.any(margins > 1e-6 * scale):
+        return 0
+    return int(np.sum(margins > 1e-6 * scale))
 
 
 def warn_unless_converged(model, result, X, y):
@@ -93,21 +124,12 @@ def warn_unless_converged(model, result, X, y):
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=4)
 
 
-def _scores(X, w, b):
-    """``X w + b`` one cache-sized block at a time (a float32 X is never widened whole)."""
-    z = np.empty(X.shape[0])
-    for rows in row_blocks(X):
-        np.matmul(X[rows].astype(np.float64, copy=False), w, out=z[rows])
-    z += b
-    return z
-
-
 def _few(columns):
-    return ", ".join(map(str, columns[:5])) + (", ..." if columns.size > 5 else "")
+    return few(columns.tolist(), 5)
 
 
 def _s(columns):
-    return "s" if columns.size > 1 else ""
+    return plural("", columns.size)
 
 
 def _are(columns):

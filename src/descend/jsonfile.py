@@ -65,13 +65,13 @@ def read(path, *, max_bytes=None, max_depth=None):
 
 def _depth(doc):
     """How deeply lists and objects nest in ``doc`` (a scalar is 0), without recursion."""
-    deepest, stack = 0, [(doc, 1)]
+    deepest, stack = 0, [(doc, 1)] if isinstance(doc, (dict, list)) else []
     while stack:
         node, level = stack.pop()
         children = node.values() if isinstance(node, dict) else node
         deepest = max(deepest, level)
         stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
-    return deepest if isinstance(doc, (dict, list)) else 0
+    return deepest
 
 
 def _digest(doc):
@@ -81,8 +81,13 @@ def _digest(doc):
 
 
 def seal(doc):
-    """``doc`` (a dict) with its checksum added as its last key."""
-    return {**{k: v for k, v in doc.items() if k != _KEY}, _KEY: _digest(doc)}
+    """``doc`` (a dict) as JSON will read it back, with its checksum added as its last key.
+
+    The document is first written and read once, so that what is sealed is what a
+    reader will see (keys that are numbers become text, tuples lists).
+    """
+    doc = json.loads(json.dumps({k: v for k, v in doc.items() if k != _KEY}, allow_nan=False))
+    return {**doc, _KEY: _digest(doc)}
 
 
 def seal_state(doc):

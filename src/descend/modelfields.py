@@ -26,16 +26,22 @@ FORMAT_VERSION = 2           # 2: a checksum of the content; 1 (none) still load
 ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifier)}
 _HISTORY = ("loss", "grad_norm", "learning_rate")
 _STOP_REASONS = ("converged", "max_iter", "stalled", "separable")
-#: The largest weight a model file may hold on the standardized scale,
-#: :math:`|w_j s_j|` and :math:`|b + \mu \cdot w|`: far beyond any fit, and far
-#: enough below overflow that predictions stay finite.
-MAX_WEIGHT = 1e150
+#: The largest sum of the weights' magnitudes a model file may hold on the
+#: standardized scale, :math:`\sum_j |w_j s_j| + |b + \mu \cdot w|`: a bound on
+#: the predictions for inputs within a few spreads of the training data, so
+#: far enough below float64's 1.8e308 that they stay finite, and beyond any fit
+#: of targets that float64 can hold.
+MAX_WEIGHT = 1e300
 
 
 def model_names(model):
     """The model's feature names as strings, or None for unnamed features."""
     names = getattr(model, "feature_names_in_", getattr(model, "feature_names_", None))
     return None if names is None else [str(f) for f in names]
+
+
+def _to(path):
+    return "" if path is None else f" to '{path}'"
 
 
 def quoted(names):
@@ -52,13 +58,13 @@ def document(model, feature_names, path):
                         ("x_mean_", model.x_mean_), ("x_scale_", model.x_scale_)):
         where = np.flatnonzero(~np.isfinite(np.ravel(values)))
         if where.size:
-            raise DataError(f"cannot save {name} to '{path}': {key} holds non-finite values (at "
+            raise DataError(f"cannot save {name}{_to(path)}: {key} holds non-finite values (at "
                             f"positions {where[:5].tolist()}). Refit the model; these weights "
                             "cannot predict.")
     problem = _weights_problem(coef, intercept, np.asarray(model.x_mean_, dtype=np.float64),
                                np.asarray(model.x_scale_, dtype=np.float64))
     if problem:
-        raise DataError(f"cannot save {name} to '{path}': {problem}. Refit the model.")
+        raise DataError(f"cannot save {name}{_to(path)}: {problem}. Refit the model.")
     names, n = model_names(model), model.n_features_in_
     if feature_names is not None:
         given = [str(f) for f in feature_names]
@@ -162,7 +168,7 @@ def _check_schema_names(schema, names, bad):
     from .schema import Schema
     try:
         built = Schema.from_dict(schema).names
-    except DataError:
+    except (DataError, TypeError):
         return
     if built != names:
         raise bad("\"feature_names\" differ from the names of the saved schema's features "
@@ -196,11 +202,12 @@ def _weights_problem(coef, intercept, x_mean, x_scale):
         return f"x_scale must be positive, but holds {x_scale[~(x_scale > 0)][:3].tolist()}"
     with np.errstate(over="ignore", invalid="ignore"):
         standardized = np.abs(np.append(coef * x_scale, intercept + x_mean @ coef))
-    if not np.all(standardized <= MAX_WEIGHT):
-        where = np.flatnonzero(~(standardized <= MAX_WEIGHT))[:5].tolist()
-        return (f"its weights are beyond {MAX_WEIGHT:.0e} on the standardized scale (at "
-                f"positions {where}, {len(coef)} being the intercept), so its predictions "
-                "would overflow")
+        total = float(np.sum(standardized))
+    if not total <= MAX_WEIGHT:
+        largest = np.argsort(-np.nan_to_num(standardized, nan=np.inf))[:3].tolist()
+        return (f"its weights sum to {total:.3g} on the standardized scale, beyond "
+                f"{MAX_WEIGHT:.0e} (largest at positions {largest}, {len(coef)} being the "
+                "intercept), so its predictions would overflow")
     return None
 
 
@@ -217,7 +224,11 @@ def _classes(values, dtype, bad):
             or not all(isinstance(v, (str, bool, int, float)) for v in values)):
         raise bad(f"\"classes\" must be two distinct labels (strings, numbers or booleans) "
                   f"of dtype {dtype.str!r}, got {values!r:.200}.")
-    if not np.array_equal(np.unique(classes), classes):
+    try:
+        ordered = np.array_equal(np.unique(classes), classes)
+    except TypeError:                                  # labels of two types do not compare
+        ordered = False
+    if not ordered:
         raise bad(f"\"classes\" {values!r:.200} are not in sorted order, as a fit writes "
                   "them; read in this order every prediction would take the other label. "
                   "Save the model again.")

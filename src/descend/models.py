@@ -54,7 +54,7 @@ _DASK_HESSIAN_MAX = 2000
 
 
 def _target_scale(absmax):
-    """The power of two nearest the largest ``|y|`` (1 for y = 0), and whether ``y`` must be
+    """The power of two at or below the largest ``|y|`` (1 for y = 0), and whether ``y`` must be
     divided by it before the pass (squares of residuals beyond 2^500 or below 2^-500 would
     leave float64's range); otherwise the objective is scaled and ``y`` not copied."""
     if not (np.isfinite(absmax) and absmax > 0):
@@ -371,13 +371,14 @@ class _GradientDescentModel(BaseEstimator):
         if np.all(np.isfinite(coef)) and np.isfinite(intercept):
             return
         where = np.flatnonzero(~np.isfinite(coef))
-        parts = [f"the weight of column {j} (spread {scale[j]:.3g})" for j in where[:5]]
+        parts = [f"the weight of column {j}" for j in where[:5]]
         parts += ["the intercept"] * (not np.isfinite(intercept))
         raise DataError(
             f"{type(self).__name__}: the fitted weights do not fit in float64: "
-            f"{', '.join(parts)} overflow{'s' * (len(parts) == 1)}, because some columns vary "
-            f"by so little against y (scale {y_scale:.3g}). Rescale them (or y), or leave "
-            "them out.")
+            f"{', '.join(parts)} overflow{'s' * (len(parts) == 1)}. A weight is about y "
+            f"(here up to {y_scale:.3g} or more) divided by its column's spread, so a column "
+            "that varies very little, or a y near float64's limit, cannot be fitted: rescale "
+            "those columns or y, or leave the columns out.")
 
     def _callbacks(self, y_scale=1.0):
         if not self.verbose and self.callback is None:
@@ -450,7 +451,11 @@ class LinearRegression(_DaskScore, RegressorMixin, _GradientDescentModel):
         X, y = validate_data(self, X, y, dtype=_DTYPES, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         y_scale, divide = _target_scale(float(np.max(np.abs(y))))
-        return self._fit(X, y / y_scale if divide else y, float(y.mean()), y_scale, divide)
+        with np.errstate(over="ignore"):
+            mean = float(np.mean(y))
+        if not np.isfinite(mean):                  # the sum overflowed: average in y_scale
+            mean = float(np.mean(y / y_scale)) * y_scale
+        return self._fit(X, y / y_scale if divide else y, mean, y_scale, divide)
 
     def _set_fitted(self, coef, intercept):
         self.coef_, self.intercept_ = coef, intercept

@@ -5,7 +5,9 @@ to a hidden temporary file beside the target, flushed to disk, and renamed
 over the target in one step. A run that fails or is interrupted leaves the
 previous file as it was; a run killed outright (``kill -9``) can leave only
 its hidden temporary file, which the next descend command writing into that
-folder removes.
+folder on the same machine removes. A link is followed (the file it names is
+replaced, the link stays), and what is not a regular file (``/dev/stdout``,
+a pipe) is written as it is.
 
 Each folder descend writes into from the command line keeps a small
 manifest, ``.descend-files.json``, of the files it wrote there, with their
@@ -26,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import stat
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,7 +36,7 @@ from pathlib import Path
 __all__ = ["atomic", "check", "clash", "record", "write_figure", "written", "MANIFEST"]
 
 MANIFEST = ".descend-files.json"
-_TEMPORARY = re.compile(r"\..+\.descend-(?P<pid>\d+)-[0-9a-f]{8}\.tmp")
+_TEMPORARY = re.compile(r"\..+\.descend-(?P<host>[A-Za-z0-9]+)-(?P<pid>\d+)-[0-9a-f]{8}\.tmp")
 
 
 def _folder(path: Path) -> Path:
@@ -55,32 +58,53 @@ def atomic(path, mode="w", *, before_place=None):
 
     If the body raises (or the process is interrupted), the temporary file is
     removed and ``path`` is left untouched. A ``path`` that existed keeps its
-    permission bits.
+    permission bits and, where allowed, its owner.
     """
-    path = Path(path)
-    folder = _folder(path)
-    _sweep(folder)
-    tmp = folder / f".{path.name}.descend-{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    binary = mode == "wb"
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic: mode must be 'w' or 'wb', got {mode!r}")
+    options = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
+    target = Path(os.path.realpath(path))                  # through links
+    if target.exists() and not target.is_file():            # a device or a pipe
+        with open(target, mode, **options) as f:
+            yield f
+        return
+    folder = target.parent
+    _sweep(folder)
+    tmp = folder / f".{target.name}.descend-{_owner()}-{secrets.token_hex(4)}.tmp"
     try:
-        with open(tmp, "xb" if binary else "x", **({} if binary else
-                                                  {"encoding": "utf-8", "newline": ""})) as f:
+        f = open(tmp, "x" + mode[1:], **options)
+    except PermissionError:
+        raise PermissionError(f"cannot write {path}: descend writes it whole through a "
+                              f"temporary file beside it, and the folder {folder} is not "
+                              "writable; choose another folder") from None
+    try:
+        with f:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        except FileNotFoundError:
-            pass
+        if target.exists():
+            _keep_mode_and_owner(target, tmp)
         if before_place is not None:
             before_place(tmp)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+
+
+def _keep_mode_and_owner(old, new):
+    st = old.stat()
+    os.chmod(new, stat.S_IMODE(st.st_mode))
+    try:
+        os.chown(new, st.st_uid, st.st_gid)
+    except (OSError, AttributeError):           # not ours to give away, or no chown
+        pass
+
+
+def _owner():
+    """This process, as a temporary file's name gives it: the machine and the pid."""
+    return f"{re.sub(r'[^A-Za-z0-9]', '', socket.gethostname())[:32] or 'host'}-{os.getpid()}"
 
 
 def _sync_folder(folder):
@@ -98,14 +122,18 @@ def _sync_folder(folder):
 
 
 def _sweep(folder):
-    """Remove temporary files left in ``folder`` by descend processes that no longer run."""
+    """Remove temporary files left in ``folder`` by descend processes of this machine
+    that no longer run (a process elsewhere, or on Windows, is never judged)."""
+    if os.name != "posix":
+        return
     try:
         names = os.listdir(folder)
     except OSError:
         return
+    host = _owner().rsplit("-", 1)[0]
     for name in names:
         match = _TEMPORARY.fullmatch(name)
-        if match and not _running(int(match.group("pid"))):
+        if match and match.group("host") == host and not _running(int(match.group("pid"))):
             try:
                 os.unlink(os.path.join(folder, name))
             except OSError:
@@ -116,10 +144,10 @@ def _running(pid):
     if pid == os.getpid():
         return True
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)                # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except OSError:                # it exists, but belongs to someone else
+    except OSError:                    # it exists, but belongs to someone else
         return True
     return True
 
@@ -196,6 +224,10 @@ def written(path, mode="w"):
     place is known as descend's.
     """
     path = Path(path)
+    if path.exists() and not Path(os.path.realpath(path)).is_file():
+        with atomic(path, mode) as f:                  # a device or a pipe: not a file to own
+            yield f
+        return
 
     def before_place(tmp):
         old = [_stamp(path)] if path.exists() and _ours(path) else []

@@ -103,7 +103,8 @@ def dumps(model, *, feature_names=None, training_data=None, path=None):
     try:
         return json.dumps(jsonfile.seal(doc), indent=1, allow_nan=False) + "\n"
     except (TypeError, ValueError) as e:
-        raise DataError(f"cannot save to '{path}': training_data must hold JSON types and "
+        raise DataError(f"cannot save{'' if path is None else f' to {str(path)!r}'}: "
+                        "training_data must hold JSON types and "
                         f"finite numbers only ({e}).") from None
 
 

@@ -133,10 +133,11 @@ class Schema:
         if not isinstance(baselines, dict):
             raise bad(f"'baselines' must be a dict, got {type(baselines).__name__}")
         features = tuple(Feature(**f) for f in doc["features"])
-        schema = cls(features, doc.get("target"), dict(baselines))
         for f in features:
             if not _consistent(f):
-                raise bad(f"feature {f!r} is inconsistent")
+                raise bad(f"feature {f!r:.200} is inconsistent")
+        schema = cls(features, doc.get("target"), dict(baselines))
+        for f in features:
             first = schema.of(f.source)
             if (first.kind, first.fill) != (f.kind, f.fill) or \
                     (f.kind != "indicator" and first is not f):

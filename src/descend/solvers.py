@@ -73,8 +73,9 @@ class Result:
         theta (a target measured in other units), as a new Result."""
         if scale == 1.0:
             return self
-        history = dict(self.history, loss=self.history["loss"] * scale * scale,
-                       grad_norm=self.history["grad_norm"] * scale)
+        with np.errstate(over="ignore"):       # a loss beyond float64 (|y| > 1e154) is inf
+            history = dict(self.history, loss=self.history["loss"] * scale * scale,
+                           grad_norm=self.history["grad_norm"] * scale)
         return Result(self.theta * scale, self.n_iter, self.converged, self.stop_reason,
                       history, self.gtol * scale)
 
@@ -208,9 +209,10 @@ def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
     return lam
 
 
-#: The largest fixed learning rate, times 1/L, for which each solver's iterates
-#: stay bounded on a quadratic of largest curvature L: plain descent contracts
-#: for t < 2/L; the accelerated (FISTA) step is only guaranteed for t <= 1/L.
+#: The largest fixed learning rate, times 1/L, that each solver is sure to
+#: survive on a loss of largest curvature L: plain descent contracts for
+#: t < 2/L; accelerated descent (FISTA) is guaranteed to converge only for
+#: t <= 1/L (with momentum it can run away a little above it).
 STABLE_RATE = {"gd": 2.0, "nesterov": 1.0}
 
 
