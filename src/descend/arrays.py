@@ -15,14 +15,17 @@ import pandas as pd
 from descend.errors import DataError
 
 
+_DATES = ("X holds dates or times; turn them into numbers first (e.g. days since a start "
+          "date), or leave those columns out")
+
+
 def as_matrix(X) -> np.ndarray:
     """A read-only float64 copy of ``X``, checked to be 2-D, non-empty and finite."""
     kind = _kind(X, "X")
     if kind == "c":
         raise DataError("X is complex; give real numbers")
     if kind in "mM":
-        raise DataError("X holds dates or times; turn them into numbers first (e.g. days "
-                        "since a start date), or leave those columns out")
+        raise DataError(_DATES)
     try:
         A = np.array(X, dtype=float, copy=True)
     except (TypeError, ValueError) as exc:
@@ -59,8 +62,7 @@ def check_fit_inputs(X, y, who, numeric):
     from scipy import sparse
 
     if _has_dates(X):
-        raise DataError(f"{who}: X holds dates or times; turn them into numbers first (e.g. "
-                        "days since a start date), or leave those columns out.")
+        raise DataError(f"{who}: {_DATES}.")
     if y is None:
         return
     if sparse.issparse(y):
