@@ -1,0 +1,297 @@
+# %% [markdown]
+# # 3. Gradient descent and the learning rate
+#
+# With the gradient in hand, gradient descent repeats one update: step
+# against the gradient, scaled by the **learning rate** $\alpha$,
+#
+# $$w \leftarrow w - \alpha \nabla_w J, \qquad b \leftarrow b - \alpha \frac{\partial J}{\partial b},
+# \qquad \nabla_w J = \frac1m X^\top(a - y).$$
+#
+# This chapter looks at that update four ways: written as a loop and as
+# matrix products, and as the material's training loop with the estimator's
+# own methods; as a walk on the loss surface; under learning rates that are
+# too small, right and too large; and against two faster solvers that use the
+# same gradient.
+
+# %%
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+set_matplotlib_formats("png")        # show descend's Figure objects as images
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.exceptions import ConvergenceWarning
+
+from descend import DivergenceError, LinearRegression, LogisticClassifier, datasets, explain, losses, plots
+
+# %% [markdown]
+# ## One update, looped and vectorized
+#
+# The material first writes the update as loops: for each example, for each
+# feature, accumulate $(a_i - y_i)\,x_{ij}$, then divide by $m$ and step.
+# Vectorized, the whole accumulation is the one product $X^\top(a - y)$.
+# `explain.loop_vs_vector` runs both from zero weights for the same number of
+# updates on the same random data, compares the weights and times them.
+
+# %%
+for model in ("linear", "logistic"):
+    for m in (1_000, 5_000):
+        result = explain.loop_vs_vector(m=m, n=5, n_iter=10, model=model, seed=0)
+        print(f"{model:<8} {result}")
+        assert result.max_difference < 1e-12
+
+# %% [markdown]
+# The two give the same weights up to rounding (differences near
+# $10^{-16}$), and the vectorized update is more than ten times faster
+# (the exact ratio depends on the machine): the loop runs in the Python
+# interpreter, the products in compiled linear algebra.
+#
+# ## The material's loop, with the estimator's own two methods
+#
+# The material's `LogisticClassifier` learns with two methods.
+# `_compute_loss_grad(X, delta)` turns the **mean error vector**
+# $\delta = (\hat y - y)/m$ into the gradient, $\nabla_w J = X^\top\delta$ and
+# $\partial J/\partial b = \sum_i \delta_i$; `_update_params(grad_w, grad_b)`
+# steps $w$ and $b$ by the model's `learning_rate`. descend's estimators have
+# both, fitted or not, so the loop can be written exactly as the material
+# writes it. The data: two overlapping clusters, 100 points of each class.
+
+# %%
+blobs = datasets.make_blobs(n=200, separation=2.5, seed=0)
+X, y = blobs.X, blobs.y
+m, n = X.shape
+clf = LogisticClassifier(solver="gd", learning_rate=0.5, standardize=False, max_iter=100, tol=0)
+clf.coef_, clf.intercept_ = np.zeros((1, n)), np.zeros(1)    # start from w = 0, b = 0
+for _ in range(100):
+    y_hat = losses.sigmoid(X @ clf.coef_[0] + clf.intercept_[0])    # a = sigma(Xw + b)
+    delta = (y_hat - y) / m                                          # the mean error vector
+    grad_w, grad_b = clf._compute_loss_grad(X, delta)                # X^T delta, sum(delta)
+    clf._update_params(grad_w, grad_b)                               # w -= alpha * grad_w, ...
+print(f"the loop, 100 steps:   w = {clf.coef_[0]}, b = {clf.intercept_[0]:.6f}")
+
+# %% [markdown]
+# `fit` starts from $w = 0$ and the best constant $b$, the log-odds of the
+# positive class, which for balanced classes is $b = 0$: the loop's start.
+# With `solver="gd"`, the same fixed learning rate and no standardization it
+# takes the same steps, computed by descend's fused pass over $X$ instead of
+# `X.T @ delta`, and reaches the same weights to rounding:
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)    # tol=0: it stops after max_iter steps, on purpose
+    fitted = LogisticClassifier(solver="gd", learning_rate=0.5, standardize=False,
+                                max_iter=100, tol=0).fit(X, y)
+print(f"fit(solver='gd'), {fitted.n_iter_} steps: w = {fitted.coef_[0]}, b = {fitted.intercept_[0]:.6f}")
+difference = max(np.abs(clf.coef_ - fitted.coef_).max(), np.abs(clf.intercept_ - fitted.intercept_).max())
+print(f"largest difference: {difference:.1e}")
+assert difference < 1e-12
+
+# %% [markdown]
+# ## The loss surface and the path of the descent
+#
+# With one feature, a model has two parameters, $w$ and $b$, and its loss
+# $J(w, b)$ is a surface over the plane. `plots.loss_surface` fits a model
+# with plain gradient descent (`solver="gd"`, learning rate $1/L$ with
+# backtracking, on the raw feature) and draws every iterate on that surface.
+# The data: 50 points around the line $y = 2x + 1$, $x$ uniform on $[0, 10]$.
+
+# %%
+line = datasets.make_regression_line(n=50, w=2.0, b=1.0, noise=1.0, seed=0)
+fig = plots.loss_surface(line.X, line.y, view="both")
+print(f"{fig.descend_path.shape[0] - 1} iterations, from (w, b) = {fig.descend_path[0]} to {fig.descend_path[-1]}")
+fig
+
+# %% [markdown]
+# The bowl is a long, narrow valley, and the descent needs about two thousand
+# steps to cross it. The reason is in the curvature. For half the MSE the
+# Hessian with respect to $(w, b)$ is $\frac1m[x\ 1]^\top[x\ 1]$, constant
+# over the plane. Because $x$ lies on $[0, 10]$, far from centred, $w$ and $b$
+# can trade off against each other: the Hessian's two eigenvalues are far
+# apart. A learning rate must stay below $2/L$, $L$ the larger eigenvalue, so
+# along the flat direction each step removes only a fraction about $1/\kappa$
+# of the remaining error, $\kappa$ the ratio of the eigenvalues (the
+# **condition number**). Reducing the gradient by the default tolerance,
+# a factor $10^{6}$, then takes of the order of $\kappa \ln 10^{6}$ steps:
+
+# %%
+A = np.column_stack([line.X, np.ones(len(line))])         # (m, 2): [x, 1]
+eigenvalues = np.linalg.eigvalsh(A.T @ A / len(line))
+kappa = eigenvalues.max() / eigenvalues.min()
+print(f"Hessian eigenvalues {eigenvalues}, condition number kappa = {kappa:.1f}")
+print(f"kappa * ln(1e6) = {kappa * np.log(1e6):.0f} steps; the descent took {fig.descend_path.shape[0] - 1}")
+
+# %% [markdown]
+# Two ways out. **Momentum** (`solver="nesterov"`) lets steps build up speed
+# along the valley floor. **Standardizing** the feature, $(x - \mu)/s$, makes
+# the Hessian the identity in the coordinates the descent works in, so one
+# step of $1/L$ lands on the optimum; descend does this by default
+# (`standardize=True`) and reports $w$ and $b$ in the original units, which is
+# how the path below is drawn.
+
+# %%
+fig = Figure(figsize=(12, 5), layout="constrained")
+left, right = fig.subplots(1, 2)
+plots.loss_surface(line.X, line.y, ax=left,
+                   model=LinearRegression(solver="nesterov", standardize=False, max_iter=5000))
+plots.loss_surface(line.X, line.y, ax=right,
+                   model=LinearRegression(solver="gd", standardize=True, max_iter=5000))
+for ax, name in ((left, "nesterov, raw x"), (right, "gd, standardized x")):
+    print(f"{name:<20}: {ax.get_title().splitlines()[-1]}")
+fig
+
+# %% [markdown]
+# The log-loss surface of a logistic model has the same kind of bowl near its
+# optimum. The data: the first feature of two overlapping clusters.
+
+# %%
+blobs = datasets.make_blobs(n=200, separation=2.5, seed=0)
+fig = plots.loss_surface(blobs.X[:, [0]], blobs.y, model="logistic")
+print(f"{fig.descend_path.shape[0] - 1} iterations to {fig.descend_path[-1]}")
+fig
+
+# %% [markdown]
+# Unlike half the MSE, the log-loss is not a quadratic: far from the optimum
+# it rises along straight lines rather than parabolas, because a score on the
+# wrong side costs about $|z|$ (Chapter 1). Along the line $b = 0$, doubling
+# $|w|$ about doubles $J$ where a quadratic would quadruple it:
+
+# %%
+x0 = blobs.X[:, 0]
+for w in (-5.0, -10.0, -20.0, -40.0):
+    print(f"J(w = {w:>5}, b = 0) = {losses.log_loss_from_scores(blobs.y, w * x0):7.3f}")
+
+# %% [markdown]
+# ## Learning rates: too small, right, too large
+#
+# `plots.learning_rates` runs plain gradient descent at fixed rates
+# $0.05/L$, $1/L$ and $2.2/L$ and draws the loss after each update. The data:
+# 100 points on the plane $y = 2x_0 - x_1 + 1$ plus noise, with the raw
+# features on the left and standardized ones on the right.
+
+# %%
+plane = datasets.make_regression_plane(n=100, seed=0)
+fig = Figure(figsize=(13, 4.8), layout="constrained")
+raw_ax, std_ax = fig.subplots(1, 2)
+plots.learning_rates(plane.X, plane.y, model=LinearRegression(standardize=False), ax=raw_ax)
+plots.learning_rates(plane.X, plane.y, model=LinearRegression(standardize=True), ax=std_ax)
+raw_ax.set_title("raw features\n" + raw_ax.get_title().splitlines()[-1], fontsize="medium")
+std_ax.set_title("standardized features\n" + std_ax.get_title().splitlines()[-1], fontsize="medium")
+fig
+
+# %% [markdown]
+# - $\alpha = 0.05/L$ is **too small**: every step is safe, but the loss creeps down.
+# - $\alpha = 1/L$ is **right** in the sense that no larger safe rate exists
+#   along the steepest direction; on raw features it still slows to a crawl
+#   once only the flat direction is left (the condition number again), while
+#   on standardized features it converges within a few steps.
+# - $\alpha = 2.2/L$ is **too large**: along the steepest direction each step
+#   multiplies the error by $|1 - \alpha L| = 1.2$. On the raw features the
+#   loss first falls (the other directions still improve) and then climbs; on
+#   the standardized ones it rises at once. Either way the fit stops with a
+#   `DivergenceError` (the triangle).
+#
+# The $L$ in the titles is computed by descend by power iteration. It agrees
+# with the largest eigenvalue of the Hessian computed directly:
+
+# %%
+A = np.column_stack([plane.X, np.ones(len(plane))])       # (m, 3): [x0, x1, 1]
+eigenvalues = np.linalg.eigvalsh(A.T @ A / len(plane))
+L = eigenvalues.max()
+print(f"raw features: Hessian eigenvalues {eigenvalues}")
+print(f"L = {L:.4f}, 2/L = {2 / L:.5f}, condition number {L / eigenvalues.min():.0f}")
+
+# %% [markdown]
+# ## What `DivergenceError` says
+#
+# With a fixed learning rate, descend watches the loss: if it rises above its
+# starting value, keeps rising for ten steps in a row, or stops being a
+# finite number, the fit stops with a `DivergenceError` instead of returning
+# weights that are `nan`. The message names the rate, the largest stable
+# rate $2/L$ for these data, and the fix:
+
+# %%
+too_large = LinearRegression(solver="gd", standardize=False, learning_rate=2.2 / L)
+try:
+    too_large.fit(plane.X, plane.y)
+except DivergenceError as error:
+    print(f"DivergenceError: {error}")
+print(f"fitted after the error? {hasattr(too_large, 'coef_')}")
+
+# %% [markdown]
+# Just below $2/L$ the same descent converges, slowly; with the default
+# `learning_rate="auto"` descend starts at $1/L$, backtracks whenever the loss
+# would rise, and so cannot diverge:
+
+# %%
+below = LinearRegression(solver="gd", standardize=False, learning_rate=1.9 / L, max_iter=5000).fit(plane.X, plane.y)
+print(f"learning_rate = 1.9/L: {below.stop_reason_} after {below.n_iter_} iterations, w = {below.coef_}, b = {below.intercept_:.4f}")
+auto = LinearRegression(solver="gd").fit(plane.X, plane.y)
+print(f"learning_rate='auto', standardized: {auto.stop_reason_} after {auto.n_iter_} iterations, w = {auto.coef_}, b = {auto.intercept_:.4f}")
+
+# %% [markdown]
+# ## Three solvers, one gradient
+#
+# descend offers three ways to use the gradient:
+#
+# - `"gd"`: the update above, $\theta \leftarrow \theta - \alpha\nabla J$;
+# - `"nesterov"`: Nesterov's accelerated gradient, which steps from a point
+#   extrapolated along the previous step, $\theta_k + \beta_k(\theta_k - \theta_{k-1})$
+#   (momentum), and restarts the momentum when the loss rises;
+# - `"lbfgs"` (the default): a quasi-Newton direction built from the last few
+#   gradients, which approximates the inverse curvature, with a line search.
+#
+# On the two data sets of the material (all features, each model with its
+# defaults, standardized) and at most 300 iterations each, the plot shows the
+# distance to the optimal loss, $J - J^*$, on a log scale: how many digits
+# each iteration gains. $J^*$ comes from a separate L-BFGS fit with a very
+# tight tolerance; points where $J - J^* \le 0$ (the optimum reached to the
+# last digit) are not drawn.
+
+# %%
+housing = datasets.load_housing()
+cancer = datasets.load_breast_cancer()
+problems = {
+    "housing, linear": (LinearRegression, housing, {}),
+    "breast cancer, logistic, alpha=1e-3": (LogisticClassifier, cancer, {"alpha": 1e-3}),
+}
+
+fig = Figure(figsize=(12, 4.2), layout="constrained")
+rows = []
+for ax, (name, (Model, data, params)) in zip(fig.subplots(1, 2), problems.items()):
+    with warnings.catch_warnings():
+        # The reference stops where float64 cannot lower the loss further, and gd is meant
+        # to run out of iterations here: both warn about it, on purpose.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        optimum = Model(tol=1e-10, max_iter=10_000, **params).fit(data.X, data.y).history_["loss"][-1]
+        for solver in ("gd", "nesterov", "lbfgs"):
+            model = Model(solver=solver, max_iter=300, **params).fit(data.X, data.y)
+            plots.loss_curve(model, ax=ax, optimum=optimum, label=solver, title=name)
+            rows.append({"problem": name, "solver": solver, "iterations": model.n_iter_,
+                         "stopped": model.stop_reason_, "J - J*": model.history_["loss"][-1] - optimum,
+                         "(J - J*) / J*": (model.history_["loss"][-1] - optimum) / optimum})
+print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:.2e}"))
+fig
+
+# %% [markdown]
+# Plain gradient descent gains digits slowly and uses up its 300 iterations;
+# momentum is much faster. L-BFGS gains digits fastest on both problems: on
+# housing it converges in the fewest iterations, and on breast cancer, where
+# none of the three meets the tolerance within 300 iterations, it ends several
+# digits closer to $J^*$ than the others. Its direction accounts for the
+# curvature that makes the valleys of this chapter narrow. All three follow the same
+# gradient $X^\top(a - y)/m$; only what they do with it differs.
+#
+# ## Summary
+#
+# - The looped and the vectorized update compute the same numbers; the
+#   vectorized one is much faster.
+# - On the loss surface, badly scaled features make a narrow valley; plain
+#   gradient descent then needs about $\kappa \ln(1/\text{tol})$ steps.
+#   Standardizing or momentum fixes that.
+# - A fixed learning rate must stay below $2/L$; above it descend stops with a
+#   `DivergenceError` that names $2/L$ for your data. `learning_rate="auto"`
+#   cannot diverge.
+# - L-BFGS uses the same gradient and gains digits fastest.
