@@ -114,9 +114,8 @@ def test_dask_fit_with_penalty_and_float32(client, est):
 @pytest.mark.parametrize("one_pass_hessian", [True, False])
 def test_automatic_step_costs_one_pass_not_one_per_product(client, monkeypatch,
                                                            one_pass_hessian):
-    import descend.models as models
     if not one_pass_hessian:
-        monkeypatch.setattr(models, "_DASK_HESSIAN_MAX", 0)   # a pass per product instead
+        monkeypatch.setattr(cluster, "HESSIAN_MAX", 0)        # a pass per product instead
     passes = []
     original = cluster.DaskRows.compute
 

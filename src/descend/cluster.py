@@ -116,6 +116,11 @@ def _tree(parts, combine=_add):
     return parts[0]
 
 
+#: Up to this many features the squared error's Hessian for the power
+#: iteration is built in one pass; beyond, each product is a pass.
+HESSIAN_MAX = 2000
+
+
 # ------------------------------------------------------------------ data
 class DaskRows:
     """A fit's view of Dask data: chunk-aligned ``X`` and ``y``, and their one-pass summary.
@@ -157,6 +162,18 @@ class DaskRows:
         self._x_parts = list(self.X.to_delayed().ravel())
         self._y_parts = list(self.y.to_delayed().ravel())
         self.persisted = True
+
+    def moments(self):
+        """The column means and standard deviations, from the summarizing pass."""
+        return self.mean, self.std
+
+    def encode(self, positive):
+        """The labels as 0.0/1.0 chunk by chunk, 1.0 for ``positive``."""
+        self.replace_target(self.y.map_blocks(np.equal, positive, dtype=bool).astype(np.float64))
+        self.y_mean = self.counts[positive] / self.m
+
+    def divide_target(self, s):
+        self.replace_target(self.y / s)
 
     def replace_target(self, y):
         """Use ``y`` (a dask array with the chunks of ``y``) as the target from now on."""
@@ -219,13 +236,16 @@ class DaskRows:
 
     def squared_hessian(self, shift, scale):
         r"""The Hessian :math:`[Z, 1]^\top [Z, 1]/m` of the squared error, for
-        :math:`Z = (X - \text{shift})/\text{scale}`, from one pass.
+        :math:`Z = (X - \text{shift})/\text{scale}`, from one pass; None beyond
+        ``HESSIAN_MAX`` features (each product is then a pass).
 
         Power iteration on it finds the largest curvature behind
         ``learning_rate="auto"`` with one pass over the data instead of one per
         product. It is built from the covariance, merged over chunks as the
         moments are, so large column offsets cost no precision.
         """
+        if self.n > HESSIAN_MAX:
+            return None
         from dask import delayed
         parts = [delayed(_chunk_scatter, pure=True)(xc) for xc in self._x_parts]
         chunks = [p for p in self.compute(delayed(list, pure=True)(parts), "a pass for the "

@@ -25,7 +25,6 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .errors import SeparationWarning
 from .report import few, plural
-from .moments import column_moments
 
 __all__ = ["warn_unless_converged", "causes"]
 
@@ -34,10 +33,10 @@ __all__ = ["warn_unless_converged", "causes"]
 LP_MAX_CELLS = 2_000_000
 
 
-def causes(model, X, y):
-    """Sentences naming what in ``X`` (in memory or Dask rows) and ``y`` (0/1 for a
+def causes(model, rows):
+    """Sentences naming what in the rows of a fit (their ``X``, and ``y`` 0/1 for a
     classifier) keeps ``model`` from converging."""
-    mean, std = (column_moments(X) if isinstance(X, np.ndarray) else (X.mean, X.std))
+    mean, std = rows.moments()
     found = []
     constant = np.flatnonzero(std == 0) if not model.standardize else np.array([], dtype=int)
     if constant.size:
@@ -51,7 +50,8 @@ def causes(model, X, y):
         found.append(f"column{_s(subnormal)} {_few(subnormal)} {_are(subnormal)} subnormal "
                      "(below 2.2e-308), with too few significant digits to resolve a step; "
                      "rescale (e.g. multiply by 1e300)")
-    if (hasattr(model, "classes_") and not model.alpha and isinstance(X, np.ndarray)
+    X, y = rows.X, rows.y
+    if (model._loss.classifies and not model.alpha and isinstance(X, np.ndarray)
             and X.shape[0] * (X.shape[1] + 1) <= LP_MAX_CELLS):
         on_side = _separated_rows(X, y, mean, std)
         if on_side:
@@ -91,7 +91,7 @@ def _separated_rows(X, y, mean, std):
     return int(np.sum(margins > 1e-6 * scale))
 
 
-def warn_unless_converged(model, result, X, y):
+def warn_unless_converged(model, result, rows):
     """Warn, naming the cause where the data show one, unless ``result`` converged."""
     name, reason = type(model).__name__, result.stop_reason
     if reason == "converged":
@@ -105,9 +105,9 @@ def warn_unless_converged(model, result, X, y):
             f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
             f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
             "training example correctly. Set alpha > 0 (an L2 penalty) for a unique, finite "
-            "optimum.", SeparationWarning, stacklevel=4)
+            "optimum.", SeparationWarning, stacklevel=3)
         return
-    found = causes(model, X, y)
+    found = causes(model, rows)
     if reason == "stalled":
         what = (f"{name}: after {result.n_iter} iterations no step lowers the loss any more "
                 f"(float64 rounding), while the largest gradient component is still {gap}.")
@@ -121,7 +121,7 @@ def warn_unless_converged(model, result, X, y):
                                          ", use solver='lbfgs'") + ", or loosen tol.")
     if found:
         advice = "The cause is in the data: " + "; and ".join(found) + "."
-    warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=4)
+    warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)
 
 
 def _few(columns):

@@ -20,18 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gradient import loss_grad
-from .losses import LogLoss, SquaredError, sigmoid
+from .losses import loss_of, sigmoid
+from .objective import Objective
+from .rows import ArrayRows
 
 __all__ = ["chain_rule", "same_gradient", "check_gradient", "coin_toss", "loop_vs_vector"]
-
-_KINDS = {"linear": SquaredError, "logistic": LogLoss}
-
-
-def _kind(model):
-    if model not in _KINDS:
-        raise ValueError(f"model must be 'linear' or 'logistic', got {model!r}")
-    return _KINDS[model]
-
 
 def _example_loss(kind, x, y, w, b):
     z = float(np.dot(x, w) + b)
@@ -80,18 +73,18 @@ def chain_rule(x, y, w, b=0.0, *, model="logistic", j=0, h=1e-6):
     :math:`\frac{dL}{da} = a - y` and :math:`\frac{da}{dz} = 1`. Either way
     :math:`\frac{dz}{dw_j} = x_j` and the product is :math:`(a-y)x_j`.
     """
-    kind = _kind(model)
+    kind = loss_of(model)
     x, w = np.asarray(x, dtype=float).ravel(), np.asarray(w, dtype=float).ravel()
     if x.shape != w.shape:
         raise ValueError(f"x has {x.size} values but w has {w.size}; give one weight per feature.")
     if not 0 <= j < x.size:
         raise ValueError(f"j={j} is not a feature index; x has {x.size} features (0..{x.size - 1}).")
     z = float(x @ w + b)
-    a = float(kind.link(z)) if model == "linear" else float(sigmoid(z))
-    if model == "linear":
-        dL_da, da_dz = a - y, 1.0
-    else:
+    a = float(kind.link(z))
+    if kind.classifies:
         dL_da, da_dz = (a - y) / (a * (1.0 - a)), a * (1.0 - a)
+    else:
+        dL_da, da_dz = a - y, 1.0
     step = np.zeros_like(w)
     step[j] = h
     numeric = (_example_loss(kind, x, y, w + step, b) - _example_loss(kind, x, y, w - step, b)) / (2 * h)
@@ -112,17 +105,18 @@ def check_gradient(model, X, y, *, coef=None, intercept=None, h=1e-5, seed=0):
     r"""Relative error of a model's gradient against central differences:
     :math:`\max_k |g_k - \hat g_k| / \max_k |g_k|`.
 
-    The gradient is the one descend trains with (:func:`descend.gradient.loss_grad`,
-    plus :math:`\alpha w` for the penalty), at ``coef``/``intercept``: by
+    The gradient is the one descend trains with (:class:`descend.objective.Objective`:
+    the one pass over the rows, plus :math:`\alpha w` for the penalty), at
+    ``coef``/``intercept``: by
     default the fitted values moved by a random step (at the optimum the
     gradient is zero and a relative error meaningless), or a random point for
     an unfitted model. Values around 1e-7 or below mean the gradient is right;
     a wrong factor or sign gives errors of order one.
     """
-    kind = LogLoss if hasattr(model, "predict_proba") else SquaredError
+    kind = loss_of(model)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
-    if kind is LogLoss:
+    if kind.classifies:
         classes = getattr(model, "classes_", np.unique(y))
         y = (y == classes[-1]).astype(float)
     y = y.astype(float)
@@ -134,13 +128,13 @@ def check_gradient(model, X, y, *, coef=None, intercept=None, h=1e-5, seed=0):
     if coef is None:
         w += rng.normal(scale=0.1, size=n) / np.maximum(X.std(axis=0), 1e-12)
         b += rng.normal(scale=0.1)
-    alpha = float(getattr(model, "alpha", 0.0))
+    objective = Objective(ArrayRows(X, y), kind, alpha=float(getattr(model, "alpha", 0.0)))
 
     def J(w_, b_):
-        return loss_grad(X, y, w_, b_, kind)[0] + 0.5 * alpha * float(w_ @ w_)
+        return objective.at(w_, b_)[0]
 
-    _, gw, gb, _ = loss_grad(X, y, w, b, kind)
-    analytic = np.append(gw + alpha * w, gb)
+    _, gw, gb, _ = objective.at(w, b)
+    analytic = np.append(gw, gb)
     numeric = np.empty(n + 1)
     natural = 1.0 / np.maximum(X.std(axis=0), 1e-12)      # a unit change of x_j w_j
     for k in range(n + 1):
@@ -225,14 +219,14 @@ def loop_vs_vector(m=1000, n=5, *, n_iter=10, learning_rate=0.1, model="logistic
     """
     from .reference import looped_descent
 
-    kind = _kind(model)
+    kind = loss_of(model)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(m, n))
     z = X @ rng.normal(size=n)
-    y = (rng.uniform(size=m) < sigmoid(z)).astype(float) if model == "logistic" else z + rng.normal(size=m)
+    y = (rng.uniform(size=m) < sigmoid(z)).astype(float) if kind.classifies else z + rng.normal(size=m)
     start = time.perf_counter()
     w_loop, b_loop = looped_descent(X.tolist(), y.tolist(), learning_rate, n_iter,
-                                    "sigmoid" if model == "logistic" else "identity")
+                                    "sigmoid" if kind.classifies else "identity")
     loop_seconds = time.perf_counter() - start
     start = time.perf_counter()
     w, b = np.zeros(n), 0.0

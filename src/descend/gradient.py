@@ -110,7 +110,7 @@ def _pass(X, y, w, b, loss, blocks):
         z += b
         loss_sum, delta = loss.loss_sum_and_delta(z, y_blk)
         gw, gb = backward(X_blk, delta)
-        sep = loss.name == "log_loss" and bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
+        sep = loss.classifies and bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
         out.append((loss_sum, gw, gb, sep))
     return out
 
@@ -186,7 +186,7 @@ def _compiled():
 def _use_fused(X, y, loss):
     """Whether the compiled kernel can run this pass (else the numpy blocks do)."""
     return (KERNEL != "numpy"
-            and loss.name in ("squared_error", "log_loss")
+            and loss in (SquaredError, LogLoss)
             and X.dtype in (np.float64, np.float32) and X.flags.c_contiguous and X.shape[0] > 0
             and y.dtype == np.float64 and y.ndim == 1 and y.flags.c_contiguous
             and _compiled() is not None)
@@ -210,7 +210,7 @@ def _fused_pass(X, y, w, b, loss, blocks, k):
     K = len(blocks)
     J, gw, gb, sep = np.zeros(K), np.zeros((K, n)), np.zeros(K), np.ones(K, dtype=bool)
     w = np.ascontiguousarray(w, dtype=np.float64)
-    log = loss.name == "log_loss"
+    log = loss is LogLoss                                 # which row term the kernel runs
     kernel = _compiled()
 
     def run(lo, hi):
@@ -276,7 +276,7 @@ def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None):
             terms = [term for part in parts for term in part]
     # 3. Add the per-block sums in block order, and divide by m once.
     total, grad_w, grad_b = 0.0, np.zeros(X.shape[1]), 0.0
-    separated = loss.name == "log_loss"
+    separated = loss.classifies
     for loss_sum, gw, gb, sep in terms:
         total += loss_sum
         grad_w += gw

@@ -28,6 +28,8 @@ __all__ = [
     "log_loss_from_scores",
     "SquaredError",
     "LogLoss",
+    "LOSSES",
+    "loss_of",
 ]
 
 
@@ -124,16 +126,29 @@ def log_loss_from_scores(y_true, z):
 class SquaredError:
     """Linear regression's pairing: identity link, half squared error.
 
-    ``curvature`` bounds the second derivative of the loss in ``z`` (1 here),
-    used to turn the data's largest eigenvalue into a step size.
+    What a loss knows of itself, for everything that asks "which model?":
+    ``name``; ``kind``, the word the command line and the teaching code use;
+    ``title``, for figures; ``curvature``, a bound on the second derivative
+    of the loss in ``z`` (1 here), which turns the data's largest eigenvalue
+    into a step size; ``classifies``, whether targets are two labels coded
+    0/1 (and separable data can leave the loss without a minimum); and
+    :meth:`start`, the best constant score, where a fit begins.
     """
 
     name = "squared_error"
+    kind = "linear"
+    title = "half mean squared error"
     curvature = 1.0
+    classifies = False
 
     @staticmethod
     def link(z):
         return z
+
+    @staticmethod
+    def start(y_mean):
+        """The best constant prediction: the mean of y."""
+        return float(y_mean)
 
     @staticmethod
     def loss_sum_and_delta(z, y):
@@ -151,15 +166,25 @@ class SquaredError:
 class LogLoss:
     """Logistic regression's pairing: sigmoid link, binary cross-entropy.
 
-    The log-loss has second derivative :math:`\\sigma(1-\\sigma) \\le 1/4`.
+    The log-loss has second derivative :math:`\\sigma(1-\\sigma) \\le 1/4`;
+    see :class:`SquaredError` for what each attribute means.
     """
 
     name = "log_loss"
+    kind = "logistic"
+    title = "log-loss"
     curvature = 0.25
+    classifies = True
 
     @staticmethod
     def link(z):
         return expit(z)
+
+    @staticmethod
+    def start(y_mean):
+        """The best constant score: the log-odds of the positive class (kept finite)."""
+        p = min(max(float(y_mean), 1e-12), 1 - 1e-12)
+        return math.log(p / (1 - p))
 
     @staticmethod
     def loss_sum_and_delta(z, y):
@@ -187,3 +212,25 @@ class LogLoss:
         e = math.exp(-abs(z))
         a = (1.0 if z >= 0.0 else e) / (1.0 + e)          # sigma(z)
         return max(z, 0.0) - y * z + math.log1p(e), a - y
+
+
+#: The losses by the word for their model: ``"linear"`` and ``"logistic"``.
+LOSSES = {loss.kind: loss for loss in (SquaredError, LogLoss)}
+
+
+def loss_of(model):
+    """The loss of ``model``: an estimator, ``"linear"``/``"logistic"``, or a loss itself.
+
+    The one place that answers "which model is this?".
+    """
+    if isinstance(model, str):
+        if model not in LOSSES:
+            raise ValueError(f"model must be 'linear' or 'logistic', got {model!r}")
+        return LOSSES[model]
+    if model in LOSSES.values():
+        return model
+    loss = getattr(model, "_loss", None)
+    if loss is None:
+        raise ValueError(f"model must be 'linear', 'logistic' or a descend estimator, "
+                         f"got {model!r}")
+    return loss

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .surfaces import _estimator, _start, loss_surface
+from .surfaces import _model, loss_surface
 
 __all__ = [
     "loss_curve",
@@ -126,8 +126,8 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
     r"""Plain gradient descent on the same data at a too small, a good and a too large rate.
 
     Each rate is shown in units of :math:`1/L`, with :math:`L` the largest
-    curvature of :math:`J`, read from a fit with ``learning_rate="auto"``
-    (whose first step is :math:`1/L`). Below :math:`2/L` the loss falls, the
+    curvature of :math:`J` (``objective_of(model, X, y)[0].lipschitz()``, the
+    first step of ``learning_rate="auto"``). Below :math:`2/L` the loss falls, the
     faster the closer the rate is to :math:`1/L`; above it the descent
     overshoots further at every step. A rate that diverges raises
     :class:`~descend.errors.DivergenceError` inside the fit; it is caught,
@@ -160,9 +160,12 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
 
     from .errors import DivergenceError
 
-    base = clone(_estimator(model)).set_params(solver="gd", callback=None, verbose=0)
-    start = _start(base.set_params(learning_rate="auto"), X, y)
-    inv_L, J0 = float(start.history_["learning_rate"][0]), float(start.history_["loss"][0])
+    from .models import objective_of
+
+    base = clone(_model(model)).set_params(solver="gd", callback=None, verbose=0)
+    objective, theta0 = objective_of(base, X, y)
+    inv_L = 1.0 / objective.lipschitz()
+    J0 = float(objective.at(*objective.params(theta0))[0])
     rates = inv_L * np.array([0.05, 1.0, 2.2]) if rates is None else np.asarray(rates, dtype=float)
 
     fig, ax = _axes(ax, figsize=(7.0, 4.5))

@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 
 from .errors import DivergenceError
+from .losses import loss_of
 
 __all__ = ["loss_surface"]
 
@@ -30,11 +31,10 @@ def loss_surface(X, y, *, model=None, ax=None, view="contour", grid=60):
 
     The model is fitted with a ``callback`` that records :math:`(w, b)` after
     every update; the path drawn is the start followed by those iterates, one
-    point per iteration. The surface is evaluated with the library's own
-    losses (:func:`~descend.losses.squared_error_loss`,
-    :func:`~descend.losses.log_loss_from_scores`) plus the model's penalty, so
-    it is exactly the :math:`J` the model minimizes and ``history_["loss"]``
-    lies on it.
+    point per iteration. The surface is the model's own objective
+    (:func:`descend.models.objective_of`: its loss and penalty over the same
+    rows), so it is exactly the :math:`J` the model minimizes and
+    ``history_["loss"]`` lies on it.
 
     Parameters
     ----------
@@ -75,16 +75,18 @@ def loss_surface(X, y, *, model=None, ax=None, view="contour", grid=60):
     if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or grid < 2:
         raise ValueError(f"grid must be an integer of at least 2 (points per axis), got {grid!r}.")
     fig, panels = _panels(ax, view)
-    model = _estimator("linear" if model is None else model,
-                       solver="gd", standardize=False, max_iter=5000)
+    model = _model("linear" if model is None else model,
+                   solver="gd", standardize=False, max_iter=5000)
 
-    start_model = _start(model, x, y)
+    from .models import objective_of
+
+    objective, theta0 = objective_of(model, x, y)
     path, diverged_at = _descend(model, x, y)
-    path = np.vstack([_params(start_model), path])                     # (n_iter + 1, 2)
+    path = np.vstack([list(_pair(*objective.params(theta0))), path])  # (n_iter + 1, 2)
     reference = _fit_quietly(model, x, y, solver="lbfgs", learning_rate="auto", tol=1e-9, max_iter=10_000)
     optimum = _params(reference) if reference.stop_reason_ in ("converged", "stalled") else None
 
-    J = _objective(model, start_model, x, y)
+    J = np.vectorize(lambda w, b: objective.at(np.array([w]), b)[0])
     W, B = _grid(path if optimum is None else np.vstack([path, optimum]), grid)
     surface = J(W, B)                                                  # (grid, grid)
     path_J = J(path[:, 0], path[:, 1])                                 # (n_iter + 1,)
@@ -97,7 +99,7 @@ def loss_surface(X, y, *, model=None, ax=None, view="contour", grid=60):
     n_iter = path.shape[0] - 1
     how = (f"diverged at iteration {diverged_at}" if diverged_at
            else f"{n_iter} iteration{'s' * (n_iter != 1)}")
-    kind = "log-loss" if _is_logistic(model) else "half mean squared error"
+    kind = loss_of(model).title
     rate = model.learning_rate if isinstance(model.learning_rate, str) else f"{model.learning_rate:.3g}"
     title = f"Loss surface J(w, b), {kind}\nsolver {model.solver!r}, learning_rate {rate}: {how}"
     if len(panels) == 1:
@@ -121,24 +123,19 @@ def _one_feature(X):
     return x.reshape(-1, 1)                                            # (m, 1)
 
 
-def _is_logistic(model):
-    from .models import LogisticClassifier
-
-    return isinstance(model, LogisticClassifier)
-
-
-def _estimator(model, **defaults):
+def _model(model, **defaults):
     """``model`` itself, or for "linear"/"logistic" a new estimator with ``defaults``."""
-    from .models import LinearRegression, LogisticClassifier
+    from .models import LinearRegression, LogisticClassifier, estimator
 
-    kinds = {"linear": LinearRegression, "logistic": LogisticClassifier}
     if isinstance(model, str):
-        if model not in kinds:
-            raise ValueError(f"model must be 'linear', 'logistic' or an estimator, got {model!r}.")
-        return kinds[model](**defaults)
+        return estimator(model, **defaults)
     if not isinstance(model, (LinearRegression, LogisticClassifier)):
         raise ValueError(f"model must be a LinearRegression or LogisticClassifier, got {type(model).__name__}.")
     return model
+
+
+def _pair(w, b):
+    return float(np.ravel(w)[0]), float(b)
 
 
 def _params(fitted):
@@ -153,15 +150,6 @@ def _fit_quietly(model, x, y, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return copy.fit(x, y)
-
-
-def _start(model, X, y):
-    """A copy of ``model`` fitted with a tolerance that stops it before its first update.
-
-    Its ``coef_``/``intercept_`` are the start of the descent and its
-    ``history_`` has one entry: the start's loss and first step (1/L for "auto").
-    """
-    return _fit_quietly(model, X, y, tol=float(np.finfo(float).max))
 
 
 def _descend(model, x, y):
@@ -183,24 +171,6 @@ def _descend(model, x, y):
     finally:
         model.set_params(callback=user)
     return np.array(steps, dtype=float).reshape(-1, 2), diverged_at
-
-
-def _objective(model, fitted, x, y):
-    """``J(w, b)`` for arrays of ``w`` and ``b``, as ``model`` measures it."""
-    from .losses import log_loss_from_scores, squared_error_loss
-
-    if _is_logistic(model):
-        target, loss = (np.asarray(y) == fitted.classes_[1]).astype(float), log_loss_from_scores
-    else:
-        target, loss = np.asarray(y, dtype=float), squared_error_loss
-    x, alpha = x[:, 0], float(model.alpha)
-
-    def J(w, b):
-        w, b = np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
-        data = [loss(target, wk * x + bk) for wk, bk in zip(w.ravel(), b.ravel())]
-        return np.reshape(data, w.shape) + 0.5 * alpha * w ** 2
-
-    return J
 
 
 # ---------------------------------------------------------------- drawing

@@ -1,0 +1,119 @@
+r"""The objective both models minimize, written once.
+
+.. math::
+    J(w, b) = \frac{1}{m}\sum_{i=1}^{m} L(x_i \cdot w + b,\ y_i)
+              + \frac{\alpha}{2}\lVert w\rVert^2
+
+with :math:`L` the model's loss (:mod:`descend.losses`), the rows read
+through one data seam (:mod:`descend.rows`), and the penalty on :math:`w` in
+the units of ``X``, never on the intercept.
+
+The solvers descend on standardized parameters :math:`\theta = (v, c)`, for
+:math:`z = \frac{x - \mu}{s} v + c`: the fold :math:`w = v/s`,
+:math:`b = c - \mu \cdot w` and its chain rule
+:math:`\nabla_v J = (\nabla_w J - \mu\, \partial_b J)/s` live here and
+nowhere else. With ``unit`` (a power of two) the objective is measured in
+units of the target: :math:`\theta` and the gradient in ``unit``, :math:`J`
+in ``unit**2``, so that targets of any scale give the same steps.
+
+:meth:`Objective.at` gives :math:`J` and its gradient at :math:`(w, b)` in
+the units of ``X`` and ``y``, for the teaching code (loss surfaces, gradient
+checks); :meth:`Objective.lipschitz` the largest curvature :math:`L`, whose
+inverse is the automatic first step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .losses import SquaredError
+from .solvers import power_iteration
+
+__all__ = ["Objective"]
+
+
+class Objective:
+    r""":math:`J` of ``loss`` over ``rows`` with an L2 penalty ``alpha``.
+
+    Parameters
+    ----------
+    rows : ArrayRows or DaskRows
+        The data seam: ``loss_grad``, ``squared_hessian``, ``n``.
+    loss : SquaredError or LogLoss
+    alpha : float
+        The L2 penalty on ``w`` in the units of ``X``.
+    mean, scale : ndarray of shape (n,), optional
+        The standardization :math:`\mu, s` of the descent's coordinates;
+        zeros and ones (none) by default.
+    unit : float
+        The target's unit, a power of two (see the module's text).
+    target : bool
+        False measures the loss against :math:`y = 0` (the squared error's
+        curvature does not depend on ``y``).
+    """
+
+    def __init__(self, rows, loss, *, alpha=0.0, mean=None, scale=None, unit=1.0, target=True):
+        self.rows, self.loss, self.alpha, self.unit, self.target = rows, loss, float(alpha), unit, target
+        n = rows.n
+        self.mean = np.zeros(n) if mean is None else np.asarray(mean, dtype=float)
+        self.scale = np.ones(n) if scale is None else np.asarray(scale, dtype=float)
+
+    # -- the two coordinate systems --------------------------------------------
+    def params(self, theta):
+        """``(w, b)`` in the units of ``X`` and ``y`` from standardized ``theta``."""
+        n = self.mean.size
+        with np.errstate(over="ignore", invalid="ignore"):
+            w = theta[:n] / self.scale * self.unit
+            return w, float(theta[n] * self.unit - self.mean @ w)
+
+    def theta(self, w, b):
+        """Standardized ``theta`` from ``(w, b)`` in the units of ``X`` and ``y``."""
+        w = np.asarray(w, dtype=float)
+        return np.append(w * self.scale, b + self.mean @ w) / self.unit
+
+    def _fold(self, grad_w, grad_b):
+        """The gradient in ``(w, b)`` turned into the gradient in ``theta`` (chain rule)."""
+        return (grad_w - self.mean * grad_b) / self.scale, grad_b
+
+    # -- values ------------------------------------------------------------------
+    def at(self, w, b):
+        """``(J, grad_w, grad_b, separated)`` at ``(w, b)``, in the units of ``X`` and ``y``."""
+        w = np.asarray(w, dtype=float)
+        J, gw, gb, separated = self.rows.loss_grad(w, float(b), self.loss, target=self.target)
+        if self.alpha:
+            J += 0.5 * self.alpha * float(w @ w)
+            gw = gw + self.alpha * w
+        return J, gw, gb, separated
+
+    def __call__(self, theta):
+        """``(J, grad, halt)`` at standardized ``theta``, what the solvers minimize."""
+        w, b = self.params(theta)
+        J, gw, gb, separated = self.at(w, b)
+        gw, gb = self._fold(gw, gb)
+        unit = self.unit
+        halt = "separable" if separated and not self.alpha else None
+        return J / (unit * unit), np.append(gw, gb) / unit, halt
+
+    def lipschitz(self, rng=None):
+        r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`
+        :math:`+\ \alpha \max(1/s^2)`: the largest curvature of :math:`J` in ``theta``.
+
+        Power iteration from a random start drawn from ``rng`` (a fixed one by
+        default). The products come from the rows' one-pass Hessian where they
+        offer it, else each is a pass of the squared error against
+        :math:`y = 0` (its gradient is the Hessian-vector product).
+        """
+        rng = np.random.default_rng(0) if rng is None else rng
+        hessian = self.rows.squared_hessian(self.mean, self.scale)
+        if hessian is not None:
+            matvec = hessian.__matmul__
+        else:
+            plain = Objective(self.rows, SquaredError, mean=self.mean, scale=self.scale,
+                              target=False)
+
+            def matvec(v):
+                return plain(v)[1]
+        lam = power_iteration(matvec, self.mean.size + 1, rng=rng)
+        smallest = float(np.min(self.scale))
+        penalty = self.alpha / smallest / smallest if self.alpha else 0.0
+        return self.loss.curvature * lam + penalty

@@ -1,0 +1,135 @@
+"""The one data seam: the rows of ``(X, y)`` as a fit reads them, in memory or on Dask.
+
+A fit asks its rows for four things, whatever holds them:
+
+* ``moments()``: the column means and standard deviations (one pass);
+* ``loss_grad(w, b, loss, target=True)``: the mean loss and its gradient
+  (one pass, :func:`descend.gradient.loss_grad`; ``target=False`` measures
+  against :math:`y = 0`);
+* ``squared_hessian(shift, scale)``: the squared error's Hessian in one
+  pass where that is cheap, else None (the products are then passes);
+* the target's summary: ``labels`` (a classifier's distinct labels),
+  ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
+  ``divide_target(s)``.
+
+:class:`ArrayRows` serves numpy arrays; :class:`descend.cluster.DaskRows`
+serves Dask collections with the same methods. :func:`rows_for` is the one
+place that asks which kind of array the estimator was given; :func:`scored`
+and :func:`computed` do the same for predictions, so that the estimators
+never ask.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
+
+from .arrays import check_fit_inputs
+from .daskinput import is_dask
+from .gradient import loss_grad
+from .moments import column_moments
+
+__all__ = ["ArrayRows", "rows_for", "checked_input", "scored", "computed"]
+
+#: The dtypes a fit reads as they are; any other X becomes float64.
+DTYPES = [np.float64, np.float32]
+
+
+class ArrayRows:
+    """In-memory rows: ``X`` (m, n) float64 or float32, ``y`` (m,) labels or float64."""
+
+    def __init__(self, X, y):
+        self.X, self.y = X, y
+        self.m, self.n = X.shape
+        self._zeros = None
+
+    @property
+    def shape(self):
+        return self.m, self.n
+
+    def moments(self):
+        return column_moments(self.X)
+
+    def loss_grad(self, w, b, loss, target=True):
+        if target:
+            return loss_grad(self.X, self.y, w, b, loss)
+        if self._zeros is None:
+            self._zeros = np.zeros(self.m)
+        return loss_grad(self.X, self._zeros, w, b, loss)
+
+    def squared_hessian(self, shift, scale):
+        """None: in memory, power iteration takes its products as passes."""
+        return None
+
+    # -- the target
+    @property
+    def labels(self):
+        return np.unique(self.y)
+
+    def encode(self, positive):
+        """The labels as 0.0/1.0, 1.0 for ``positive``."""
+        self.y = (self.y == positive).astype(np.float64)
+
+    @property
+    def y_absmax(self):
+        return float(np.max(np.abs(self.y)))
+
+    @property
+    def y_mean(self):
+        with np.errstate(over="ignore"):
+            mean = float(np.mean(self.y))
+        if np.isfinite(mean):
+            return mean
+        top = self.y_absmax                  # the sum overflowed: average in units of max|y|
+        return float(np.mean(self.y / top)) * top
+
+    def divide_target(self, s):
+        self.y = self.y / s
+
+
+def rows_for(estimator, X, y, *, classify):
+    """The rows of ``(X, y)`` for ``estimator``'s fit, checked once, with scikit-learn's
+    bookkeeping (``n_features_in_``, ``feature_names_in_``) done on the estimator."""
+    who = type(estimator).__name__
+    if is_dask(X) or is_dask(y):            # one distributed pass per evaluation
+        from .cluster import DaskRows
+        rows = DaskRows.prepare(X, y, who, classify)
+        _check_feature_names(estimator, rows.header, reset=True)
+        estimator.n_features_in_ = rows.n
+        return rows
+    check_fit_inputs(X, y, who, numeric=not classify)
+    X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify)
+    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64))
+
+
+def checked_input(estimator, X):
+    """``X`` checked for ``estimator``'s predictions: numpy, or a lazy dask array."""
+    check_is_fitted(estimator)
+    if is_dask(X):
+        from .daskinput import as_dask_matrix
+        X, header = as_dask_matrix(X, type(estimator).__name__)
+        _check_feature_names(estimator, header, reset=False)   # scikit-learn's own checks
+        if X.shape[1] != estimator.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
+                             f"expecting {estimator.n_features_in_} features as input.")
+        return X
+    return validate_data(estimator, X, reset=False, dtype=DTYPES)
+
+
+def scored(fn, z, *args, columns=False, dtype=np.float64):
+    """``fn(z, *args)`` for scores ``z``: at once for numpy, lazily chunk by chunk for Dask
+    (``columns``: ``fn`` makes each score a row of columns)."""
+    if is_dask(z):
+        return z.map_blocks(fn, *args, new_axis=1 if columns else None, dtype=dtype)
+    return fn(z, *args)
+
+
+def computed(*arrays):
+    """The arrays as numpy, Dask ones computed together in one pass."""
+    if not any(is_dask(a) for a in arrays):
+        return arrays
+    import dask
+
+    from .daskinput import series_array
+    arrays = [series_array(a) if hasattr(a, "to_dask_array") else a for a in arrays]
+    return tuple(np.asarray(a) for a in dask.compute(*arrays))
