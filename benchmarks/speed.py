@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from descend import LinearRegression, LogisticClassifier
+from descend.models import objective_of
 from descend import gradient
 from descend.gradient import loss_grad
 from descend.moments import column_moments
@@ -178,8 +179,7 @@ def bench_case(m, n, dtype, kind, model, repeats, floor_cache, budget, pass_only
     t_floor, how = floor_cache[key]
     # The pass exactly as a fit calls it: the estimator's objective at a fixed point.
     est = (LogisticClassifier if model == "logistic" else LinearRegression)()
-    est._x_mean, est._x_scale = column_moments(X)
-    objective = est._objective(X, y)
+    objective, _ = objective_of(est, X, y)
     theta = np.append(np.full(n, 0.01), 0.1)
     objective(theta)
     t_pass = median_time(lambda: objective(theta), repeats)

@@ -91,3 +91,25 @@ def test_a_flat_loss_stops_as_stalled():
         return 1.0, np.full(2, 1e-3), None
     res = minimize(fun, np.zeros(2), solver="lbfgs", lipschitz=lambda: 1.0, max_iter=1000, tol=1e-9)
     assert res.stop_reason == "stalled" and not res.converged and res.n_iter < 1000
+
+
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
+def test_a_step_is_a_pure_function_of_its_state(solver):
+    # The same state stepped twice gives the same new state, and is left as it was:
+    # nothing is hidden in the solver or written back into the state.
+    engine = SOLVERS[solver](0.005, backtrack=True)
+    J, g, _ = parabola(np.zeros(3))
+    state = engine.init(np.zeros(3), J, g)
+    state, _, _ = engine.step(state, parabola)              # some memory for lbfgs
+    before = {key: (np.copy(v) if isinstance(v, np.ndarray) else list(v) if isinstance(v, list)
+                    else v) for key, v in state.items()}
+    first, t1, _ = engine.step(state, parabola)
+    second, t2, _ = engine.step(state, parabola)
+    assert t1 == t2 and first.keys() == second.keys()
+    for key in first:
+        np.testing.assert_array_equal(np.asarray(first[key], dtype=float),
+                                      np.asarray(second[key], dtype=float))
+    for key, value in before.items():
+        np.testing.assert_array_equal(np.asarray(state[key], dtype=float),
+                                      np.asarray(value, dtype=float))
+    assert first["J"] < state["J"]

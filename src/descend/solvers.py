@@ -1,12 +1,18 @@
 r"""Gradient-descent solvers, one driver loop for all of them.
 
-A solver here is a small object with ``init(theta, J, g)`` and
-``step(state, fun)``: it proposes the next point; the driver
-:func:`minimize` evaluates nothing itself, and owns everything the solvers
-share — the history, the stopping test, divergence detection, progress.
+A solver is a pair of pure functions over explicit state, made by one
+constructor shape, ``Solver(t0, backtrack)``:
 
-Every move is :math:`\theta \leftarrow \theta - t\,d` for a step ``t`` and a
-direction ``d``:
+* ``init(theta, J, g) -> state``: the state at the start (a dict, holding
+  ``theta``, ``J``, ``g`` and the step ``t`` the next update tries first);
+* ``step(state, fun) -> (state, t, halt)``: one update, returning a new
+  state (the old one is not changed), the step taken and a reason to stop
+  at once, or None.
+
+The driver :func:`minimize` evaluates nothing itself and owns everything the
+solvers share: the history, the stopping test, divergence detection and
+progress. Every move is :math:`\theta \leftarrow \theta - t\,d` for a step ``t``
+and a direction ``d``:
 
 ``"gd"``
     The material's update, :math:`d = \nabla J`. With ``learning_rate="auto"``
@@ -27,12 +33,13 @@ at once (separable data).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .errors import DivergenceError
 
-__all__ = ["minimize", "power_iteration", "SOLVERS", "Result"]
+__all__ = ["minimize", "power_iteration", "SOLVERS", "Solver", "Result", "gd", "nesterov", "lbfgs"]
 
 _MAX_HALVINGS = 40
 _FLAT_LIMIT = 20
@@ -80,111 +87,116 @@ class Result:
                       history, self.gtol * scale)
 
 
-class GD:
-    """Plain gradient descent; backtracks only when the step is automatic."""
+class Solver(NamedTuple):
+    """A solver: ``init(theta, J, g) -> state`` and ``step(state, fun) -> (state, t, halt)``."""
 
-    def __init__(self, t, backtrack):
-        self.t, self.backtrack = t, backtrack
+    init: Callable
+    step: Callable
 
-    def init(self, theta, J, g):
-        return {"theta": theta, "J": J, "g": g}
 
-    def step(self, s, fun):
-        found = _line_search(fun, s["theta"], s["g"], self.t,
-                             lambda J, t: J <= s["J"] + _ulps(s["J"]), self.backtrack)
+def gd(t0, backtrack):
+    """Plain gradient descent from step ``t0``; backtracks only when ``backtrack``."""
+
+    def init(theta, J, g):
+        return {"theta": theta, "J": J, "g": g, "t": t0}
+
+    def step(s, fun):
+        found = _line_search(fun, s["theta"], s["g"], s["t"],
+                             lambda J, t: J <= s["J"] + _ulps(s["J"]), backtrack)
         if found is None:
             return s, 0.0, "stalled"
-        theta, J, g, halt, self.t = found
-        return {"theta": theta, "J": J, "g": g}, self.t, halt
+        theta, J, g, halt, t = found
+        return {"theta": theta, "J": J, "g": g, "t": t}, t, halt
+
+    return Solver(init, step)
 
 
-class Nesterov:
-    r"""FISTA: :math:`x_{k+1} = y_k - t\nabla J(y_k)`,
+def nesterov(t0, backtrack):
+    r"""FISTA from step ``t0``: :math:`x_{k+1} = y_k - t\nabla J(y_k)`,
     :math:`y_{k+1} = x_{k+1} + \frac{k_k - 1}{k_{k+1}}(x_{k+1} - x_k)`."""
 
-    def __init__(self, t, backtrack):
-        self.t, self.backtrack = t, backtrack
+    def init(theta, J, g):
+        return {"theta": theta, "J": J, "g": g, "t": t0, "y": theta, "Jy": J, "gy": g, "k": 1.0}
 
-    def init(self, theta, J, g):
-        return {"theta": theta, "J": J, "g": g, "y": theta, "Jy": J, "gy": g, "k": 1.0}
-
-    def step(self, s, fun):
+    def step(s, fun):
         # Sufficient decrease from y for a step of length t along -grad.
         gy2 = float(s["gy"] @ s["gy"])
-        found = _line_search(fun, s["y"], s["gy"], self.t,
-                             lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]),
-                             self.backtrack)
+        found = _line_search(fun, s["y"], s["gy"], s["t"],
+                             lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]), backtrack)
         if found is None:
             return s, 0.0, "stalled"
-        theta, J, g, halt, self.t = found
-        t = self.t
-        step = theta - s["theta"]
+        theta, J, g, halt, t = found
+        moved = theta - s["theta"]
         k_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * s["k"] ** 2))
         beta = (s["k"] - 1.0) / k_next
-        if float(s["gy"] @ step) > 0.0 or J > s["J"]:
+        if float(s["gy"] @ moved) > 0.0 or J > s["J"]:
             k_next, beta = 1.0, 0.0                       # restart: momentum went uphill
         if beta == 0.0 or halt or not np.isfinite(J):
             y, Jy, gy = theta, J, g
         else:
-            y = theta + beta * step
+            y = theta + beta * moved
             Jy, gy, halt = fun(y)
-        new = {"theta": theta, "J": J, "g": g, "y": y, "Jy": Jy, "gy": gy, "k": k_next}
-        return new, t, halt
+        return {"theta": theta, "J": J, "g": g, "t": t, "y": y, "Jy": Jy, "gy": gy,
+                "k": k_next}, t, halt
+
+    return Solver(init, step)
 
 
-class LBFGS:
+def lbfgs(t0=None, backtrack=True, memory=10):
     r"""Limited-memory BFGS with a backtracking Armijo line search.
 
-    ``t`` scales the first direction; None (the default) takes a first trial
-    step of length one, :math:`t = 1/\lVert g\rVert_2`, as L-BFGS-B does:
-    it needs no estimate of the curvature, and from the second step on the
-    curvature pairs scale the direction themselves.
+    ``t0`` scales the first direction; None takes a first trial step of length
+    one, :math:`t = 1/\lVert g\rVert_2`, as L-BFGS-B does: it needs no
+    estimate of the curvature, and from the second step on the curvature
+    pairs scale the direction themselves. It always backtracks.
     """
 
-    def __init__(self, t=None, memory=10):
-        self.t0, self.memory = t, memory
-
-    def init(self, theta, J, g):
-        if self.t0 is None:
+    def init(theta, J, g):
+        t = t0
+        if t is None:
             norm = float(np.linalg.norm(g))
-            self.t0 = 1.0 / norm if norm > 0 and np.isfinite(norm) else 1.0
-        return {"theta": theta, "J": J, "g": g, "S": [], "Y": []}
+            t = 1.0 / norm if norm > 0 and np.isfinite(norm) else 1.0
+        return {"theta": theta, "J": J, "g": g, "t": t, "S": [], "Y": []}
 
-    def _direction(self, g, S, Y):
-        # Two-loop recursion: returns H g for the L-BFGS inverse Hessian H.
-        q = g.copy()
-        alphas = []
-        for s, y in zip(reversed(S), reversed(Y)):
-            rho = 1.0 / float(y @ s)
-            a = rho * float(s @ q)
-            q -= a * y
-            alphas.append((rho, a))
-        if S:
-            q *= float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1])
-        else:
-            q *= self.t0
-        for (s, y), (rho, a) in zip(zip(S, Y), reversed(alphas)):
-            q += (a - rho * float(y @ q)) * s
-        return q
-
-    def step(self, s, fun):
-        d = self._direction(s["g"], s["S"], s["Y"])
+    def step(s, fun):
+        S, Y = s["S"], s["Y"]
+        d = _two_loop(s["g"], S, Y, s["t"])
         slope = float(s["g"] @ d)
         if slope <= 0.0:                                   # not a descent direction
-            d, slope, s["S"], s["Y"] = s["g"] * self.t0, float(s["g"] @ s["g"]) * self.t0, [], []
+            d, slope, S, Y = s["g"] * s["t"], float(s["g"] @ s["g"]) * s["t"], [], []
         found = _line_search(fun, s["theta"], d, 1.0,      # Armijo
                              lambda J, t: J <= s["J"] - 1e-4 * t * slope)
         if found is None:
             return s, 0.0, "stalled"
         theta, J, g, halt, t = found
-        S, Y = s["S"], s["Y"]
         ds, dy = theta - s["theta"], g - s["g"]
         if float(ds @ dy) > 1e-12 * np.linalg.norm(ds) * np.linalg.norm(dy):
-            S, Y = (S + [ds])[-self.memory:], (Y + [dy])[-self.memory:]
-        return {"theta": theta, "J": J, "g": g, "S": S, "Y": Y}, t, halt
+            S, Y = (S + [ds])[-memory:], (Y + [dy])[-memory:]
+        return {"theta": theta, "J": J, "g": g, "t": s["t"], "S": S, "Y": Y}, t, halt
+
+    return Solver(init, step)
 
 
-SOLVERS = {"gd": GD, "nesterov": Nesterov, "lbfgs": LBFGS}
+def _two_loop(g, S, Y, t0):
+    """The two-loop recursion: ``H g`` for the L-BFGS inverse Hessian ``H``
+    (``t0`` times the identity before any curvature pair)."""
+    q = g.copy()
+    alphas = []
+    for s, y in zip(reversed(S), reversed(Y)):
+        rho = 1.0 / float(y @ s)
+        a = rho * float(s @ q)
+        q -= a * y
+        alphas.append((rho, a))
+    if S:
+        q *= float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1])
+    else:
+        q *= t0
+    for (s, y), (rho, a) in zip(zip(S, Y), reversed(alphas)):
+        q += (a - rho * float(y @ q)) * s
+    return q
+
+
+SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs}
 
 
 def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
@@ -270,14 +282,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     J, g, halt = fun(theta0)
     gnorm = float(np.max(np.abs(g))) if g.size else 0.0
     gtol = tol * gnorm
-    if solver == "lbfgs":
-        engine = LBFGS()               # its first step needs no L: no power iteration
-    else:
-        t0 = float(learning_rate) if fixed else 1.0 / get_L()
-        engine = SOLVERS[solver](t0, backtrack=not fixed)
+    if fixed:
+        t0 = float(learning_rate)
+    else:                              # lbfgs's first step needs no L: no power iteration
+        t0 = None if solver == "lbfgs" else 1.0 / get_L()
+    engine = SOLVERS[solver](t0, backtrack=not fixed)
     state = engine.init(theta0, J, g)
-    t_start = getattr(engine, "t", getattr(engine, "t0", 1.0))
-    history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [t_start]}
+    history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]]}
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
     reason = "converged" if gnorm <= gtol else None
     while reason is None and k < max_iter:
