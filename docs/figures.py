@@ -25,7 +25,7 @@ def main(path=Path(__file__).with_name("loss_curves.png")):
     left, right = fig.subplots(1, 2)
     panel(left, LinearRegression, datasets.load_housing(), "Housing prices (linear, unscaled)")
     panel(right, LogisticClassifier, datasets.load_breast_cancer(),
-          "Breast cancer (logistic, alpha=1e-3)", alpha=1e-3)
+          f"Breast cancer (logistic, alpha={datasets.CANCER_ALPHA:g})", alpha=datasets.CANCER_ALPHA)
     fig.savefig(path, dpi=100)
     return path
 

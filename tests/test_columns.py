@@ -17,7 +17,7 @@ def parse(cells, where=LINES):
 
 def test_numbers_and_missing_tokens():
     col = parse(["1", " 2.5 ", "", "NA", "nan", "-3e2"])
-    assert col.kind == "numeric"
+    assert col.kind == "number"
     np.testing.assert_array_equal(col.values, [1.0, 2.5, np.nan, np.nan, np.nan, -300.0])
     assert col.missing.tolist() == [False, False, True, True, True, False]
 
@@ -38,13 +38,13 @@ def test_true_false_in_any_case_is_boolean():
 
 def test_a_column_with_no_value_is_numeric_and_all_missing():
     col = parse(["", "NA", " ", "?", "null", ""])
-    assert col.kind == "numeric" and col.missing.all()
+    assert col.kind == "number" and col.missing.all()
 
 
 def test_frame_dtypes():
     where = Where("the DataFrame", "row", np.array(["r1", "r2", "r3"], dtype=object))
     ints = parse_column(pd.Series(pd.array([1, None, 3], dtype="Int64")), "n", where)
-    assert ints.kind == "numeric" and ints.missing.tolist() == [False, True, False]
+    assert ints.kind == "number" and ints.missing.tolist() == [False, True, False]
     flags = parse_column(pd.Series([True, False, True]), "f", where)
     assert flags.kind == "boolean" and flags.values.tolist() == [1.0, 0.0, 1.0]
     levels = parse_column(pd.Series(pd.Categorical(["p", None, "q"])), "c", where)
@@ -108,7 +108,7 @@ def test_numbers_are_read_strictly(odd, hint):
 
 def test_zeros_and_tiny_numbers_that_float64_holds_are_numbers():
     col = parse(["0", "-0.0", "0e-400", ".0", "5e-324", "1e-300"])
-    assert col.kind == "numeric"
+    assert col.kind == "number"
     np.testing.assert_array_equal(col.values, [0.0, -0.0, 0.0, 0.0, 5e-324, 1e-300])
 
 

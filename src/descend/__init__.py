@@ -20,7 +20,7 @@ _WHERE = {
     "sigmoid_derivative": "losses",
     "DataContainer": "data",
     "DaskDataContainer": "daskdata",
-    "Standardizer": "data",
+    "Standardizer": "standardize",
     "train_test_split": "data",
     "save": "persist",
     "load": "persist",

@@ -40,7 +40,7 @@ NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None
 class Column(NamedTuple):
     """One parsed column of m cells."""
 
-    kind: str              # "numeric", "boolean" or "text"
+    kind: str              # "number", "boolean" or "text" (as a schema's Feature.kind)
     values: np.ndarray     # (m,) float with NaN for missing, or object of str
     missing: np.ndarray    # (m,) bool
 
@@ -75,7 +75,7 @@ def parse_column(series, name, where: Where) -> Column:
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         check_finite(values, name, where)
-        return Column("numeric", values, np.isnan(values))
+        return Column("number", values, np.isnan(values))
     if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
             or isinstance(dtype, pd.CategoricalDtype)):
         raise DataError(f"{where.source}: column {name!r} has dtype {dtype}, which is neither "
@@ -92,7 +92,7 @@ def parse_column(series, name, where: Where) -> Column:
     na = ~(empty | is_num | other)                          # NA tokens, "nan" spellings
     if not other.any():
         check_finite(numbers, name, where)
-        return Column("numeric", numbers, empty | na)
+        return Column("number", numbers, empty | na)
     if is_num.sum() >= other.sum():
         shown = ", ".join(f"{cell(t)} ({where.row_word} {lb})" for t, lb in
                           zip(tokens[other][:5], where.labels[other][:5]))
@@ -115,7 +115,7 @@ def numbers(cells):
         column = parse_column(pd.Series(cells, dtype=object), "", where)
     except DataError:
         return None
-    if column.kind != "numeric":
+    if column.kind != "number":
         return None
     values = column.values.copy()
     values[column.missing] = np.nan

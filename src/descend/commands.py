@@ -79,7 +79,7 @@ def train(args):
     data = DataContainer.from_csv(args.data, args.target, features=args.features,
                                   missing=args.missing, sep=args.sep, encoding=args.encoding)
     Model = _choose_model(data, args.model)
-    logistic = Model.__name__ == "LogisticClassifier"
+    logistic = Model._loss.classifies
     say(f"data: {len(data)} rows, {data.shape[1]} features, target {data.target_name!r}")
     say(str(data.report).rstrip())
     if args.test_frac > 0:
@@ -166,7 +166,7 @@ def predict(args):
 
     target = (model.training_data_ or {}).get("target_name") or "y"
     table = pd.DataFrame({f"predicted_{target}": model.predict(X)})
-    if hasattr(model, "classes_"):
+    if model._loss.classifies:
         proba = model.predict_proba(X)
         for j, cls in enumerate(model.classes_):
             table[f"probability_{cls}"] = proba[:, j]
@@ -188,7 +188,7 @@ def evaluate(args):
 
 
 def _metrics_of(model, X, y):
-    if hasattr(model, "classes_"):
+    if model._loss.classifies:
         y = _integral_labels(y)
         return classification_metrics(y, model.predict_proba(X)[:, 1], model.classes_)
     return regression_metrics(y, model.predict(X))
@@ -202,7 +202,7 @@ def info(args):
     print(f"{args.model}: {type(model).__name__}")
     if saved.get("target_name"):
         print(f"  target: {saved['target_name']}")
-    if hasattr(model, "classes_"):
+    if model._loss.classifies:
         print(f"  classes: {', '.join(map(str, model.classes_))} "
               f"(probabilities are of {model.classes_[1]})")
     params = model.get_params()
@@ -214,7 +214,7 @@ def info(args):
     if names is None:
         names = [f"x{j}" for j in range(model.n_features_in_)]
     coef = model.coef_.ravel()
-    rows = {"(intercept)": float(model.intercept_ if not hasattr(model, "classes_")
+    rows = {"(intercept)": float(model.intercept_ if not model._loss.classifies
                                  else model.intercept_[0])}
     rows.update({str(name): float(c) for name, c in zip(names, coef)})
     print(format_table(rows, f"  weights ({model.n_features_in_} features, in the data's units):"))
@@ -242,7 +242,7 @@ def explain(args):
         housing, cancer = datasets.load_housing(), datasets.load_breast_cancer()
         for name, model, data in (("housing, LinearRegression", LinearRegression(), housing),
                                   ("breast cancer, LogisticClassifier",
-                                   LogisticClassifier(alpha=1e-3), cancer)):
+                                   LogisticClassifier(alpha=datasets.CANCER_ALPHA), cancer)):
             error = ex.check_gradient(model, data.X, data.y)
             print(f"{name}: largest relative difference from central differences {error:.2e}")
 
@@ -257,8 +257,8 @@ def plot(args):
         if args.data == "housing":
             data, model = datasets.load_housing(), LinearRegression(solver=args.solver)
         else:
-            data, model = datasets.load_breast_cancer(), LogisticClassifier(alpha=1e-3,
-                                                                            solver=args.solver)
+            data = datasets.load_breast_cancer()
+            model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, solver=args.solver)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")          # gd stopping at max_iter is the point
             model.fit(data.X, data.y)

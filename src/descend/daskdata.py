@@ -14,13 +14,13 @@ after a full pass. Missing cells are an error raised by the first pass
 from __future__ import annotations
 
 import os
-from fractions import Fraction
-
 import numpy as np
 
-from .daskinput import is_dask, require_dask
+from .arrays import two_classes
+from .daskinput import is_dask, refuse_text_columns, require_dask
 from .errors import DataError
 from .report import CleaningReport
+from .split import exact_fraction, training_rows
 
 __all__ = ["DaskDataContainer", "read_dask"]
 
@@ -94,15 +94,7 @@ class DaskDataContainer:
             raise DataError(f"{self._source} has no column{'s' * (len(unknown) > 1)} {unknown}")
         if target in features:
             raise DataError(f"the target {target!r} cannot also be a feature")
-        from pandas.api.types import is_bool_dtype, is_numeric_dtype
-        text = [c for c in features
-                if not (is_numeric_dtype(frame[c].dtype) or is_bool_dtype(frame[c].dtype))]
-        if text:
-            raise DataError(
-                f"{self._source}: column{'s' * (len(text) > 1)} {text[:5]} hold text. With Dask "
-                "data descend does not one-hot encode (that needs every level first): leave "
-                "them out with features=[...], or encode them with dask's .categorize() and "
-                "dd.get_dummies() before making the container.")
+        refuse_text_columns(frame, features, self._source, "out with features=[...]")
         keep = list(features) + ([target] if target is not None else [])
         self._read = frame[keep]
         self._frame = self._read.dropna() if missing == "drop" else self._read
@@ -187,15 +179,12 @@ class DaskDataContainer:
         pass of its own and gives the same rows whenever it is recomputed.
         ``seed`` None draws one seed now, kept for both parts.
         """
-        if isinstance(frac, bool) or not isinstance(frac, (int, float, np.number)) \
-                or not 0 < frac < 1:
-            raise DataError(f"frac={frac!r} must be a number strictly between 0 and 1 "
-                            "(the training fraction, e.g. 0.8)")
+        exact = exact_fraction(frac)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2 ** 63))
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise DataError(f"seed={seed!r}: give a non-negative int or None for Dask data")
-        exact, meta = Fraction(str(frac)), self._frame._meta
+        meta = self._frame._meta
         # Rows are chosen inside each partition, so that X and y, which read different
         # columns, always get the same rows (never a mask aligned by partition number).
         return tuple(self._derived(self, self._frame.map_partitions(
@@ -206,19 +195,12 @@ class DaskDataContainer:
         if self._target is None:
             raise DataError("a classifier needs a target, but these data have none")
         found = np.sort(self._frame[self._target].dropna().unique().compute().to_numpy())
-        if len(found) != 2:
-            raise DataError(f"the target {self._target!r} of {self._source} has {len(found)} "
-                            f"distinct value{'s' * (len(found) != 1)} "
-                            f"({', '.join(map(repr, found[:4].tolist()))}); a classifier here "
-                            "needs exactly two classes")
-        return found
+        return two_classes(found, f"{self._target!r} of {self._source}")
 
 
 def _part_rows(part, frac, seed, train, partition_info=None):
     """The training (or test) rows of one partition: the same ones on every recomputation."""
     number = 0 if partition_info is None else partition_info["number"]
-    rows = len(part)
-    k = int(frac * rows + Fraction(1, 2))
-    mask = np.zeros(rows, dtype=bool)
-    mask[np.random.default_rng([seed, number]).permutation(rows)[:k]] = True
+    mask = np.zeros(len(part), dtype=bool)
+    mask[training_rows(np.random.default_rng([seed, number]), len(part), frac)] = True
     return part[mask if train else ~mask]

@@ -62,13 +62,7 @@ def as_dask_matrix(X, who):
                 raise DataError(f"{who}: X must hold numbers ({err}).") from None
         X = da.from_array(X, chunks=("auto",) + (-1,) * (X.ndim - 1))
     if isinstance(X, dd.DataFrame):
-        from pandas.api.types import is_bool_dtype, is_numeric_dtype
-        text = [str(c) for c, t in X.dtypes.items() if not (is_numeric_dtype(t) or is_bool_dtype(t))]
-        if text:
-            raise DataError(
-                f"{who}: column{'s' * (len(text) > 1)} {', '.join(map(repr, text[:5]))} of the "
-                "dask DataFrame hold text, not numbers. Encode them first (e.g. dask's "
-                "get_dummies after .categorize()), or leave them out of X.")
+        refuse_text_columns(X, list(X.columns), f"{who}: the dask DataFrame X", "out of X")
         header = X._meta.iloc[:0]
         single = all(t == np.float32 for t in X.dtypes)
         X = X.astype(np.float32 if single else np.float64).to_dask_array()
@@ -89,6 +83,20 @@ def as_dask_matrix(X, who):
 
 def _unknown(a):
     return bool(np.isnan(a.shape[0]))
+
+
+def refuse_text_columns(frame, columns, where, leave_out):
+    """A DataError naming the ``columns`` of a dask ``frame`` that hold text: with Dask,
+    descend does not one-hot encode (that needs every level first)."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    text = [str(c) for c in columns
+            if not (is_numeric_dtype(frame[c].dtype) or is_bool_dtype(frame[c].dtype))]
+    if text:
+        raise DataError(
+            f"{where}: column{'s' * (len(text) > 1)} {', '.join(map(repr, text[:5]))} hold "
+            "text, not numbers, and with Dask data descend does not one-hot encode (that needs "
+            "every level first): encode them with dask's .categorize() and dd.get_dummies(), "
+            f"or leave them {leave_out}.")
 
 
 def series_array(y):

@@ -15,16 +15,16 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from fractions import Fraction
-
 import numpy as np
 import pandas as pd
 
 from descend import csvfile, ingest
-from descend.arrays import as_matrix, as_target, classes, label_codes, py_scalar
+from descend.arrays import as_matrix, as_target, classes, label_codes, py_scalar, two_classes
 from descend.errors import DataError
 from descend.report import CleaningReport
 from descend.schema import Schema
+from descend.split import exact_fraction, training_rows
+from descend.standardize import Standardizer
 
 __all__ = ["DataContainer", "train_test_split", "Standardizer"]
 
@@ -252,20 +252,9 @@ class DataContainer:
             If ``y`` has a single class or more than two distinct values, or is None.
         """
         self._require_target("a classifier")
-        found = classes(self._y)
         source = self._report.source
         t = repr(self._target_name) + ("" if source == "arrays" else f" of {source}")
-        if len(found) < 2:
-            raise DataError(f"the target {t} has a single class ({py_scalar(found[0])!r}) in "
-                            f"all {len(self)} rows; a classifier needs examples of two "
-                            "classes. Check the target column and any filtering of the rows")
-        if len(found) > 2:
-            raise DataError(f"the target {t} has {len(found)} distinct values "
-                            f"(e.g. {', '.join(repr(py_scalar(c)) for c in found[:4])}); "
-                            "logistic regression here separates two classes. Recode the "
-                            "target into two classes, "
-                            "or use linear regression for a continuous quantity")
-        return found
+        return two_classes(classes(self._y), t, len(self))
 
     def train_test_split(self, frac=0.8, seed=None, stratify=False):
         """Split into disjoint ``(train, test)`` containers; see :func:`train_test_split`."""
@@ -306,10 +295,7 @@ def train_test_split(data, frac=0.8, seed=None, stratify=False):
     if not isinstance(data, DataContainer):
         raise DataError(f"train_test_split needs a DataContainer, got {type(data).__name__}")
     data._require_target("train_test_split")
-    if isinstance(frac, bool) or not isinstance(frac, (int, float, np.number)) \
-            or not 0 < frac < 1:
-        raise DataError(f"frac={frac!r} must be a number strictly between 0 and 1 "
-                        "(the training fraction, e.g. 0.8)")
+    exact = exact_fraction(frac)
     m = len(data)
     if m < 2:
         raise DataError(f"cannot split {m} row into two non-empty parts; need at least 2 rows")
@@ -325,11 +311,7 @@ def train_test_split(data, frac=0.8, seed=None, stratify=False):
             raise DataError(f"stratify=True needs at least 2 rows per class; {len(small)} of "
                             f"the {len(groups)} classes have 1 (e.g. {small[:3]}). Use "
                             "stratify=False, or stratify only on a class-label target")
-    exact = Fraction(str(frac))                # 0.29 as 29/100, not 0.28999...
-    train = []
-    for g in groups:
-        k = min(max(int(exact * len(g) + Fraction(1, 2)), 1), len(g) - 1)
-        train.append(rng.permutation(g)[:k])
+    train = [training_rows(rng, g, exact, both_parts=True) for g in groups]
     mask = np.zeros(m, dtype=bool)
     mask[np.concatenate(train)] = True
     return data.take(mask), data.take(~mask)
@@ -343,11 +325,3 @@ def _rng(seed):
         raise DataError(f"seed={seed!r} is not usable ({exc}); give a non-negative int, "
                         "a numpy Generator or None") from None
 
-
-def __getattr__(name):
-    # ``descend.data.Standardizer`` re-exported lazily: standardize imports this module
-    if name == "Standardizer":
-        from descend.standardize import Standardizer
-
-        return Standardizer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,9 @@ from descend.data import DataContainer
 from descend.errors import DataError
 
 HOUSING_FILE = "california_housing.csv.gz"
+#: The L2 penalty the examples use on the breast-cancer data, whose two classes are
+#: perfectly separable: without a penalty the log-loss has no minimum.
+CANCER_ALPHA = 1e-3
 
 
 def load_housing(missing="median") -> DataContainer:

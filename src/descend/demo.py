@@ -16,10 +16,7 @@ from .metrics import classification_metrics, describe_fit, format_table, regress
 from .models import LinearRegression, LogisticClassifier
 from .outputs import check, write_figure
 
-__all__ = ["run_demo", "CANCER_ALPHA"]
-
-#: The L2 penalty the demo uses on the (perfectly separable) breast-cancer data.
-CANCER_ALPHA = 1e-3
+__all__ = ["run_demo"]
 
 
 def _save(fig, out, name, force):
@@ -70,8 +67,8 @@ def breast_cancer(out, *, force=False, echo=print):
         echo(f"  note: these {data.shape[1]} features separate the classes perfectly (an "
              f"unpenalized fit classified every training row correctly after {probe.n_iter_} "
              f"iterations), so the unpenalized optimum does not exist; fitting with an L2 "
-             f"penalty alpha={CANCER_ALPHA:g}.")
-    model = LogisticClassifier(alpha=CANCER_ALPHA, random_state=0).fit(train.X, train.y)
+             f"penalty alpha={datasets.CANCER_ALPHA:g}.")
+    model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, random_state=0).fit(train.X, train.y)
     echo("  fit: " + describe_fit(model))
     proba = model.predict_proba(test.X)[:, 1]
     echo(format_table(classification_metrics(test.y, proba, model.classes_), "  held-out metrics:"))

@@ -72,7 +72,7 @@ def backward(X, delta):
     return X.T @ delta, float(delta.sum())
 
 
-def _workers(X, n_threads):
+def _threads(X, n_threads):
     """How many threads share the pass: all cores for an X of several blocks."""
     if n_threads is None:
         if X.nbytes < PARALLEL_BYTES:
@@ -256,7 +256,7 @@ def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None):
     """
     m = X.shape[0]
     blocks = list(row_blocks(X, block_rows))
-    k = min(_workers(X, n_threads), len(blocks))
+    k = min(_threads(X, n_threads), len(blocks))
     if _use_fused(X, y, loss):
         return _fused_pass(X, y, w, b, loss, blocks, k)
     if k <= 1 and X.nbytes < SERIAL_BLAS_BYTES:

@@ -79,7 +79,7 @@ def document(model, feature_names, path):
            "estimator": name, "params": _params(model), "n_features_in": int(n),
            "feature_names": names, "feature_names_in": hasattr(model, "feature_names_in_"),
            "coef": coef.tolist(), "intercept": intercept}
-    if isinstance(model, LogisticClassifier):
+    if model._loss.classifies:
         labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes_.tolist()]
         if not all(isinstance(c, (str, bool, int, float)) and c == c for c in labels):
             raise DataError(f"cannot save {name}: its classes_ {labels!r:.100} are not all "

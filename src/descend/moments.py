@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import gradient
-from .gradient import BLOCK_BYTES, _workers, in_runs, numba_jit, row_blocks
+from .gradient import BLOCK_BYTES, _threads, in_runs, numba_jit, row_blocks
 
 __all__ = ["column_moments", "merge_moments"]
 
@@ -121,7 +121,7 @@ def column_moments(X, block_rows=None, n_threads=None):
         kernel(X, starts[lo:hi], stops[lo:hi], means[lo:hi], stds[lo:hi])
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        in_runs(run, len(blocks), min(_workers(X, n_threads), len(blocks)))
+        in_runs(run, len(blocks), min(_threads(X, n_threads), len(blocks)))
         mean, std = merge_moments(stops - starts, means, stds)
         extreme = np.flatnonzero(~((std > 1e-140) & (std < 1e140)))
         if extreme.size:

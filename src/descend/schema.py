@@ -36,7 +36,7 @@ from descend.report import (CleaningReport, Encoding, Imputation, Where, cell, c
 __all__ = ["Feature", "Schema", "apply_schema", "KINDS"]
 
 KINDS = ("number", "boolean", "indicator")
-_HOLDS = {"numeric": "numbers", "number": "numbers", "boolean": "true/false", "text": "text"}
+_HOLDS = {"number": "numbers", "boolean": "true/false", "text": "text"}
 
 
 @dataclass(frozen=True)
@@ -268,9 +268,9 @@ def _cells(series, f, where):
     if f.kind == "indicator":
         return text_cells(series)
     col = parse_column(series, f.source, where)
-    wanted = "numeric" if f.kind == "number" else "boolean"
+    wanted = f.kind                                         # "number" or "boolean"
     bad = ~col.missing & (col.kind != wanted)
-    if f.kind == "boolean" and col.kind == "numeric":       # 0/1 read as false/true
+    if f.kind == "boolean" and col.kind == "number":        # 0/1 read as false/true
         bad &= ~np.isin(col.values, (0.0, 1.0))
     if bad.any():
         tokens = text_cells(series)[0]

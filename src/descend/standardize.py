@@ -1,19 +1,22 @@
 """Scaling each feature to mean 0 and standard deviation 1: :class:`Standardizer`.
 
 The statistics come from the training part only and are then applied,
-unchanged, to any other part. ``descend.data.Standardizer`` names the same
-class.
+unchanged, to any other part.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .arrays import as_matrix
+from .errors import DataError
 from .moments import column_moments
 
-from descend.arrays import as_matrix
-from descend.data import DataContainer
-from descend.errors import DataError
+
+def _is_container(X):
+    """Whether ``X`` is a DataContainer (by what it offers, so that this module needs
+    nothing of :mod:`descend.data`, which re-exports it)."""
+    return hasattr(X, "with_X") and hasattr(X, "feature_names")
 
 
 class Standardizer:
@@ -58,7 +61,7 @@ class Standardizer:
             raise DataError("some columns span more than the float range, so x - mean would "
                             "overflow; rescale them first")
         self.mean_, self.scale_ = mean, scale
-        self.feature_names_in_ = X.feature_names if isinstance(X, DataContainer) else None
+        self.feature_names_in_ = X.feature_names if _is_container(X) else None
         return self
 
     def transform(self, X):
@@ -90,7 +93,7 @@ class Standardizer:
             raise DataError(f"X has {A.shape[1]} columns but the Standardizer was fitted on "
                             f"{self.mean_.size}")
         names = self.feature_names_in_
-        if isinstance(X, DataContainer) and names is not None and X.feature_names != names:
+        if _is_container(X) and names is not None and X.feature_names != names:
             raise DataError(f"feature names differ from those seen in fit: {X.feature_names} "
                             f"vs {names}")
         return A
@@ -99,9 +102,9 @@ class Standardizer:
     def _wrap(X, out):
         if not np.all(np.isfinite(out)):
             raise DataError("the result overflowed the float range; rescale the data first")
-        return X.with_X(out) if isinstance(X, DataContainer) else out
+        return X.with_X(out) if _is_container(X) else out
 
 
 def _features(X) -> np.ndarray:
     """The (m, n) float features of an array or a container."""
-    return X.X if isinstance(X, DataContainer) else as_matrix(X)
+    return X.X if _is_container(X) else as_matrix(X)
