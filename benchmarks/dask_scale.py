@@ -82,7 +82,7 @@ def main():
     from distributed import Client, LocalCluster
 
     from descend import LogisticClassifier
-    from descend.cluster import DaskRows
+    from descend.dask.cluster import DaskRows
     from descend.losses import LogLoss
 
     limit = parse_bytes(args.memory_limit) * args.workers

@@ -171,7 +171,7 @@ def test_ci_runs_the_readme_test_command():
 def test_progress_bar_shows_the_live_loss_after_a_second(capsys):
     import time
 
-    from descend.commands import _Progress
+    from descend.cli.commands import _Progress
     from descend.models import Step
     bar = _Progress(total=30, quiet=False)
     time.sleep(1.1)                        # the bar waits a second before it appears

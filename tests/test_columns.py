@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descend.columns import check_unique, parse_column, parse_target, text_cells
+from descend.tables.columns import check_unique, parse_column, parse_target, text_cells
 from descend.errors import DataError
-from descend.report import Where
+from descend.tables.report import Where
 
 LINES = Where("'f.csv'", "line", np.array([2, 3, 4, 5, 6, 7], dtype=object))
 

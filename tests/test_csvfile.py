@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from descend import csvfile
-from descend.csvfile import read_csv
-from descend.data import DataContainer
+from descend.tables import csvfile
+from descend.tables.csvfile import read_csv
+from descend.tables.data import DataContainer
 from descend.errors import DataError
 
 

@@ -24,8 +24,8 @@ from descend import (  # noqa: E402
     DescendError,
     LinearRegression,
     LogisticClassifier,
-    cluster,
 )
+from descend.dask import cluster  # noqa: E402
 
 ESTIMATORS = [LinearRegression, LogisticClassifier]
 SOLVERS = ["lbfgs", "gd", "nesterov"]

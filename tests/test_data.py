@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descend.data import DataContainer, train_test_split
+from descend.tables.data import DataContainer, train_test_split
 from descend.errors import DataError
 
 

@@ -11,7 +11,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from descend import datasets
-from descend.data import DataContainer
+from descend.tables.data import DataContainer
 from descend.errors import DataError
 
 HOUSING_MD5 = "d1c47305887e2252bf1ccbd74ff159a6"

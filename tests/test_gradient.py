@@ -10,7 +10,7 @@ from descend import gradient
 from descend.gradient import backward, loss_grad
 from descend.moments import column_moments
 from descend.losses import LogLoss, SquaredError
-from descend.reference import looped_descent, looped_gradient
+from descend.teach.reference import looped_descent, looped_gradient
 
 
 def _data(m=60, n=4, seed=0):

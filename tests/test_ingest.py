@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descend.data import DataContainer
-from descend.ingest import ingest_frame
+from descend.tables.data import DataContainer
+from descend.tables.ingest import ingest_frame
 from descend.errors import DataError
 
 

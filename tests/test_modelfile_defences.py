@@ -207,7 +207,7 @@ def test_a_wide_schema_and_column_match_take_linear_time(tmp_path):
     import time
 
     from descend.persist import check_columns
-    from descend.schema import Schema
+    from descend.tables.schema import Schema
 
     def cost(n):
         names = [f"f{j}" for j in range(n)]

@@ -86,8 +86,9 @@ def test_merging_parts_equals_the_whole():
     np.testing.assert_allclose(std, ref_std, rtol=1e-12)
 
 
-@pytest.mark.parametrize("module", ["moments", "gradient", "models", "cluster", "daskinput",
-                                    "daskdata", "standardize"])
+@pytest.mark.parametrize("module", ["moments", "gradient", "models", "rows", "objective",
+                                    "dask.cluster", "dask.inputs", "dask.container",
+                                    "tables.data", "tables.standardize", "cli.main"])
 def test_each_module_imports_first_in_a_fresh_interpreter(module):
     import subprocess
     import sys

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from sklearn.exceptions import ConvergenceWarning
 
 from descend import DivergenceError, LinearRegression, LogisticClassifier, SeparationWarning, datasets, plots
-from descend.data import DataContainer
+from descend.tables.data import DataContainer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -265,7 +265,7 @@ def test_sigmoid_figure_values_at_zero(tmp_path):
 
 
 def test_figures_need_neither_display_nor_pyplot():
-    code = ("import sys; import descend.plots as p; assert 'matplotlib' not in sys.modules; "
+    code = ("import sys; import descend.teach.plots as p; assert 'matplotlib' not in sys.modules; "
             "p.sigmoid_figure(); assert 'matplotlib.pyplot' not in sys.modules")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)

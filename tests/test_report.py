@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from descend.report import CleaningReport, Encoding, Imputation, Where, count, few, plural
+from descend.tables.report import CleaningReport, Encoding, Imputation, Where, count, few, plural
 
 
 def test_empty_report():

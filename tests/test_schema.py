@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descend.data import DataContainer
+from descend.tables.data import DataContainer
 from descend.errors import DataError
-from descend.schema import Feature, Schema, apply_schema
+from descend.tables.schema import Feature, Schema, apply_schema
 
 # line 4 has no target (dropped); over the kept lines 2, 3, 5-8 the median of
 # rooms is median(3, 4, 2, 6) = 3.5, of garden median(1, 0, 0, 1, 1) = 1.0

@@ -5,9 +5,9 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import StandardScaler
 
-from descend.data import DataContainer
+from descend.tables.data import DataContainer
 from descend.errors import DataError
-from descend.standardize import Standardizer
+from descend.tables.standardize import Standardizer
 
 
 def test_standardizer_matches_sklearn_and_uses_train_statistics():
@@ -62,11 +62,11 @@ def test_unfitted_standardizer_raises_sklearn_not_fitted_error(method):
 
 
 def test_data_module_re_exports_the_standardizer():
-    import descend.data
+    import descend.tables.data
 
-    assert descend.data.Standardizer is Standardizer
+    assert descend.tables.data.Standardizer is Standardizer
     with pytest.raises(AttributeError, match="has no attribute 'Standardiser'"):
-        descend.data.Standardiser  # noqa: B018
+        descend.tables.data.Standardiser  # noqa: B018
 
 
 def test_standardizer_errors():

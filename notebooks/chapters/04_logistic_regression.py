@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import cross_val_score
 
-from descend import LogisticClassifier, SeparationWarning, datasets, losses, plots
-from descend.data import DataContainer
+from descend import DataContainer, LogisticClassifier, SeparationWarning, datasets, losses, plots
 from descend.metrics import classification_metrics
 
 # %% [markdown]

@@ -18,10 +18,10 @@ _WHERE = {
     "log_loss_from_scores": "losses",
     "sigmoid": "losses",
     "sigmoid_derivative": "losses",
-    "DataContainer": "data",
-    "DaskDataContainer": "daskdata",
-    "Standardizer": "standardize",
-    "train_test_split": "data",
+    "DataContainer": "tables.data",
+    "DaskDataContainer": "dask.container",
+    "Standardizer": "tables.standardize",
+    "train_test_split": "tables.data",
     "save": "persist",
     "load": "persist",
     "DescendError": "errors",
@@ -29,7 +29,7 @@ _WHERE = {
     "DivergenceError": "errors",
     "SeparationWarning": "errors",
 }
-_MODULES = {"datasets", "explain", "plots"}
+_MODULES = {"datasets": "teach.datasets", "explain": "teach.explain", "plots": "teach.plots"}
 
 __all__ = sorted(_WHERE) + sorted(_MODULES)
 
@@ -38,7 +38,7 @@ def __getattr__(name):
     if name in _WHERE:
         value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
     elif name in _MODULES:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_MODULES[name]}", __name__)
     else:
         raise AttributeError(f"module 'descend' has no attribute {name!r}")
     globals()[name] = value

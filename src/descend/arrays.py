@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from descend.errors import DataError
+from .errors import DataError
 
 
 _DATES = ("X holds dates or times; turn them into numbers first (e.g. days since a start "

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .errors import SeparationWarning
-from .report import few, plural
+from .tables.report import few, plural
 
 __all__ = ["warn_unless_converged", "causes"]
 

@@ -165,7 +165,7 @@ def build(cls, doc, bad):
 def _check_schema_names(schema, names, bad):
     """The command line's saved schema must build the features named. (From Python,
     training_data is free-form: what is not a schema is left to whoever reads it.)"""
-    from .schema import Schema
+    from .tables.schema import Schema
     try:
         built = Schema.from_dict(schema).names
     except (DataError, TypeError):

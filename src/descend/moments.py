@@ -12,7 +12,7 @@ memory), and the blocks are merged as a parallel variance is:
     s^2 = \sum_b \tfrac{r_b}{m}\left(s_b^2 + (\mu_b - \mu)^2\right).
 
 :func:`merge_moments` also merges the chunks of Dask data
-(:mod:`descend.cluster`).
+(:mod:`descend.dask.cluster`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ A fit asks its rows for four things, whatever holds them:
   ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
 
-:class:`ArrayRows` serves numpy arrays; :class:`descend.cluster.DaskRows`
+:class:`ArrayRows` serves numpy arrays; :class:`descend.dask.cluster.DaskRows`
 serves Dask collections with the same methods. :func:`rows_for` is the one
 place that asks which kind of array the estimator was given; :func:`scored`
 and :func:`computed` do the same for predictions, so that the estimators
@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
 from .arrays import check_fit_inputs
-from .daskinput import is_dask
+from .dask.inputs import is_dask
 from .gradient import loss_grad
 from .moments import column_moments
 
@@ -92,7 +92,7 @@ def rows_for(estimator, X, y, *, classify):
     bookkeeping (``n_features_in_``, ``feature_names_in_``) done on the estimator."""
     who = type(estimator).__name__
     if is_dask(X) or is_dask(y):            # one distributed pass per evaluation
-        from .cluster import DaskRows
+        from .dask.cluster import DaskRows
         rows = DaskRows.prepare(X, y, who, classify)
         _check_feature_names(estimator, rows.header, reset=True)
         estimator.n_features_in_ = rows.n
@@ -106,7 +106,7 @@ def checked_input(estimator, X):
     """``X`` checked for ``estimator``'s predictions: numpy, or a lazy dask array."""
     check_is_fitted(estimator)
     if is_dask(X):
-        from .daskinput import as_dask_matrix
+        from .dask.inputs import as_dask_matrix
         X, header = as_dask_matrix(X, type(estimator).__name__)
         _check_feature_names(estimator, header, reset=False)   # scikit-learn's own checks
         if X.shape[1] != estimator.n_features_in_:
@@ -130,6 +130,6 @@ def computed(*arrays):
         return arrays
     import dask
 
-    from .daskinput import series_array
+    from .dask.inputs import series_array
     arrays = [series_array(a) if hasattr(a, "to_dask_array") else a for a in arrays]
     return tuple(np.asarray(a) for a in dask.compute(*arrays))

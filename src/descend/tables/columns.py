@@ -31,8 +31,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from descend.errors import DataError
-from descend.report import Where, cell, count, few
+from ..errors import DataError
+from .report import Where, cell, count, few
 
 NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None", "?"})
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import as_matrix
-from .errors import DataError
-from .moments import column_moments
+from ..arrays import as_matrix
+from ..errors import DataError
+from ..moments import column_moments
 
 
 def _is_container(X):
     """Whether ``X`` is a DataContainer (by what it offers, so that this module needs
-    nothing of :mod:`descend.data`, which re-exports it)."""
+    nothing of :mod:`descend.tables.data`, which re-exports it)."""
     return hasattr(X, "with_X") and hasattr(X, "feature_names")
 
 

@@ -1,11 +1,11 @@
 """Cleaning a table into numeric arrays: :func:`ingest_frame`.
 
 Every table takes one path: a CSV file is first read into a frame of text
-cells by :func:`descend.csvfile.read_csv`; :func:`ingest_frame` turns any
+cells by :func:`descend.tables.csvfile.read_csv`; :func:`ingest_frame` turns any
 frame into ``X`` (m × n, float), ``y`` and a
-:class:`~descend.report.CleaningReport` recording everything the cleaning
+:class:`~descend.tables.report.CleaningReport` recording everything the cleaning
 did. How each column's cells are read (numbers, true/false, text, the tokens
-such as ``NA`` that count as missing) is set out in :mod:`descend.columns`.
+such as ``NA`` that count as missing) is set out in :mod:`descend.tables.columns`.
 
 Choices made here, once:
 
@@ -23,12 +23,12 @@ Choices made here, once:
   dropped; a text column gets its most frequent level. To keep a test part
   out of those statistics, use ``missing="drop"`` or impute after splitting.
   The statistic of every feature column, gaps or not, is recorded in the
-  :class:`~descend.schema.Schema` as the fill for new data.
+  :class:`~descend.tables.schema.Schema` as the fill for new data.
 * **No target** (``target=None``): every column (or ``features``) is a
   feature and ``y`` is None.
 
-The choices are recorded in a :class:`~descend.schema.Schema`;
-:func:`descend.schema.apply_schema` builds the same columns from new data.
+The choices are recorded in a :class:`~descend.tables.schema.Schema`;
+:func:`descend.tables.schema.apply_schema` builds the same columns from new data.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from descend.columns import (NA_TOKENS, check_unique, column_names, find_column, parse_column,
+from .columns import (NA_TOKENS, check_unique, column_names, find_column, parse_column,
                              parse_target)
-from descend.csvfile import read_csv
-from descend.errors import DataError
-from descend.report import CleaningReport, Encoding, Imputation, Where, count, few, plural
-from descend.schema import Feature, Schema, apply_schema
+from ..errors import DataError
+from .csvfile import read_csv
+from .report import CleaningReport, Encoding, Imputation, Where, count, few, plural
+from .schema import Feature, Schema, apply_schema
 
 __all__ = ["ingest_frame", "Ingested", "read_csv", "CleaningReport", "Encoding", "Imputation",
            "MISSING_OPTIONS", "CATEGORICAL_OPTIONS", "MAX_LEVELS", "NA_TOKENS"]
@@ -75,7 +75,7 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
         Name of the target column; None reads features only (``y`` is None).
     schema : Schema or dict, optional
         The schema of training data: build its features with
-        :func:`~descend.schema.apply_schema` instead of deriving them; then
+        :func:`~descend.tables.schema.apply_schema` instead of deriving them; then
         ``features`` and ``categorical`` cannot be given.
     features : list of str, optional
         Columns to use as features, in this order; default all but the target.

@@ -5,14 +5,14 @@ ends in ``.gz``) and splits it with Python's :mod:`csv`, so line numbers are
 exact even when a quoted field spans lines, and memory stays a small
 multiple of the decompressed text: the cells are held packed, column by
 column, and a column whose every cell is a number or missing becomes
-float64 (NaN where missing) as :func:`descend.columns.parse_column` would
+float64 (NaN where missing) as :func:`descend.tables.columns.parse_column` would
 read it; any other column stays text cells. No line vanishes: a blank line
 in a file of one column is a row with a missing cell; other blank lines (in
 a file of several columns, before the header, or after the last row) hold
 no row and are returned in :attr:`CsvTable.blank_lines` for the cleaning
 report; every other line is read or reported in an error. What the text
-cells mean is decided later, by :mod:`descend.columns` and
-:mod:`descend.ingest`. Every error names the file, and the line where
+cells mean is decided later, by :mod:`descend.tables.columns` and
+:mod:`descend.tables.ingest`. Every error names the file, and the line where
 there is one.
 """
 
@@ -30,9 +30,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from descend.columns import check_unique, number, numbers
-from descend.errors import DataError
-from descend.report import few
+from ..errors import DataError
+from .columns import check_unique, number, numbers
+from .report import few
 
 
 class CsvTable(NamedTuple):
@@ -64,7 +64,7 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
         One column per header field (names stripped), index the 1-based line
         number where each record starts: float64 (NaN where missing) for a
         column of numbers, else the text cells as written (object dtype;
-        :mod:`descend.columns` strips them).
+        :mod:`descend.tables.columns` strips them).
     name : str
         The file name used in messages.
     blank_lines : tuple of int
@@ -125,7 +125,7 @@ class _Rows:
     The cells of each column are packed every ``CHUNK_ROWS`` rows into one
     string and their lengths, about one byte a character, instead of a Python
     object of some fifty bytes a cell. :meth:`table` turns each column into
-    float64 when every cell is a number or missing (:func:`descend.columns.numbers`,
+    float64 when every cell is a number or missing (:func:`descend.tables.columns.numbers`,
     one packed chunk at a time), else into text cells.
     """
 

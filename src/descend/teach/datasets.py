@@ -1,9 +1,11 @@
 """Data sets that load offline: two real tables and toy generators.
 
-Every function returns a :class:`~descend.data.DataContainer`. The generators
-draw from ``numpy.random.default_rng(seed)``, so the same ``seed`` gives the
-same data; their rows come in random order. Classification targets are the
-integers 0 and 1.
+Every function returns a :class:`~descend.tables.data.DataContainer`. The
+generators take ``n`` (rows), ``noise`` (the standard deviation of the normal
+noise added) and ``seed``, and draw from ``numpy.random.default_rng(seed)``,
+so the same ``seed`` gives the same data; their rows come in random order.
+Classification targets are the integers 0 and 1. Only their other
+parameters are described below.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from importlib import resources
 
 import numpy as np
 
-from descend.data import DataContainer
-from descend.errors import DataError
+from ..errors import DataError
+from ..tables.data import DataContainer
 
 HOUSING_FILE = "california_housing.csv.gz"
 #: The L2 penalty the examples use on the breast-cancer data, whose two classes are
@@ -40,10 +42,6 @@ def load_housing(missing="median") -> DataContainer:
     ----------
     missing : {"median", "mean", "drop", "error"}
         How to treat the empty ``total_bedrooms`` cells.
-
-    Returns
-    -------
-    DataContainer
     """
     ref = resources.files("descend").joinpath("bundled", HOUSING_FILE)
     with resources.as_file(ref) as path:
@@ -60,10 +58,6 @@ def load_breast_cancer() -> DataContainer:
     underscores (``mean_radius``). The target is named ``malignant`` and
     recoded so that **1 = malignant** (212 rows) and 0 = benign (357):
     scikit-learn's own coding is the reverse (0 = malignant).
-
-    Returns
-    -------
-    DataContainer
     """
     from sklearn.datasets import load_breast_cancer as _sk_load
 
@@ -112,7 +106,6 @@ def make_blobs(n=200, separation=6.0, seed=None) -> DataContainer:
         Rows; ``n // 2`` of class 0, the rest of class 1.
     separation : float
         Distance between the two centres, in standard deviations.
-    seed : int or None
 
     Returns
     -------
@@ -139,16 +132,6 @@ def make_moons(n=200, noise=0.1, seed=None) -> DataContainer:
     ``(1 - cos t, 1/2 - sin t)``, ``t`` in [0, π], plus normal noise of
     standard deviation ``noise``. Can a linear model fit it? **Roughly**: a
     line gets most points right (about 85-90 %) but not the tips of the arcs.
-
-    Parameters
-    ----------
-    n : int
-    noise : float
-    seed : int or None
-
-    Returns
-    -------
-    DataContainer
     """
     n = _count(n, 2)
     noise = _nonnegative(noise, "noise")
@@ -170,16 +153,10 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=None) -> DataContainer:
 
     Parameters
     ----------
-    n : int
     noise : float
         Standard deviation of the normal noise added to each coordinate.
     factor : float
         Inner radius, in (0, 1).
-    seed : int or None
-
-    Returns
-    -------
-    DataContainer
     """
     n = _count(n, 2)
     noise = _nonnegative(noise, "noise")
@@ -206,11 +183,6 @@ def make_xor(n=200, noise=0.3, seed=None) -> DataContainer:
         Rows, at least 4; as equal as possible over the four clusters.
     noise : float
         Standard deviation of each cluster.
-    seed : int or None
-
-    Returns
-    -------
-    DataContainer
     """
     n = _count(n, 4)
     noise = _nonnegative(noise, "noise")
@@ -230,11 +202,8 @@ def make_regression_line(n=100, w=2.0, b=1.0, noise=1.0, seed=None) -> DataConta
 
     Parameters
     ----------
-    n : int
     w, b : float
         True slope and intercept.
-    noise : float
-    seed : int or None
 
     Returns
     -------
@@ -252,16 +221,9 @@ def make_regression_plane(n=100, w=(2.0, -1.0), b=1.0, noise=1.0,
 
     Parameters
     ----------
-    n : int
     w : pair of float
         True weights.
     b : float
-    noise : float
-    seed : int or None
-
-    Returns
-    -------
-    DataContainer
     """
     w = np.asarray(w, dtype=float)
     if w.shape != (2,):

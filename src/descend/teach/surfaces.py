@@ -8,7 +8,7 @@ and the intercept :math:`b`, so its loss
 
 is a surface over the plane, and gradient descent is a walk on it: one point
 per iteration, each a step :math:`-\alpha_k \nabla J` from the one before.
-Re-exported by :mod:`descend.plots`; matplotlib is imported only when a
+Re-exported by :mod:`descend.teach.plots`; matplotlib is imported only when a
 figure is made.
 """
 
@@ -18,8 +18,8 @@ import warnings
 
 import numpy as np
 
-from .errors import DivergenceError
-from .losses import loss_of
+from ..errors import DivergenceError
+from ..losses import loss_of
 
 __all__ = ["loss_surface"]
 
@@ -78,7 +78,7 @@ def loss_surface(X, y, *, model=None, ax=None, view="contour", grid=60):
     model = _model("linear" if model is None else model,
                    solver="gd", standardize=False, max_iter=5000)
 
-    from .models import objective_of
+    from ..models import objective_of
 
     objective, theta0 = objective_of(model, x, y)
     path, diverged_at = _descend(model, x, y)
@@ -125,7 +125,7 @@ def _one_feature(X):
 
 def _model(model, **defaults):
     """``model`` itself, or for "linear"/"logistic" a new estimator with ``defaults``."""
-    from .models import LinearRegression, LogisticClassifier, estimator
+    from ..models import LinearRegression, LogisticClassifier, estimator
 
     if isinstance(model, str):
         return estimator(model, **defaults)

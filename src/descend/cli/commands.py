@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
+from ..metrics import classification_metrics, describe_fit, format_table, regression_metrics
 
 __all__ = ["demo", "train", "predict", "evaluate", "info", "explain", "plot"]
 
@@ -24,7 +24,7 @@ def demo(args):
 
 
 def _choose_model(data, kind):
-    from .models import LinearRegression, LogisticClassifier
+    from ..models import LinearRegression, LogisticClassifier
 
     if kind == "auto":
         distinct = np.unique(np.asarray(data.y).astype(str)).size
@@ -33,7 +33,7 @@ def _choose_model(data, kind):
         data.check_classification_target()
         return LogisticClassifier
     if data.y.dtype.kind not in "biuf":
-        from .errors import DataError
+        from ..errors import DataError
         raise DataError(
             f"target {data.target_name!r} is not numeric, so linear regression cannot predict it; "
             "use --model logistic for a two-class target."
@@ -68,10 +68,10 @@ def _integral_labels(y):
 
 
 def train(args):
-    from .data import DataContainer
-    from .errors import DataError
-    from .outputs import check, write_figure, written
-    from .persist import dumps
+    from ..tables.data import DataContainer
+    from ..errors import DataError
+    from ..outputs import check, write_figure, written
+    from ..persist import dumps
 
     say = (lambda *a: None) if args.quiet else print
     out = check(args.out, force=args.force)
@@ -115,7 +115,7 @@ def train(args):
     with written(out) as f:
         f.write(text)
     if plot is not None:
-        from .plots import loss_curve
+        from ..teach.plots import loss_curve
         write_figure(loss_curve(model), plot)
         print(f"loss curve: {plot}")
     print(f"model saved: {out}")
@@ -130,9 +130,9 @@ def _training_data(data):
 
 def _load_with_data(args, with_target):
     """The saved model and the CSV read as the model's training data was."""
-    from .data import DataContainer
-    from .errors import DataError
-    from .persist import check_columns, load
+    from ..tables.data import DataContainer
+    from ..errors import DataError
+    from ..persist import check_columns, load
 
     model = load(args.model)
     saved = model.training_data_ or {}
@@ -158,7 +158,7 @@ def _load_with_data(args, with_target):
 
 
 def predict(args):
-    from .outputs import check, written
+    from ..outputs import check, written
 
     out = check(args.out, force=args.force) if args.out else None
     model, data, X, _ = _load_with_data(args, with_target=False)
@@ -195,7 +195,7 @@ def _metrics_of(model, X, y):
 
 
 def info(args):
-    from .persist import load
+    from ..persist import load
 
     model = load(args.model)
     saved = model.training_data_ or {}
@@ -221,7 +221,7 @@ def info(args):
 
 
 def explain(args):
-    from . import explain as ex
+    from ..teach import explain as ex
 
     if args.topic == "chain-rule":
         models = ["linear", "logistic"] if args.model == "both" else [args.model]
@@ -236,8 +236,8 @@ def explain(args):
     elif args.topic == "loop-vs-vector":
         print(ex.loop_vs_vector(args.rows, args.features, n_iter=args.iter, model=args.model))
     else:
-        from . import datasets
-        from .models import LinearRegression, LogisticClassifier
+        from ..teach import datasets
+        from ..models import LinearRegression, LogisticClassifier
 
         housing, cancer = datasets.load_housing(), datasets.load_breast_cancer()
         for name, model, data in (("housing, LinearRegression", LinearRegression(), housing),
@@ -248,9 +248,9 @@ def explain(args):
 
 
 def plot(args):
-    from . import datasets, plots
-    from .models import LinearRegression, LogisticClassifier
-    from .outputs import check, write_figure
+    from ..teach import datasets, plots
+    from ..models import LinearRegression, LogisticClassifier
+    from ..outputs import check, write_figure
 
     out = check(args.out, force=args.force)
     if args.figure == "loss-curve":
@@ -264,7 +264,7 @@ def plot(args):
             model.fit(data.X, data.y)
         fig = plots.loss_curve(model, title=f"{args.data}: loss per iteration ({args.solver})")
     elif args.figure in ("surface", "learning-rates"):
-        from .data import DataContainer
+        from ..tables.data import DataContainer
         blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
         if args.figure == "surface":                     # one feature: the parameters are (w, b)
             data = (datasets.make_regression_line(n=50, seed=0) if args.model == "linear" else

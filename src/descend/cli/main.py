@@ -47,6 +47,11 @@ def _csv_options(p, missing=False):
     p.add_argument("--encoding", default="utf-8", help="the file's text encoding (default: utf-8)")
 
 
+def _model_and_data(p):
+    p.add_argument("model", metavar="MODEL.json")
+    p.add_argument("data", metavar="DATA.csv")
+
+
 def _number(kind, test, words):
     def parse(text):
         try:
@@ -82,7 +87,7 @@ def build_parser():
         prog="descend", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Linear and logistic regression trained by gradient descent, shown step by step.",
     )
-    from . import __version__
+    from .. import __version__
     parser.add_argument("--version", action="version", version=f"descend {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -129,8 +134,7 @@ def build_parser():
     p = sub.add_parser("predict", help="predict with a saved model",
                        description="Predict every row of DATA.csv with a saved model; a classifier "
                        "also gives the probability of each class.")
-    p.add_argument("model", metavar="MODEL.json")
-    p.add_argument("data", metavar="DATA.csv")
+    _model_and_data(p)
     p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
     _csv_options(p)
     _force(p)
@@ -139,8 +143,7 @@ def build_parser():
     p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
                        description="Print the metrics of a saved model on DATA.csv, which must "
                        "hold the target column the model was trained on.")
-    p.add_argument("model", metavar="MODEL.json")
-    p.add_argument("data", metavar="DATA.csv")
+    _model_and_data(p)
     _csv_options(p, missing=True)
     _common(p)
 
@@ -237,7 +240,7 @@ _WRITES = {"train": (("--out", "out"), ("--plot", "plot")), "predict": (("--out"
 
 def _check_files(parser, args):
     """No command writes over one of its own inputs, or writes two outputs to one file."""
-    from .outputs import clash
+    from ..outputs import clash
 
     inputs = {role: getattr(args, attr) for role, attr in _FILES.get(args.command, ())}
     outputs = {role: getattr(args, attr) for role, attr in _WRITES.get(args.command, ())}
@@ -275,7 +278,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     _check_usage(parser, args)
     from . import commands
-    from .errors import DescendError
+    from ..errors import DescendError
 
     warnings.showwarning = _warn_in_one_line
     main_thread = threading.current_thread() is threading.main_thread()

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from descend.arrays import py_scalar
+from ..arrays import py_scalar
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class CleaningReport:
     dropped_columns : dict of str to str
         Columns left out, with the reason.
     blank_lines : tuple of int
-        Blank lines of a file that hold no row (see :mod:`descend.csvfile`).
+        Blank lines of a file that hold no row (see :mod:`descend.tables.csvfile`).
     """
 
     source: str = "arrays"

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target", "series_array"]
 

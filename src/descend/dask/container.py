@@ -1,10 +1,10 @@
-"""Data held by Dask: :class:`DaskDataContainer`, a lazy :class:`~descend.data.DataContainer`.
+"""Data held by Dask: :class:`DaskDataContainer`, a lazy :class:`~descend.tables.data.DataContainer`.
 
 For tables larger than memory, or spread over many files: a glob of Parquet
 or CSV files, or any dask DataFrame. Nothing is read when the container is
 made. ``X`` and ``y`` are a dask DataFrame and Series with the same
 partitions, so they line up row for row and can go straight to an
-estimator's ``fit``, which then runs on the cluster (:mod:`descend.cluster`). Text columns are refused
+estimator's ``fit``, which then runs on the cluster (:mod:`descend.dask.cluster`). Text columns are refused
 with a clear error, because a one-hot encoding needs every level, known only
 after a full pass. Missing cells are an error raised by the first pass
 (``missing="error"``), or their rows are dropped (``"drop"``), and
@@ -14,13 +14,14 @@ after a full pass. Missing cells are an error raised by the first pass
 from __future__ import annotations
 
 import os
+
 import numpy as np
 
-from .arrays import two_classes
-from .daskinput import is_dask, refuse_text_columns, require_dask
-from .errors import DataError
-from .report import CleaningReport
-from .split import exact_fraction, training_rows
+from ..arrays import two_classes
+from ..errors import DataError
+from ..tables.report import CleaningReport
+from ..tables.split import exact_fraction, training_rows
+from .inputs import is_dask, refuse_text_columns, require_dask
 
 __all__ = ["DaskDataContainer", "read_dask"]
 
@@ -127,13 +128,8 @@ class DaskDataContainer:
         """The dask DataFrame behind the container (features, then the target)."""
         return self._frame
 
-    @property
-    def feature_names(self) -> list[str]:
-        return list(self._features)
-
-    @property
-    def target_name(self) -> str | None:
-        return self._target
+    feature_names = property(lambda self: list(self._features), doc="Names of the columns of X.")
+    target_name = property(lambda self: self._target, doc="Name of the target; None for none.")
 
     @property
     def npartitions(self) -> int:
@@ -174,7 +170,7 @@ class DaskDataContainer:
         """Split into disjoint ``(train, test)`` containers, partition by partition.
 
         Every partition is split by the rule of
-        :func:`descend.data.train_test_split` (``floor(frac * rows + 0.5)`` of
+        :func:`descend.tables.data.train_test_split` (``floor(frac * rows + 0.5)`` of
         its rows, chosen at random, go to training), so the split needs no
         pass of its own and gives the same rows whenever it is recomputed.
         ``seed`` None draws one seed now, kept for both parts.

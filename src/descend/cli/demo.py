@@ -10,11 +10,11 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from . import datasets
-from .errors import SeparationWarning
-from .metrics import classification_metrics, describe_fit, format_table, regression_metrics
-from .models import LinearRegression, LogisticClassifier
-from .outputs import check, write_figure
+from ..errors import SeparationWarning
+from ..metrics import classification_metrics, describe_fit, format_table, regression_metrics
+from ..models import LinearRegression, LogisticClassifier
+from ..outputs import check, write_figure
+from ..teach import datasets
 
 __all__ = ["run_demo"]
 
@@ -33,7 +33,7 @@ def _describe_data(echo, data, train, test):
 
 def housing(out, *, force=False, echo=print):
     """Linear regression on the bundled California housing data."""
-    from . import plots
+    from ..teach import plots
 
     echo("Housing prices -> LinearRegression")
     data = datasets.load_housing()
@@ -54,7 +54,7 @@ def housing(out, *, force=False, echo=print):
 
 def breast_cancer(out, *, force=False, echo=print):
     """Logistic regression on scikit-learn's breast-cancer data."""
-    from . import plots
+    from ..teach import plots
 
     echo("Breast cancer -> LogisticClassifier")
     data = datasets.load_breast_cancer()

@@ -3,7 +3,7 @@
 Every function returns a matplotlib ``Figure`` and accepts an optional
 ``ax`` (or ``axes``) to draw into. matplotlib is imported here only, when a
 figure is made, and figures are created without pyplot, so nothing needs a
-display. The loss surface and the path on it live in :mod:`descend.surfaces`
+display. The loss surface and the path on it live in :mod:`descend.teach.surfaces`
 and are re-exported here.
 """
 
@@ -158,9 +158,9 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
     from sklearn.base import clone
     from sklearn.exceptions import ConvergenceWarning
 
-    from .errors import DivergenceError
+    from ..errors import DivergenceError
 
-    from .models import objective_of
+    from ..models import objective_of
 
     base = clone(_model(model)).set_params(solver="gd", callback=None, verbose=0)
     objective, theta0 = objective_of(base, X, y)
@@ -216,7 +216,7 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
     Parameters
     ----------
     datasets : mapping of str to DataContainer, optional
-        Two features each. Default: :func:`descend.datasets.toy_sets` drawn
+        Two features each. Default: :func:`descend.teach.datasets.toy_sets` drawn
         with ``seed`` (blobs far apart, blobs overlapping, moons, circles, xor).
     seed : int
         Seeds the toy data, the splits and the model.
@@ -231,9 +231,9 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
         With ``fig.descend_fits``: for each data set's name, its ``model``,
         ``train`` and ``test`` parts, for tables of what the panels show.
     """
-    from .data import DataContainer
-    from .errors import SeparationWarning
-    from .models import LogisticClassifier
+    from ..tables.data import DataContainer
+    from ..errors import SeparationWarning
+    from ..models import LogisticClassifier
 
     from .datasets import toy_sets
 
@@ -297,7 +297,7 @@ def sigmoid_figure(ax=None):
     matplotlib.figure.Figure
         Lines in order: :math:`\sigma`, :math:`\sigma'`, then the two marks.
     """
-    from .losses import sigmoid, sigmoid_derivative
+    from ..losses import sigmoid, sigmoid_derivative
 
     z = np.arange(-400, 401) / 50.0                   # [-8, 8] in steps of 0.02, with z = 0 exactly
     fig, ax = _axes(ax, figsize=(6.5, 4.0))

@@ -2,9 +2,9 @@
 
 ``floor(frac * rows + 1/2)`` rows of a group go to training (round half up,
 with ``frac`` taken exactly as the decimal it prints as: 0.29 of 50 rows is
-14.5, so 15), chosen by a random permutation; :func:`descend.data.train_test_split`
+14.5, so 15), chosen by a random permutation; :func:`descend.tables.data.train_test_split`
 applies it to the whole table or to each class, and
-:meth:`descend.daskdata.DaskDataContainer.train_test_split` to each partition.
+:meth:`descend.dask.container.DaskDataContainer.train_test_split` to each partition.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["exact_fraction", "training_rows"]
 

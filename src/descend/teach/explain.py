@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .gradient import loss_grad
-from .losses import loss_of, sigmoid
-from .objective import Objective
-from .rows import ArrayRows
+from ..gradient import loss_grad
+from ..losses import loss_of, sigmoid
+from ..objective import Objective
+from ..rows import ArrayRows
 
 __all__ = ["chain_rule", "same_gradient", "check_gradient", "coin_toss", "loop_vs_vector"]
 

@@ -27,10 +27,10 @@ import time
 
 import numpy as np
 
-from .daskinput import as_dask_matrix, as_dask_target
-from .errors import DataError, DescendError
-from .gradient import loss_grad
-from .moments import column_moments, merge_moments
+from ..errors import DataError, DescendError
+from ..gradient import loss_grad
+from ..moments import column_moments, merge_moments
+from .inputs import as_dask_matrix, as_dask_target
 
 __all__ = ["DaskRows"]
 

@@ -2,12 +2,12 @@
 
 A container holds ``X`` (m × n, float, finite) and ``y`` (m,), or no target
 (``y`` None, for data to predict), with their names and the
-:class:`~descend.schema.Schema` saying how ``X`` was built. Its arrays are
+:class:`~descend.tables.schema.Schema` saying how ``X`` was built. Its arrays are
 read-only copies: nothing here modifies data in place, and every operation
 returns a new container. Tables are read and cleaned by
-:mod:`descend.csvfile` and :mod:`descend.ingest`, or built by a training
-schema with :func:`descend.schema.apply_schema`; :class:`Standardizer` lives
-in :mod:`descend.standardize` and is importable from here too.
+:mod:`descend.tables.csvfile` and :mod:`descend.tables.ingest`, or built by a training
+schema with :func:`descend.tables.schema.apply_schema`; :class:`Standardizer` lives
+in :mod:`descend.tables.standardize` and is importable from here too.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from descend import csvfile, ingest
-from descend.arrays import as_matrix, as_target, classes, label_codes, py_scalar, two_classes
-from descend.errors import DataError
-from descend.report import CleaningReport
-from descend.schema import Schema
-from descend.split import exact_fraction, training_rows
-from descend.standardize import Standardizer
+from ..arrays import as_matrix, as_target, classes, label_codes, py_scalar, two_classes
+from ..errors import DataError
+from . import csvfile, ingest
+from .report import CleaningReport
+from .schema import Schema
+from .split import exact_fraction, training_rows
+from .standardize import Standardizer
 
 __all__ = ["DataContainer", "train_test_split", "Standardizer"]
 
@@ -88,7 +88,7 @@ class DataContainer:
     @classmethod
     def from_frame(cls, df, target=None, *, schema=None, features=None, missing="error",
                    categorical="auto"):
-        """Build a container from a DataFrame, cleaning it as documented in :mod:`descend.ingest`.
+        """Build a container from a DataFrame, cleaning it as documented in :mod:`descend.tables.ingest`.
 
         Parameters
         ----------
@@ -98,7 +98,7 @@ class DataContainer:
             The target column; None reads the features only (``y`` is None).
         schema : schema.Schema or dict, optional
             The ``.schema`` of training data (or its ``to_dict()``): build its
-            features with :func:`descend.schema.apply_schema`, not from this table.
+            features with :func:`descend.tables.schema.apply_schema`, not from this table.
         features : list of str, optional
             Feature columns; default every column but the target. Not with ``schema``.
         missing : {"error", "drop", "mean", "median"}
@@ -124,7 +124,7 @@ class DataContainer:
         """Read a CSV file (``.gz`` allowed) and clean it like :meth:`from_frame`.
 
         Errors name the file and the 1-based line number (the header is line 1).
-        Empty cells are missing; see :mod:`descend.columns` for the tokens such as
+        Empty cells are missing; see :mod:`descend.tables.columns` for the tokens such as
         ``NA`` that count as missing in numeric columns.
 
         Parameters
@@ -154,11 +154,11 @@ class DataContainer:
     def from_dask(source, target=None, *, features=None, missing="error", sep=","):
         """Data held by Dask: a dask DataFrame, or a path or glob of Parquet or CSV files.
 
-        Returns a :class:`~descend.daskdata.DaskDataContainer`: nothing is read
+        Returns a :class:`~descend.dask.container.DaskDataContainer`: nothing is read
         until a model is fitted on it, and the fit runs on the Dask cluster.
         Needs ``pip install "descend[dask]"``.
         """
-        from descend.daskdata import DaskDataContainer
+        from ..dask.container import DaskDataContainer
 
         return DaskDataContainer(source, target, features=features, missing=missing, sep=sep)
 

@@ -1,7 +1,7 @@
 """How the features were built from a table: :class:`Schema` and :func:`apply_schema`.
 
 Training derives the columns of ``X`` from the table itself
-(:mod:`descend.ingest`): which columns hold numbers or true/false, which text
+(:mod:`descend.tables.ingest`): which columns hold numbers or true/false, which text
 levels become indicator columns, which level is the baseline, which value
 fills a gap. The schema records those choices, one :class:`Feature` per
 column of ``X`` in order, in plain JSON types, so that it can be saved with a
@@ -27,10 +27,10 @@ from functools import cached_property
 
 import numpy as np
 
-from descend.columns import (close_names, column_names, find_column, number, parse_column,
+from .columns import (close_names, column_names, find_column, number, parse_column,
                              parse_target, text_cells)
-from descend.errors import DataError
-from descend.report import (CleaningReport, Encoding, Imputation, Where, cell, count, few,
+from ..errors import DataError
+from .report import (CleaningReport, Encoding, Imputation, Where, cell, count, few,
                             plural)
 
 __all__ = ["Feature", "Schema", "apply_schema", "KINDS"]
@@ -159,7 +159,7 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
     """Build the features ``X`` that ``schema`` describes from a new table.
 
     Numbers and true/false cells are parsed as in training
-    (:mod:`descend.columns`); an indicator is 1.0 where the cell, stripped,
+    (:mod:`descend.tables.columns`); an indicator is 1.0 where the cell, stripped,
     equals its level, else 0.0. A missing cell gets the training fill of its
     column, recorded in the report. Columns the schema does not use are
     ignored, and listed in the report.
