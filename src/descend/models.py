@@ -35,13 +35,22 @@ from .steps import Step, reporter
 __all__ = ["LinearRegression", "LogisticClassifier", "Step", "estimator", "objective_of"]
 
 
+#: Targets whose largest magnitude lies within 2^-20 .. 2^20 are fitted in their own
+#: units (the descent's steps are then those of any other fit); beyond, in units of
+#: the power of two at or below max|y|.
+_PLAIN_SCALES = 20
+
+
 def _target_scale(absmax):
-    """The power of two at or below the largest ``|y|`` (1 for y = 0), and whether ``y`` must be
-    divided by it before the pass (squares of residuals beyond 2^500 or below 2^-500 would
-    leave float64's range); otherwise the objective is scaled and ``y`` not copied."""
+    """The unit of the target for the descent: 1 for max|y| within 2^-20 .. 2^20, else the
+    power of two at or below it; and whether ``y`` must be divided by it before the pass
+    (squares of residuals beyond 2^500 or below 2^-500 would leave float64's range);
+    otherwise the objective is scaled and ``y`` not copied."""
     if not (np.isfinite(absmax) and absmax > 0):
         return 1.0, False
     exponent = int(np.frexp(absmax)[1]) - 1
+    if abs(exponent) <= _PLAIN_SCALES:
+        return 1.0, False
     return float(np.ldexp(1.0, exponent)), abs(exponent) > 200
 
 

@@ -72,7 +72,7 @@ class ArrayRows:
 
     @property
     def y_absmax(self):
-        return float(np.max(np.abs(self.y)))
+        return max(abs(float(self.y.max())), abs(float(self.y.min())))   # no copy of y
 
     @property
     def y_mean(self):
