@@ -222,7 +222,9 @@ def test_a_file_changed_by_the_user_is_theirs(tmp_path, houses):
 
 @pytest.mark.parametrize("bad", [["--test-frac", "1.5"], ["--alpha", "-1"], ["--max-iter", "0"],
                                  ["--tol", "nan"], ["--learning-rate", "abc"],
-                                 ["--learning-rate", "0.1"], ["--plot", "loss.xyz"]])
+                                 ["--solver", "lbfgs", "--learning-rate", "0.1"],
+                                 ["--solver", "newton", "--learning-rate", "0.1"],
+                                 ["--plot", "loss.xyz"]])
 def test_bad_values_are_usage_errors(tmp_path, houses, bad):
     code, _, err = run("train", houses, "--target", "price", *bad, cwd=tmp_path)
     assert code == 2 and "usage:" in err and "Traceback" not in err

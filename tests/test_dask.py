@@ -28,7 +28,7 @@ from descend import (  # noqa: E402
 from descend.dask import cluster  # noqa: E402
 
 ESTIMATORS = [LinearRegression, LogisticClassifier]
-SOLVERS = ["lbfgs", "gd", "nesterov"]
+SOLVERS = ["lbfgs", "gd", "nesterov", "newton"]
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +66,16 @@ def _rel(a, b):
 
 
 def _same_fit(a, b, tol=1e-8):
-    assert a.n_iter_ == b.n_iter_
+    # Newton's least-squares refinement stops when its steps reach rounding, which the
+    # chunks' order of summation moves by a step; every other path is step for step.
+    refined = a.solver_ == "newton" and isinstance(a, LinearRegression)
+    assert abs(a.n_iter_ - b.n_iter_) <= (1 if refined else 0)
     assert a.stop_reason_ == b.stop_reason_
     assert _rel(a.coef_, b.coef_) < tol
     assert abs(np.ravel(a.intercept_)[0] - np.ravel(b.intercept_)[0]) < tol * (
         1 + abs(np.ravel(b.intercept_)[0]))
-    np.testing.assert_allclose(a.history_["loss"], b.history_["loss"], rtol=1e-10)
+    k = min(a.n_iter_, b.n_iter_) + 1
+    np.testing.assert_allclose(a.history_["loss"][:k], b.history_["loss"][:k], rtol=1e-10)
     np.testing.assert_allclose(a.x_scale_, b.x_scale_, rtol=1e-12)
 
 

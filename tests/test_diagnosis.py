@@ -51,7 +51,7 @@ def test_quasi_separation_is_named():
 def test_without_a_cause_in_the_data_the_advice_is_about_the_fit(model):
     y = Y if isinstance(model, LinearRegression) else (Y > 0).astype(int)
     text = _warning_of(model, X * [1.0, 30.0, 0.01], y)
-    assert "Increase max_iter, use solver='lbfgs', or loosen tol." in text
+    assert "Increase max_iter, use solver='newton', or loosen tol." in text
     assert "cause is in the data" not in text
 
 

@@ -26,7 +26,36 @@ from sklearn.exceptions import ConvergenceWarning
 from .errors import SeparationWarning
 from .tables.report import few, plural
 
-__all__ = ["warn_unless_converged", "causes"]
+__all__ = ["warn_unless_converged", "warn_collinear", "causes", "CollinearityWarning"]
+
+
+class CollinearityWarning(UserWarning):
+    """Some columns are (nearly) linear combinations of others: the data cannot tell
+    their weights apart, and the fit returns the minimum-norm weights among the equally
+    good ones."""
+
+
+def warn_collinear(model, null):
+    """Warn, naming the columns, when Newton's method found collinear columns (``null``:
+    the directions of standardized theta it left out; the last entry is the intercept)."""
+    if null is None or not null.size:
+        return
+    from .newton import Factored
+    hold = Factored.__new__(Factored)
+    hold.null = null
+    n = model.n_features_in_
+    involved = hold.collinear()
+    names = getattr(model, "feature_names_in_", None)
+    named = [("the intercept" if j == n else
+              (repr(str(names[j])) if names is not None else f"column {j}")) for j in involved]
+    warnings.warn(
+        f"{type(model).__name__}: {few(named, 8)} {'are' if len(named) > 1 else 'is'} "
+        f"collinear: {null.shape[1]} combination{'s' * (null.shape[1] != 1)} of them "
+        "carr" + ("y" if null.shape[1] != 1 else "ies") + " no information the others do "
+        "not (a column that repeats, sums or rescales others, or is constant). Their weights "
+        "cannot be told apart; the fit returns the smallest weights (in standardized units) "
+        "among the equally good ones. Leave one of each such group out for weights that "
+        "mean something on their own.", CollinearityWarning, stacklevel=3)
 
 #: The largest problem (rows times columns) for which a fit that stopped short
 #: looks for a separating boundary with a linear program.
@@ -63,7 +92,7 @@ def causes(model, rows):
 
 
 def _separated_rows(X, y, mean, std):
-    """How many rows some boundary puts strictly on their class's side while none is on
+    r"""How many rows some boundary puts strictly on their class's side while none is on
     the wrong one (quasi-complete separation: the unpenalized log-loss then has no
     minimum, Albert and Anderson, 1984), or 0 when no boundary does.
 
@@ -99,6 +128,10 @@ def warn_unless_converged(model, result, rows):
     gnorm = result.history["grad_norm"][-1]
     above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
     gap = f"{gnorm:.3g}, {above} the tolerance {result.gtol:.3g}"
+    certified = result.history["gap"][np.isfinite(result.history["gap"])]
+    if certified.size:
+        gap += (f" (the loss is {certified[-1]:.3g} above its optimum by the last Newton "
+                f"decrement, against tol={model.tol:g} times the loss)")
     if reason == "separable":
         warnings.warn(
             f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
@@ -115,10 +148,11 @@ def warn_unless_converged(model, result, rows):
                   + ("" if model.standardize else
                      ", or let descend rescale the data (standardize=True)") + ".")
     else:
+        solver = getattr(model, "solver_", model.solver)
         what = (f"{name} did not converge in max_iter={model.max_iter} iterations "
-                f"(solver={model.solver!r}): the largest gradient component is {gap}.")
-        advice = ("Increase max_iter" + ("" if model.solver == "lbfgs" else
-                                         ", use solver='lbfgs'") + ", or loosen tol.")
+                f"(solver={solver!r}): the largest gradient component is {gap}.")
+        advice = ("Increase max_iter" + ("" if solver == "newton" else
+                                         ", use solver='newton'") + ", or loosen tol.")
     if found:
         advice = "The cause is in the data: " + "; and ".join(found) + "."
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)

@@ -162,6 +162,12 @@ class SquaredError:
         delta = z - y
         return 0.5 * delta * delta, delta
 
+    @classmethod
+    def curvature_terms(cls, z, y):
+        """Per-block terms of the Hessian pass: ``(loss_sum, delta, h)``, with ``h`` the
+        second derivative in ``z`` of each row's loss; None here, every row's is 1."""
+        return (*cls.loss_sum_and_delta(z, y), None)
+
 
 class LogLoss:
     """Logistic regression's pairing: sigmoid link, binary cross-entropy.
@@ -212,6 +218,18 @@ class LogLoss:
         e = math.exp(-abs(z))
         a = (1.0 if z >= 0.0 else e) / (1.0 + e)          # sigma(z)
         return max(z, 0.0) - y * z + math.log1p(e), a - y
+
+    @staticmethod
+    def curvature_terms(z, y):
+        r"""Per-block terms of the Hessian pass: ``(loss_sum, delta, h)`` with
+        :math:`h = \sigma(z)(1 - \sigma(z)) = e/(1 + e)^2` for :math:`e = e^{-|z|}`,
+        which keeps its digits where :math:`\sigma` rounds to 1."""
+        e = _exp_minus_abs(z)
+        terms = _log_loss_terms(z, y, e)
+        one_e = 1.0 + e
+        delta = np.where(z >= 0.0, 1.0, e) / one_e - y
+        h = e / (one_e * one_e)
+        return float(terms.sum()), delta, h
 
 
 #: The losses by the word for their model: ``"linear"`` and ``"logistic"``.

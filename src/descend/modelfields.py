@@ -17,6 +17,7 @@ import numpy as np
 
 from .errors import DataError
 from .models import LinearRegression, LogisticClassifier
+from .solvers import SOLVERS
 
 __all__ = ["document", "build", "model_names", "quoted", "MAX_WEIGHT", "ESTIMATORS", "FORMAT",
            "FORMAT_VERSION"]
@@ -25,6 +26,8 @@ FORMAT = "descend-model"
 FORMAT_VERSION = 2           # 2: a checksum of the content; 1 (none) still loads
 ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifier)}
 _HISTORY = ("loss", "grad_norm", "learning_rate")
+#: History kept since Newton's method (older files have none: all NaN).
+_LATER_HISTORY = ("gap",)
 _STOP_REASONS = ("converged", "max_iter", "stalled", "separable")
 #: The largest sum of the weights' magnitudes a model file may hold on the
 #: standardized scale, :math:`\sum_j |w_j s_j| + |b + \mu \cdot w|`: a bound on
@@ -89,9 +92,11 @@ def document(model, feature_names, path):
     doc["x_scale"] = np.asarray(model.x_scale_, dtype=np.float64).tolist()
     history = {key: [x if math.isfinite(x) else None
                      for x in np.asarray(model.history_[key], dtype=np.float64).tolist()]
-               for key in _HISTORY}
+               for key in _HISTORY + _LATER_HISTORY if key in model.history_}
     doc["fit"] = {"n_iter": int(model.n_iter_), "converged": bool(model.converged_),
                   "stop_reason": str(model.stop_reason_), "history": history}
+    if getattr(model, "solver_", None) in SOLVERS:
+        doc["fit"]["solver"] = model.solver_
     return doc
 
 
@@ -159,6 +164,15 @@ def build(cls, doc, bad):
     _check_schema_names((model.training_data_ or {}).get("schema"), names, bad)
     model.history_ = {key: _floats(history.get(key), f"fit.history.{key}", n_iter + 1, bad, null=True)
                       for key in _HISTORY}
+    for key in _LATER_HISTORY:
+        model.history_[key] = (np.full(n_iter + 1, np.nan) if key not in history else
+                               _floats(history[key], f"fit.history.{key}", n_iter + 1, bad,
+                                       null=True))
+    solver = fit.get("solver", model.solver if model.solver in SOLVERS else None)
+    if solver is not None and solver not in SOLVERS:
+        raise bad(f"\"fit.solver\" must be one of {', '.join(SOLVERS)}, got {solver!r:.100}.")
+    if solver is not None:
+        model.solver_ = solver
     return model
 
 

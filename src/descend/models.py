@@ -23,11 +23,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.multiclass import check_classification_targets
 
-from .diagnosis import warn_unless_converged
+from .diagnosis import warn_collinear, warn_unless_converged
 from .errors import DataError
 from .losses import LogLoss, SquaredError, loss_of, sigmoid
 from .material import MaterialMethods
-from .objective import Objective
+from .objective import Objective, target_scale
 from .rows import checked_input, computed, rows_for, scored
 from .solvers import SOLVERS, minimize
 from .steps import Step, reporter
@@ -35,24 +35,12 @@ from .steps import Step, reporter
 __all__ = ["LinearRegression", "LogisticClassifier", "Step", "estimator", "objective_of"]
 
 
-#: Targets whose largest magnitude lies within 2^-20 .. 2^20 are fitted in their own
-#: units (the descent's steps are then those of any other fit); beyond, in units of
-#: the power of two at or below max|y|.
-_PLAIN_SCALES = 20
-
-
-def _target_scale(absmax):
-    """The unit of the target for the descent: 1 for max|y| within 2^-20 .. 2^20, else the
-    power of two at or below it; and whether ``y`` must be divided by it before the pass
-    (squares of residuals beyond 2^500 or below 2^-500 would leave float64's range);
-    otherwise the objective is scaled and ``y`` not copied."""
-    if not (np.isfinite(absmax) and absmax > 0):
-        return 1.0, False
-    exponent = int(np.frexp(absmax)[1]) - 1
-    if abs(exponent) <= _PLAIN_SCALES:
-        return 1.0, False
-    return float(np.ldexp(1.0, exponent)), abs(exponent) > 200
-
+#: ``solver="auto"`` takes Newton's method up to this many features, and L-BFGS beyond
+#: (where a curvature pass, m n^2, costs more than the passes it saves; see README).
+AUTO_NEWTON_FEATURES = 200
+#: Up to this many features, a gradient solver's convergence is certified by one
+#: curvature pass (the Newton decrement); beyond, by its gradient test alone.
+CERTIFY_FEATURES = 2000
 
 def _label_of(positive, classes):
     return classes[positive.astype(int)]
@@ -78,14 +66,19 @@ _PARAMS_DOC = r"""
         diverges. A float is used as given; if the loss grows or becomes
         non-finite the fit stops with :class:`~descend.errors.DivergenceError`
         naming the solver's largest stable rate, :math:`2/L` for "gd" and
-        :math:`1/L` for "nesterov". The "lbfgs" solver chooses
-        its own steps and accepts only "auto".
+        :math:`1/L` for "nesterov". The "lbfgs" and "newton" solvers choose
+        their own steps and accept only "auto".
     max_iter : int, default=1000
         The most iterations (updates of the parameters).
     tol : float, default=1e-6
-        Stop when the largest component of the gradient is at most ``tol``
-        times its value at the start (a relative test: the units of ``X``
-        and ``y`` do not matter).
+        Converged means the loss is within ``tol`` of its optimum, relative to
+        the loss (or to float64's resolution of the loss at the start, for a
+        fit whose optimum is zero): :math:`J - J^* \le tol \cdot J`, certified
+        by the Newton decrement :math:`g^\top H^{-1} g/2` (exact for the
+        squared error). "newton" carries it at every step; the other solvers
+        compute it once their largest gradient component has fallen to
+        ``tol`` times its start (up to 2,000 features; beyond, that gradient
+        test alone decides), and go on if it is not yet met.
     standardize : bool, default=True
         Descend on standardized features, :math:`(x - \mu)/s`, which turns
         unscaled, ill-conditioned data into a well-conditioned problem. ``X``
@@ -95,10 +88,18 @@ _PARAMS_DOC = r"""
     alpha : float, default=0.0
         L2 penalty :math:`\frac{\alpha}{2}\lVert w \rVert^2`; 0 gives the
         material's loss exactly.{alpha_doc}
-    solver : {"lbfgs", "nesterov", "gd"}, default="lbfgs"
+    solver : {"auto", "newton", "lbfgs", "nesterov", "gd"}, default="auto"
         "gd" is exactly the material's batch update; "nesterov" adds momentum
         with restarts; "lbfgs" uses the same gradient with a quasi-Newton
-        direction and reaches reference precision fastest.
+        direction; "newton" uses the curvature: one pass gives the loss, the
+        gradient and the Hessian, and the step solves :math:`H d = g`. On the
+        squared error it lands on the optimum in one step and then refines
+        the last digits from exact residuals (NIST's certified values to 11
+        digits and more). Collinear columns are solved for the minimum-norm
+        weights, with a :class:`~descend.diagnosis.CollinearityWarning`
+        naming them. "auto" takes "newton" up to 200 features and "lbfgs"
+        beyond (where a Hessian, :math:`m n^2`, costs more than the passes
+        it saves), and "gd" when a fixed ``learning_rate`` is given.
     verbose : int, default=0
         1 prints progress at iterations 1, 2, 4, 8, ... and every tenth of
         ``max_iter``; 2 and more print every iteration.
@@ -120,7 +121,8 @@ _FITTED_DOC = r"""
     n_iter_ : int
         Iterations run.
     converged_ : bool
-        Whether the gradient reached ``tol``.
+        Whether the loss is certified to be within ``tol`` of its optimum
+        (see ``tol``).
     stop_reason_ : str
         "converged", "max_iter", "stalled" (no step lowers the loss at
         float64 precision before ``tol`` is met), or "separable" (logistic regression on
@@ -129,7 +131,11 @@ _FITTED_DOC = r"""
         ``"loss"`` (:math:`J`), ``"grad_norm"`` (largest gradient component)
         and ``"learning_rate"`` (the step taken; for "lbfgs" the line-search
         step along its direction): entry ``k`` after ``k``
-        updates, so each has ``n_iter_ + 1`` entries and entry 0 is the start.
+        updates, so each has ``n_iter_ + 1`` entries and entry 0 is the start;
+        ``"gap"``, the certificate :math:`J - J^*` where one was computed
+        (every step of "newton"), NaN elsewhere.
+    solver_ : str
+        The solver the fit ran ("auto" resolved).
     x_mean_, x_scale_ : ndarray of shape (n_features,)
         The standardization used: column means, and standard deviations
         (:math:`\sqrt{s^2 + \alpha/c}` with a penalty, :math:`c` the loss's
@@ -165,7 +171,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
     _loss = SquaredError
 
     def __init__(self, *, learning_rate="auto", max_iter=1000, tol=1e-6, standardize=True,
-                 alpha=0.0, solver="lbfgs", verbose=0, random_state=None, callback=None):
+                 alpha=0.0, solver="auto", verbose=0, random_state=None, callback=None):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
@@ -185,11 +191,12 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
                 raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
         elif isinstance(lr, bool) or not (isinstance(lr, numbers.Real) and np.isfinite(lr) and lr > 0):
             raise ValueError(f"{name}: learning_rate must be 'auto' or a positive number, got {lr!r}.")
-        if self.solver not in SOLVERS:
-            raise ValueError(f"{name}: solver must be one of {sorted(SOLVERS)}, got {self.solver!r}.")
-        if self.solver == "lbfgs" and lr != "auto":
+        if self.solver not in SOLVERS and self.solver != "auto":
+            raise ValueError(f"{name}: solver must be one of {sorted(SOLVERS) + ['auto']}, "
+                             f"got {self.solver!r}.")
+        if self.solver in ("lbfgs", "newton") and lr != "auto":
             raise ValueError(
-                f"{name}: solver='lbfgs' chooses its own steps by line search; use "
+                f"{name}: solver={self.solver!r} chooses its own steps; use "
                 f"learning_rate='auto' with it, or solver='gd'/'nesterov' for learning_rate={lr!r}."
             )
         if not isinstance(self.standardize, (bool, np.bool_)):
@@ -217,14 +224,16 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
         name = type(self).__name__
         y_unit = objective.unit * factor                 # the user's y per objective unit
+        solver = self._solver_for(problem.rows.n)
         found = minimize(
-            objective, problem.theta0, solver=self.solver, learning_rate=self.learning_rate,
+            objective, problem.theta0, solver=solver, learning_rate=self.learning_rate,
             lipschitz=lambda: objective.lipschitz(rng), max_iter=self.max_iter, tol=self.tol,
             callback=reporter(name, objective, factor, verbose=self.verbose,
                               callback=self.callback, max_iter=self.max_iter),
-            loss_unit=y_unit * y_unit)
+            loss_unit=y_unit * y_unit,
+            certify=objective.certificate if problem.rows.n <= CERTIFY_FEATURES else None)
         result = found.in_units(y_unit)                  # history and tolerance in y's units
-        w, b = objective.params(found.theta)
+        w, b = objective.params(found.theta) if found.params is None else found.params
         with np.errstate(over="ignore", invalid="ignore"):
             coef, intercept = w * factor, b * factor
         self._check_representable(coef, intercept, y_unit)
@@ -234,8 +243,20 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.converged_ = result.converged
         self.stop_reason_ = result.stop_reason
         self.history_ = result.history
+        self.solver_ = solver
+        warn_collinear(self, found.null)
         warn_unless_converged(self, result, problem.rows)
         return self
+
+    def _solver_for(self, n_features):
+        """The solver a fit runs: ``solver``, or for "auto" Newton's method up to
+        ``AUTO_NEWTON_FEATURES`` features and L-BFGS beyond; gradient descent when a
+        fixed ``learning_rate`` is given."""
+        if self.solver != "auto":
+            return self.solver
+        if self.learning_rate != "auto":
+            return "gd"
+        return "newton" if n_features <= AUTO_NEWTON_FEATURES else "lbfgs"
 
     def _problem(self, X, y):
         """The rows, the objective and its start for fitting ``X``, ``y``."""
@@ -286,7 +307,7 @@ class LinearRegression(_Score, RegressorMixin, _GradientDescentModel):
     def _target(self, rows):
         """The target's unit: ``(unit, factor)``, the objective's unit and what ``y`` was
         divided by (see :func:`_target_scale`)."""
-        y_scale, divide = _target_scale(rows.y_absmax)
+        y_scale, divide = target_scale(rows.y_absmax)
         if divide:
             rows.divide_target(y_scale)
             return 1.0, y_scale

@@ -29,7 +29,25 @@ import numpy as np
 from .losses import SquaredError
 from .solvers import power_iteration
 
-__all__ = ["Objective"]
+__all__ = ["Objective", "target_scale"]
+
+#: Targets whose largest magnitude lies within 2^-20 .. 2^20 are fitted in their own
+#: units (the descent's steps are then those of any other fit); beyond, in units of
+#: the power of two at or below max|y|.
+PLAIN_SCALES = 20
+
+
+def target_scale(absmax):
+    """The unit of the target for the descent: 1 for max|y| within 2^-20 .. 2^20, else the
+    power of two at or below it; and whether ``y`` must be divided by it before the pass
+    (squares of residuals beyond 2^500 or below 2^-500 would leave float64's range);
+    otherwise the objective is scaled and ``y`` not copied."""
+    if not (np.isfinite(absmax) and absmax > 0):
+        return 1.0, False
+    exponent = int(np.frexp(absmax)[1]) - 1
+    if abs(exponent) <= PLAIN_SCALES:
+        return 1.0, False
+    return float(np.ldexp(1.0, exponent)), abs(exponent) > 200
 
 
 class Objective:
@@ -93,6 +111,52 @@ class Objective:
         unit = self.unit
         halt = "separable" if separated and not self.alpha else None
         return J / (unit * unit), np.append(gw, gb) / unit, halt
+
+    # -- curvature (Newton's method) ---------------------------------------------
+    @property
+    def quadratic(self):
+        """Whether :math:`J` is a parabola in ``theta`` (the squared error): its Hessian
+        never changes, and Newton's step lands on the optimum."""
+        return self.loss is SquaredError
+
+    def hessian(self, theta):
+        """``(J, grad, H, halt)`` at standardized ``theta``, :math:`H` from the same pass."""
+        w, b = self.params(theta)
+        n = self.mean.size
+        J, gw, gb, H, separated = self.rows.loss_grad_hessian(
+            w, b, self.loss, self.mean, self.scale, target=self.target)
+        if self.alpha:
+            J += 0.5 * self.alpha * float(w @ w)
+            gw = gw + self.alpha * w
+            H[np.arange(n), np.arange(n)] += self.alpha / (self.scale * self.scale)
+        gw, gb = self._fold(gw, gb)
+        unit = self.unit
+        halt = "separable" if separated and not self.alpha else None
+        return J / (unit * unit), np.append(gw, gb) / unit, H, halt
+
+    def exact(self, w, b):
+        """``(J, grad)`` in ``theta`` at ``(w, b)`` in the units of ``X``, from residuals
+        summed exactly and a gradient on centred columns (the squared error only)."""
+        J, gc, gb = self.rows.exact_grad(w, b, self.mean)
+        if self.alpha:
+            J += 0.5 * self.alpha * float(w @ w)
+            gc = gc + self.alpha * w
+        unit = self.unit
+        return J / (unit * unit), np.append(gc / self.scale, gb) / unit
+
+    def moved(self, w, b, d):
+        """``(w, b)`` after the step :math:`\theta - d`, taken in the units of ``X``: the
+        step's own small numbers are folded, never the parameters'."""
+        n = self.mean.size
+        dw = d[:n] / self.scale * self.unit
+        return w - dw, float(b - (d[n] * self.unit - self.mean @ dw))
+
+    def certificate(self, theta):
+        r"""Half the Newton decrement, :math:`g^\top H^{+} g / 2`, at ``theta``: exactly
+        :math:`J - J^*` for the squared error, to second order for the log-loss."""
+        from .newton import factor
+        _, g, H, _ = self.hessian(theta)
+        return 0.5 * float(g @ factor(H).solve(g))
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`

@@ -8,6 +8,10 @@ A fit asks its rows for four things, whatever holds them:
   against :math:`y = 0`);
 * ``squared_hessian(shift, scale)``: the squared error's Hessian in one
   pass where that is cheap, else None (the products are then passes);
+* ``loss_grad_hessian(w, b, loss, shift, scale)``: the loss, gradient and
+  Hessian in one pass (:mod:`descend.hessian`), and ``exact_grad(w, b,
+  shift)``, the squared error's gradient from exact residuals: what
+  Newton's method reads;
 * the target's summary: ``labels`` (a classifier's distinct labels),
   ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
@@ -27,6 +31,7 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted, vali
 from .arrays import check_fit_inputs
 from .dask.inputs import is_dask
 from .gradient import loss_grad
+from .hessian import exact_grad, loss_grad_hessian
 from .moments import column_moments
 
 __all__ = ["ArrayRows", "rows_for", "checked_input", "scored", "computed"]
@@ -51,15 +56,24 @@ class ArrayRows:
         return column_moments(self.X)
 
     def loss_grad(self, w, b, loss, target=True):
-        if target:
-            return loss_grad(self.X, self.y, w, b, loss)
-        if self._zeros is None:
-            self._zeros = np.zeros(self.m)
-        return loss_grad(self.X, self._zeros, w, b, loss)
+        return loss_grad(self.X, self._target(target), w, b, loss)
 
     def squared_hessian(self, shift, scale):
         """None: in memory, power iteration takes its products as passes."""
         return None
+
+    def _target(self, target):
+        if target:
+            return self.y
+        if self._zeros is None:
+            self._zeros = np.zeros(self.m)
+        return self._zeros
+
+    def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
+        return loss_grad_hessian(self.X, self._target(target), w, b, loss, shift, scale)
+
+    def exact_grad(self, w, b, shift):
+        return exact_grad(self.X, self.y, w, b, shift)
 
     # -- the target
     @property

@@ -26,8 +26,24 @@ and a direction ``d``:
     a backtracking (Armijo) line search. Same gradient, far fewer iterations
     on ill-conditioned data.
 
+``"newton"``
+    Newton's method (:mod:`descend.newton`): the direction solves
+    :math:`H d = g` with the Hessian from one curvature pass, and the state
+    carries the Newton decrement, a certificate of the distance to the
+    optimum.
+
 ``fun(theta)`` returns ``(J, g, halt)``; ``halt`` is None, or a reason to stop
 at once (separable data).
+
+**When a fit has converged.** With a certificate, the driver's promise is on
+the loss: :math:`J - J^* \le` ``tol`` :math:`\times \max(J, \epsilon J_0)`
+(relative to the loss, or to float64's resolution of the loss at the start,
+:math:`\epsilon` the machine epsilon, for a loss whose optimum is zero).
+Newton's state carries its certificate, the ``gap`` :math:`g^\top H^{-1} g/2`;
+for the other solvers, once the largest gradient component has fallen to
+``tol`` times its start, ``certify(theta)`` computes it. A gap still too
+large tightens that gradient test and the descent goes on. Without
+``certify`` (a bare function), the gradient test alone decides.
 """
 
 from __future__ import annotations
@@ -74,6 +90,8 @@ class Result:
     stop_reason: str             # "converged", "max_iter", "stalled" or a halt reason
     history: dict = field(default_factory=dict)
     gtol: float = 0.0            # the gradient size that counted as converged
+    params: tuple = None         # (w, b) in the units of X, where a solver kept them exactly
+    null: np.ndarray = None      # directions of theta left out as collinear (Newton)
 
     def in_units(self, scale):
         """This result for ``fun`` scaled by ``scale**2`` in the loss and ``scale`` in
@@ -82,9 +100,12 @@ class Result:
             return self
         with np.errstate(over="ignore"):       # a loss beyond float64 (|y| > 1e154) is inf
             history = dict(self.history, loss=self.history["loss"] * scale * scale,
-                           grad_norm=self.history["grad_norm"] * scale)
+                           grad_norm=self.history["grad_norm"] * scale,
+                           gap=self.history["gap"] * scale * scale)
+        params = None if self.params is None else (self.params[0] * scale,
+                                                   self.params[1] * scale)
         return Result(self.theta * scale, self.n_iter, self.converged, self.stop_reason,
-                      history, self.gtol * scale)
+                      history, self.gtol * scale, params, self.null)
 
 
 class Solver(NamedTuple):
@@ -196,7 +217,12 @@ def _two_loop(g, S, Y, t0):
     return q
 
 
-SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs}
+def _newton(t0, backtrack):
+    from .newton import newton
+    return newton(t0, backtrack)
+
+
+SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": _newton}
 
 
 def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
@@ -247,8 +273,30 @@ def _diverged(J, J0, rises):
     return not np.isfinite(J) or J > J0 + 1e-12 * abs(J0) or rises >= 10
 
 
+def _last_newton_step(fun, state, history, callback, k):
+    """Take the Newton step a certified state already holds: one plain pass, and near the
+    optimum it squares the gap (twice the digits) for the price of a gradient."""
+    theta = state["theta"] - state["d"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        J, g, halt = fun(theta)
+    if halt or not (np.isfinite(J) and J <= state["J"]):
+        return state, k
+    k += 1
+    gnorm = float(np.max(np.abs(g))) if g.size else 0.0
+    for key, val in (("loss", J), ("grad_norm", gnorm), ("learning_rate", 1.0),
+                     ("gap", np.nan)):
+        history[key].append(val)
+    if callback is not None:
+        callback(k, J, gnorm, 1.0, theta)
+    return dict(state, theta=theta, J=J, g=g, gap=None), k
+
+
+#: How many times a gradient solver may fail its certificate and go on.
+_CERTIFY_TRIES = 6
+
+
 def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=None,
-             max_iter=1000, tol=1e-6, callback=None, loss_unit=1.0):
+             max_iter=1000, tol=1e-6, callback=None, loss_unit=1.0, certify=None):
     """Minimize ``fun`` from ``theta0`` with one of :data:`SOLVERS`.
 
     Parameters
@@ -262,13 +310,15 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         Called only when needed (the automatic step of gd and nesterov, a
         divergence message); "lbfgs" never needs it.
     tol : float
-        Converged when the largest gradient component is at most ``tol``
-        times its value at the start: a relative test, so the units of the
-        data and the target do not matter.
+        The loss's relative distance to its optimum that counts as converged
+        (see the module's text); without ``certify``, the largest gradient
+        component's fall relative to the start.
     callback : callable ``(k, J, grad_norm, t, theta)``, optional
         Called after every iteration (progress bars, verbose output, paths).
     loss_unit : float
         What one unit of ``fun``'s loss is in the user's units, for messages.
+    certify : callable ``theta -> gap``, optional
+        A bound on :math:`J(\theta) - J^*` (the Newton decrement's half).
     """
     fixed = learning_rate != "auto"
     L = None
@@ -288,9 +338,16 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         t0 = None if solver == "lbfgs" else 1.0 / get_L()
     engine = SOLVERS[solver](t0, backtrack=not fixed)
     state = engine.init(theta0, J, g)
-    history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]]}
+    history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]],
+               "gap": [np.nan]}
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
-    reason = "converged" if gnorm <= gtol else None
+    floor = np.finfo(float).eps * abs(J0)
+    tries = 0
+
+    def certified(J, gap):
+        return gap is not None and gap <= tol * max(abs(J), floor)
+
+    reason = "converged" if gnorm == 0.0 or (certify is None and gnorm <= gtol) else None
     while reason is None and k < max_iter:
         with np.errstate(over="ignore", invalid="ignore"):
             new, t, halt = engine.step(state, fun)
@@ -307,16 +364,40 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             raise _divergence(solver, learning_rate, k, new["J"] * loss_unit, J0 * loss_unit,
                               rises, get_L())
         state = new
+        gap = state.get("gap")
+        if gap is None and certify is not None and gnorm <= gtol and tries < _CERTIFY_TRIES:
+            gap, tries = certify(state["theta"]), tries + 1
+            if not certified(state["J"], gap):          # go on with a tighter gradient test
+                gtol = gnorm * min(0.5, np.sqrt(tol * max(abs(state["J"]), floor) / gap))
         history["loss"].append(state["J"])
         history["grad_norm"].append(gnorm)
         history["learning_rate"].append(t)
+        history["gap"].append(np.nan if gap is None else gap)
         if callback is not None:
             callback(k, state["J"], gnorm, t, state["theta"])
-        if halt:
+        if halt == "done":                  # the solver can gain no more digits
+            reason = "converged" if certified(state["J"], gap) else "stalled"
+        elif halt:
             reason = halt
+        elif "gap" in state or certify is not None:
+            if certified(state["J"], gap) and "wb" not in state:
+                reason = "converged"
+            elif flat >= _FLAT_LIMIT and not fixed:
+                reason = "stalled"
         elif gnorm <= gtol:
             reason = "converged"
         elif flat >= _FLAT_LIMIT and not fixed:
             reason = "stalled"              # the loss no longer changes beyond rounding
+    if reason is None and certified(state["J"], state.get("gap")):
+        reason = "converged"                # a refinement cut short by max_iter
+    if reason == "stalled" and certify is not None and state.get("gap") is None:
+        gap = certify(state["theta"])       # rounding stops the gradient, not the loss
+        history["gap"][-1] = gap
+        if certified(state["J"], gap):
+            reason = "converged"
+    if reason == "converged" and "d" in state and "wb" not in state and k < max_iter:
+        state, k = _last_newton_step(fun, state, history, callback, k)
     history = {key: np.asarray(val, dtype=float) for key, val in history.items()}
-    return Result(state["theta"], k, reason == "converged", reason or "max_iter", history, gtol)
+    solved = state.get("solved")
+    return Result(state["theta"], k, reason == "converged", reason or "max_iter", history, gtol,
+                  state.get("wb"), None if solved is None else solved.null)

@@ -109,10 +109,13 @@ def build_parser():
                    help="the columns to learn from, separated by commas (default: all but the target)")
     p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
                    help="auto: logistic when the target has two distinct values (default)")
-    p.add_argument("--solver", choices=["lbfgs", "nesterov", "gd"], default="lbfgs",
-                   help="gd is the plain update of the material (default: %(default)s)")
+    p.add_argument("--solver", choices=["auto", "newton", "lbfgs", "nesterov", "gd"],
+                   default="auto",
+                   help="gd is the plain update of the material; auto is newton up to 200 "
+                        "features, lbfgs beyond, gd with --learning-rate (default: %(default)s)")
     p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
-                   help="a positive number, or auto (default); not with --solver lbfgs")
+                   help="a positive number, or auto (default); not with --solver lbfgs or "
+                        "newton")
     p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
                    help="(default: %(default)s)")
     p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
@@ -194,7 +197,7 @@ def build_parser():
                    help="for loss-curve: which data set (default: %(default)s)")
     p.add_argument("--model", choices=["linear", "logistic"], default="linear",
                    help="for surface and learning-rates (default: %(default)s)")
-    p.add_argument("--solver", choices=["lbfgs", "nesterov", "gd"], default="lbfgs",
+    p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd"], default="lbfgs",
                    help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
                    help="for surface (default: %(default)s)")
@@ -262,8 +265,8 @@ def _check_usage(parser, args):
             parser.error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
     if args.command != "train":
         return
-    if args.solver == "lbfgs" and args.learning_rate != "auto":
-        parser.error("--solver lbfgs chooses its own steps by line search: leave out "
+    if args.solver in ("lbfgs", "newton") and args.learning_rate != "auto":
+        parser.error(f"--solver {args.solver} chooses its own steps: leave out "
                      "--learning-rate, or use --solver gd or nesterov with it")
     if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
         parser.error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")

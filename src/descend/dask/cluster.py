@@ -5,7 +5,9 @@ are. Each evaluation of the loss and gradient is one distributed pass: every
 chunk of rows runs :func:`descend.gradient.loss_grad` on its own rows (the
 same code as in memory) and returns ``n + 4`` numbers: its loss sum, gradient
 sum, row count and whether it is separated. Dask adds these small vectors in
-a tree. Only the weights travel to the chunks. The standardization statistics
+a tree. Only the weights travel to the chunks. For Newton's method each chunk
+also returns its ``(n+1)^2`` share of the Hessian, reduced in the same tree:
+one pass per iteration. The standardization statistics
 also come from one pass: each chunk's count, mean and spread, merged as a
 parallel variance is.
 
@@ -29,6 +31,7 @@ import numpy as np
 
 from ..errors import DataError, DescendError
 from ..gradient import loss_grad
+from ..hessian import exact_grad, loss_grad_hessian
 from ..moments import column_moments, merge_moments
 from .inputs import as_dask_matrix, as_dask_target
 
@@ -92,6 +95,35 @@ def _chunk_terms(Xc, yc, w, b, loss):
         J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, n_threads=1)
         out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
         out[n + 3] = 0.0 if separated else 1.0
+    out[n + 2] = rows
+    return out
+
+
+def _chunk_curvature(Xc, yc, w, b, loss, shift, scale):
+    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated,
+    Hessian sum ((n+1)^2)]`` from one curvature pass."""
+    rows, n = Xc.shape
+    out = np.zeros(n + 4 + (n + 1) ** 2)
+    if rows:
+        y = np.zeros(rows) if yc is None else yc
+        J, gw, gb, H, separated = loss_grad_hessian(Xc, y, w, b, loss, shift, scale,
+                                                    n_threads=1)
+        out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
+        out[n + 3] = 0.0 if separated else 1.0
+        out[n + 4:] = (H * rows).ravel()
+    out[n + 2] = rows
+    return out
+
+
+def _chunk_exact(Xc, yc, w, b, shift):
+    """One chunk's ``[half squares, centred gradient sum (n), residual sum, rows]`` with
+    exact residuals."""
+    rows, n = Xc.shape
+    out = np.zeros(n + 3)
+    if rows:
+        J, gc, gb = exact_grad(np.ascontiguousarray(Xc), np.ascontiguousarray(yc), w, b,
+                               shift, n_threads=1)
+        out[0], out[1:n + 1], out[n + 1] = J * rows, gc * rows, gb * rows
     out[n + 2] = rows
     return out
 
@@ -233,6 +265,27 @@ class DaskRows:
         total = self.compute(_tree(parts), "a pass over the data")
         n, m = self.n, total[self.n + 2]
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, not total[n + 3]
+
+    def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
+        """As :func:`descend.hessian.loss_grad_hessian` over all chunks: one pass, each
+        chunk's (n+1)^2 Hessian reduced in the same tree as its gradient."""
+        from dask import delayed
+        y_parts = self._y_parts if target else [None] * len(self._x_parts)
+        parts = [delayed(_chunk_curvature, pure=True)(xc, yc, w, b, loss, shift, scale)
+                 for xc, yc in zip(self._x_parts, y_parts)]
+        total = self.compute(_tree(parts), "a curvature pass over the data")
+        n, m = self.n, total[self.n + 2]
+        H = total[n + 4:].reshape(n + 1, n + 1) / m
+        return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, H, not total[n + 3]
+
+    def exact_grad(self, w, b, shift):
+        """As :func:`descend.hessian.exact_grad` over all chunks, one pass."""
+        from dask import delayed
+        parts = [delayed(_chunk_exact, pure=True)(xc, yc, w, b, shift)
+                 for xc, yc in zip(self._x_parts, self._y_parts)]
+        total = self.compute(_tree(parts), "a pass over the data")
+        n, m = self.n, total[self.n + 2]
+        return total[0] / m, total[1:n + 1] / m, total[n + 1] / m
 
     def squared_hessian(self, shift, scale):
         r"""The Hessian :math:`[Z, 1]^\top [Z, 1]/m` of the squared error, for

@@ -1,0 +1,181 @@
+r"""The curvature pass: loss, gradient and Hessian of a linear model in one pass over ``X``.
+
+Newton's method needs, besides :math:`J` and its gradient, the Hessian
+
+.. math::
+    H = \frac1m [Z, 1]^\top \operatorname{diag}(h)\, [Z, 1],
+    \qquad Z = (X - \mu)/s,
+
+with :math:`h_i` the second derivative of row :math:`i`'s loss in its score:
+1 for the squared error, :math:`\sigma(z_i)(1 - \sigma(z_i))` for the
+log-loss. :func:`loss_grad_hessian` walks over the same cache-sized blocks of
+rows as :func:`descend.gradient.loss_grad`, and while a block is in cache
+forms its scores, loss, residuals, gradient and its share of :math:`H`
+(:math:`Z_b^\top \operatorname{diag}(h) Z_b`, one BLAS call). Each thread
+of the pass adds its own blocks. :math:`H` is taken on standardized columns,
+so that columns far from zero (a year, a polynomial's :math:`x^5`) lose no
+digits to centring afterwards.
+
+:func:`exact_grad` is the squared error's gradient for iterative refinement:
+each residual :math:`x_i \cdot w + b - y_i` is summed in double-double
+arithmetic (error-free sums and products), so the residual of a fit that is
+nearly exact keeps its own digits rather than those of :math:`y`, and the
+gradient is taken on centred columns, :math:`\sum_i r_i (x_i - \mu)/m`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .gradient import _one_thread_blas, _threads, in_runs, numba_jit, row_blocks
+
+__all__ = ["loss_grad_hessian", "exact_grad"]
+
+_EXACT = None        # the compiled double-double residual kernel, made on first use
+
+
+def _blocks_terms(X, y, w, b, loss, shift, scale, blocks, out):
+    """Add the terms of ``blocks`` into ``out``: per block the loss sum, gradient and
+    intercept sums (rows ``J``, ``gw``, ``gb``, ``sep`` of each block's index) and
+    this run's share of ``H`` (``out["H"]``, one per run)."""
+    n = X.shape[1]
+    H = out["H"]
+    buf = np.empty((blocks[0][1].stop - blocks[0][1].start, n)) if blocks else None
+    for k, rows in blocks:
+        X_blk = buf[: rows.stop - rows.start]                # a copy: Z is made in place
+        np.copyto(X_blk, X[rows])                            # float32 widened per block
+        z = X_blk @ w
+        z += b
+        loss_sum, delta, h = loss.curvature_terms(z, y[rows])
+        out["J"][k] = loss_sum
+        out["gw"][k] = X_blk.T @ delta
+        out["gb"][k] = float(delta.sum())
+        out["sep"][k] = bool(np.all((2.0 * y[rows] - 1.0) * z > 0.0))
+        Z = X_blk
+        Z -= shift
+        Z /= scale
+        if h is None:
+            H[:n, n] += Z.sum(axis=0)
+            H[n, n] += Z.shape[0]
+        else:
+            H[:n, n] += Z.T @ h
+            H[n, n] += float(h.sum())
+            Z *= np.sqrt(h)[:, None]
+        H[:n, :n] += Z.T @ Z                                 # BLAS's syrk
+    return out
+
+
+def loss_grad_hessian(X, y, w, b, loss, shift, scale, *, block_rows=None, n_threads=None):
+    r"""``(J, grad_w, grad_b, H, separated)`` in one pass over the rows of ``X``.
+
+    ``J``, the gradient and ``separated`` are those of
+    :func:`descend.gradient.loss_grad` (per-block sums added in block order);
+    ``H`` is the :math:`(n+1)\times(n+1)` Hessian of the mean loss in the
+    standardized coordinates :math:`[(X - \text{shift})/\text{scale}, 1]`.
+    """
+    m, n = X.shape
+    w = np.asarray(w, dtype=np.float64)
+    shift, scale = np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64)
+    blocks = list(enumerate(row_blocks(X, block_rows)))
+    K = len(blocks)
+    k = min(_threads(X, n_threads), K)
+    shared = {"J": np.zeros(K), "gw": np.zeros((K, n)), "gb": np.zeros(K),
+              "sep": np.ones(K, dtype=bool)}
+    parts = [dict(shared, H=np.zeros((n + 1, n + 1))) for _ in range(max(k, 1))]
+    cuts = np.linspace(0, K, k + 1).round().astype(int)
+
+    def run(lo, hi):
+        part = parts[int(np.searchsorted(cuts, lo))]
+        _blocks_terms(X, y, w, float(b), loss, shift, scale, blocks[lo:hi], part)
+
+    with _one_thread_blas():
+        in_runs(run, K, k)
+    H = sum(part["H"] for part in parts)
+    H[n, :n] = H[:n, n]
+    H /= m
+    return (float(shared["J"].sum()) / m, shared["gw"].sum(axis=0) / m,
+            float(shared["gb"].sum()) / m, H, bool(loss.classifies and shared["sep"].all()))
+
+
+# -- the squared error's exact residuals -------------------------------------------
+def _two_sum(a, b):
+    s = a + b
+    v = s - a
+    return s, (a - (s - v)) + (b - v)
+
+
+def _two_prod(a, b):
+    p = a * b
+    a_hi = a * 134217729.0                     # Dekker's split, 2^27 + 1
+    a_hi = a_hi - (a_hi - a)
+    b_hi = b * 134217729.0
+    b_hi = b_hi - (b_hi - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _exact_rows(X, y, w, b, shift, starts, stops, J, gw, gb):
+    """Per block ``k``: ``J[k]`` the summed half squares, ``gw[k]`` the centred gradient
+    sum, ``gb[k]`` the summed residual, each residual in double-double (numba)."""
+    n = X.shape[1]
+    for k in range(starts.shape[0]):
+        g = gw[k]
+        loss_sum, loss_c, r_sum, r_c = 0.0, 0.0, 0.0, 0.0
+        for i in range(starts[k], stops[k]):
+            s, c = _TWO_SUM(b, -y[i])
+            for j in range(n):
+                p, p_err = _TWO_PROD(float(X[i, j]), w[j])
+                s, s_err = _TWO_SUM(s, p)
+                c += s_err + p_err
+            r = s + c
+            t = 0.5 * r * r - loss_c                             # Kahan sums
+            total = loss_sum + t
+            loss_c, loss_sum = (total - loss_sum) - t, total
+            t = r - r_c
+            total = r_sum + t
+            r_c, r_sum = (total - r_sum) - t, total
+            for j in range(n):
+                g[j] += r * (X[i, j] - shift[j])
+        J[k], gb[k] = loss_sum, r_sum
+
+
+_TWO_SUM = _TWO_PROD = None
+
+
+def _compiled_exact():
+    global _EXACT, _TWO_SUM, _TWO_PROD
+    if _EXACT is None:
+        jit = numba_jit()                     # no fastmath: the error terms must survive
+        if jit is None:
+            return None
+        _TWO_SUM, _TWO_PROD = jit(_two_sum), jit(_two_prod)
+        _EXACT = jit(_exact_rows)
+    return _EXACT
+
+
+def exact_grad(X, y, w, b, shift, *, n_threads=None):
+    r"""The squared error's ``(J, grad_w_centred, grad_b)`` with exact residuals.
+
+    ``grad_w_centred`` is :math:`\sum_i r_i (x_i - \text{shift})/m`, the
+    gradient in coordinates centred on ``shift``. Without numba the residuals
+    are plain float64 (numpy).
+    """
+    m, n = X.shape
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    shift = np.ascontiguousarray(shift, dtype=np.float64)
+    blocks = list(row_blocks(X))
+    K = len(blocks)
+    kernel = _compiled_exact() if X.flags.c_contiguous and y.flags.c_contiguous else None
+    if kernel is None:
+        r = np.asarray(X @ w + b - y, dtype=np.float64)
+        return (0.5 * float(r @ r) / m, (X.T @ r - shift * r.sum()) / m, float(r.sum()) / m)
+    starts = np.array([rows.start for rows in blocks], dtype=np.int64)
+    stops = np.array([rows.stop for rows in blocks], dtype=np.int64)
+    J, gw, gb = np.zeros(K), np.zeros((K, n)), np.zeros(K)
+
+    def run(lo, hi):
+        kernel(X, y, w, float(b), shift, starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
+               gb[lo:hi])
+
+    in_runs(run, K, min(_threads(X, n_threads), K))
+    return float(J.sum()) / m, gw.sum(axis=0) / m, float(gb.sum()) / m
