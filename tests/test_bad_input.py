@@ -62,7 +62,8 @@ def test_continuous_target_for_classifier():
         ({"learning_rate": 0.1, "solver": "lbfgs"}, "solver='lbfgs' chooses its own steps"),
         ({"learning_rate": 0.1, "solver": "newton"}, "solver='newton' chooses its own steps"),
         ({"solver": "adam"},
-         r"solver must be one of \['gd', 'lbfgs', 'nesterov', 'newton', 'auto'\], got 'adam'"),
+         r"solver must be one of \['gd', 'lbfgs', 'lbfgs-newton', 'nesterov', 'newton', 'auto'\], "
+         r"got 'adam'"),
         ({"max_iter": 0}, "max_iter must be a positive integer, got 0"),
         ({"alpha": -0.1}, "alpha must be a finite number >= 0, got -0.1"),
         ({"tol": float("nan")}, "tol must be a finite number >= 0, got nan"),

@@ -152,7 +152,7 @@ def test_train_never_overwrites_a_users_file(tmp_path, houses):
                "--force", "--quiet", "--debug", "--sep", "--encoding"]),
     ("predict", ["MODEL.json", "DATA.csv", "--out", "--force", "--sep", "--encoding"]),
     ("evaluate", ["MODEL.json", "DATA.csv", "--sep", "--encoding"]),
-    ("explain", ["chain-rule", "coin-toss", "loop-vs-vector", "gradient-check"]),
+    ("explain", ["chain-rule", "coin-toss", "newton", "loop-vs-vector", "gradient-check"]),
     ("info", ["MODEL.json"]),
 ])
 def test_help_is_complete(command, words):
@@ -195,6 +195,9 @@ def test_explain_commands():
     assert code == 0 and "largest at p = 0.7000" in out
     code, out, _ = run("explain", "loop-vs-vector", "--rows", "200", "--iter", "3")
     assert code == 0 and "faster" in out
+    code, out, _ = run("explain", "newton", "--model", "linear")
+    assert code == 0 and "w = 1.932203, b = 1.152542" in out        # np.polyfit(x, y, 1)
+    assert "lands on the optimum" in out
     code, out, _ = run("explain", "gradient-check")
     values = [float(v) for v in re.findall(r"central differences ([\d.e+-]+)", out)]
     assert code == 0 and len(values) == 2 and max(values) < 1e-5

@@ -83,3 +83,25 @@ def test_loop_and_vector_give_the_same_weights(model):
     r = explain.loop_vs_vector(300, 4, n_iter=5, model=model)
     assert r.max_difference < 1e-12
     assert r.loop_seconds > 0 and r.vector_seconds > 0 and "faster" in str(r)
+
+
+def test_newton_step_lands_on_least_squares_and_matches_the_formulas():
+    from descend.teach.explain import newton_step
+
+    linear = newton_step("linear")
+    A = np.column_stack([linear.x, np.ones(linear.x.size)])
+    np.testing.assert_allclose(-linear.step, np.linalg.lstsq(A, linear.y, rcond=None)[0],
+                               rtol=1e-12)
+    np.testing.assert_allclose(linear.hessian, A.T @ A / linear.x.size, rtol=1e-14)
+    assert linear.J_newton == pytest.approx(linear.J_star, rel=1e-12)
+    logistic = newton_step("logistic")
+    import statsmodels.api as sm
+    ref = sm.Logit(logistic.y, A).fit(disp=0, tol=1e-14, maxiter=100)
+    assert logistic.J_star == pytest.approx(-ref.llf / logistic.y.size, rel=1e-12)
+    a = 0.5                                                   # sigma(0)
+    np.testing.assert_allclose(logistic.hessian, a * (1 - a) * A.T @ A / logistic.x.size,
+                               rtol=1e-14)
+    # Quadratic convergence: each gap at most a constant times the square of the last.
+    gaps = [g for g in logistic.gaps if g > 1e-14]
+    assert all(b <= 10 * a * a for a, b in zip(gaps, gaps[1:]))
+    assert logistic.J_gradient > logistic.J_newton > logistic.J_star

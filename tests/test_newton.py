@@ -232,15 +232,15 @@ def _optimum(X, y, alpha, logistic):
 
 def test_converged_never_lies_on_ill_conditioned_problems():
     rng = np.random.default_rng(2026)
-    checked = {"newton": 0, "lbfgs": 0, "gd": 0, "nesterov": 0}
-    for _ in range(240):
+    checked = {"newton": 0, "lbfgs-newton": 0, "lbfgs": 0, "gd": 0, "nesterov": 0}
+    for _ in range(300):
         logistic = bool(rng.random() < 0.5)
         X, y, alpha = _ill_conditioned(rng, logistic)
         if logistic and len(np.unique(y)) < 2:
             continue
         J_star = _optimum(X, y, alpha, logistic)
         J0 = _loss(X, y, np.zeros(X.shape[1]), 0.0, alpha, logistic)
-        solver = ["newton", "lbfgs", "gd", "nesterov"][int(rng.integers(4))]
+        solver = list(checked)[int(rng.integers(len(checked)))]
         tol = float(10.0 ** -rng.integers(3, 10))
         est = LogisticClassifier if logistic else LinearRegression
         model = est(solver=solver, tol=tol, alpha=alpha, max_iter=int(rng.integers(5, 400)))

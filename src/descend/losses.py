@@ -130,7 +130,9 @@ class SquaredError:
     ``name``; ``kind``, the word the command line and the teaching code use;
     ``title``, for figures; ``curvature``, a bound on the second derivative
     of the loss in ``z`` (1 here), which turns the data's largest eigenvalue
-    into a step size; ``classifies``, whether targets are two labels coded
+    into a step size; ``curvature_constant``, whether that second derivative
+    is the same everywhere (the loss is a parabola: Newton's first step is
+    its last); ``classifies``, whether targets are two labels coded
     0/1 (and separable data can leave the loss without a minimum); and
     :meth:`start`, the best constant score, where a fit begins.
     """
@@ -139,6 +141,7 @@ class SquaredError:
     kind = "linear"
     title = "half mean squared error"
     curvature = 1.0
+    curvature_constant = True
     classifies = False
 
     @staticmethod
@@ -180,6 +183,7 @@ class LogLoss:
     kind = "logistic"
     title = "log-loss"
     curvature = 0.25
+    curvature_constant = False
     classifies = True
 
     @staticmethod

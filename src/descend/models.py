@@ -88,7 +88,7 @@ _PARAMS_DOC = r"""
     alpha : float, default=0.0
         L2 penalty :math:`\frac{\alpha}{2}\lVert w \rVert^2`; 0 gives the
         material's loss exactly.{alpha_doc}
-    solver : {"auto", "newton", "lbfgs", "nesterov", "gd"}, default="auto"
+    solver : {"auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"}, default="auto"
         "gd" is exactly the material's batch update; "nesterov" adds momentum
         with restarts; "lbfgs" uses the same gradient with a quasi-Newton
         direction; "newton" uses the curvature: one pass gives the loss, the
@@ -97,9 +97,11 @@ _PARAMS_DOC = r"""
         the last digits from exact residuals (NIST's certified values to 11
         digits and more). Collinear columns are solved for the minimum-norm
         weights, with a :class:`~descend.diagnosis.CollinearityWarning`
-        naming them. "auto" takes "newton" up to 200 features and "lbfgs"
-        beyond (where a Hessian, :math:`m n^2`, costs more than the passes
-        it saves), and "gd" when a fixed ``learning_rate`` is given.
+        naming them. "lbfgs-newton" runs L-BFGS for ten steps, then Newton.
+        "auto" takes "newton" for the squared error and "lbfgs-newton" for
+        the log-loss up to 200 features, "lbfgs" beyond (where a Hessian,
+        :math:`m n^2`, costs more than the passes it saves), and "gd" when
+        a fixed ``learning_rate`` is given.
     verbose : int, default=0
         1 prints progress at iterations 1, 2, 4, 8, ... and every tenth of
         ``max_iter``; 2 and more print every iteration.
@@ -194,7 +196,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         if self.solver not in SOLVERS and self.solver != "auto":
             raise ValueError(f"{name}: solver must be one of {sorted(SOLVERS) + ['auto']}, "
                              f"got {self.solver!r}.")
-        if self.solver in ("lbfgs", "newton") and lr != "auto":
+        if self.solver in ("lbfgs", "newton", "lbfgs-newton") and lr != "auto":
             raise ValueError(
                 f"{name}: solver={self.solver!r} chooses its own steps; use "
                 f"learning_rate='auto' with it, or solver='gd'/'nesterov' for learning_rate={lr!r}."
@@ -256,7 +258,9 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
             return self.solver
         if self.learning_rate != "auto":
             return "gd"
-        return "newton" if n_features <= AUTO_NEWTON_FEATURES else "lbfgs"
+        if n_features > AUTO_NEWTON_FEATURES:
+            return "lbfgs"
+        return "newton" if self._loss.curvature_constant else "lbfgs-newton"
 
     def _problem(self, X, y):
         """The rows, the objective and its start for fitting ``X``, ``y``."""

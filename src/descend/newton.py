@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["factor", "Factored", "newton", "RANK_TOL", "REFINE_MAX"]
+__all__ = ["factor", "Factored", "newton", "lbfgs_newton", "RANK_TOL", "REFINE_MAX"]
 
 #: An eigenvalue of H below this times the largest is taken as zero: the
 #: direction is a combination of columns that the data cannot tell apart.
@@ -153,6 +153,30 @@ def _refine(s, fun):
                steps=steps)
     done = size == 0.0 or (steps > 1 and size > 0.5 * last) or steps >= REFINE_MAX
     return new, 1.0, "done" if done else None
+
+
+def lbfgs_newton(t0=None, backtrack=True, switch=10):
+    """L-BFGS for its first ``switch`` steps, then Newton's method (what ``solver="auto"``
+    runs on the log-loss): on well-conditioned data L-BFGS is done within a few passes,
+    before a Hessian would pay for itself; on ill-conditioned data Newton takes over
+    where L-BFGS would crawl. A stall of L-BFGS hands over at once."""
+    from .solvers import lbfgs
+    quasi, exact = lbfgs(None, True), newton()
+
+    def init(theta, J, g):
+        return dict(quasi.init(theta, J, g), mode="lbfgs", k=0)
+
+    def step(s, fun):
+        if s["mode"] == "lbfgs" and s["k"] < switch:
+            new, t, halt = quasi.step(s, fun)
+            if halt != "stalled":
+                return dict(new, mode="lbfgs", k=s["k"] + 1), t, halt
+        if s["mode"] == "lbfgs":
+            s = dict(exact.init(s["theta"], s["J"], s["g"]), mode="newton")
+        new, t, halt = exact.step(s, fun)
+        return dict(new, mode="newton"), t, halt
+
+    return _Solver(init, step)
 
 
 def _Solver(init, step):

@@ -117,7 +117,7 @@ class Objective:
     def quadratic(self):
         """Whether :math:`J` is a parabola in ``theta`` (the squared error): its Hessian
         never changes, and Newton's step lands on the optimum."""
-        return self.loss is SquaredError
+        return self.loss.curvature_constant
 
     def hessian(self, theta):
         """``(J, grad, H, halt)`` at standardized ``theta``, :math:`H` from the same pass."""

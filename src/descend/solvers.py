@@ -26,6 +26,9 @@ and a direction ``d``:
     a backtracking (Armijo) line search. Same gradient, far fewer iterations
     on ill-conditioned data.
 
+``"lbfgs-newton"``
+    L-BFGS for ten steps, then Newton's method: what ``solver="auto"`` runs on
+    the log-loss.
 ``"newton"``
     Newton's method (:mod:`descend.newton`): the direction solves
     :math:`H d = g` with the Hessian from one curvature pass, and the state
@@ -222,7 +225,13 @@ def _newton(t0, backtrack):
     return newton(t0, backtrack)
 
 
-SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": _newton}
+def _lbfgs_newton(t0, backtrack):
+    from .newton import lbfgs_newton
+    return lbfgs_newton(t0, backtrack)
+
+
+SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": _newton,
+           "lbfgs-newton": _lbfgs_newton}
 
 
 def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):

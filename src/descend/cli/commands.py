@@ -233,6 +233,8 @@ def explain(args):
                   "derivative a(1 - a) cancels the log-loss's 1 / (a(1 - a)).")
     elif args.topic == "coin-toss":
         print(ex.coin_toss(args.heads, args.tosses))
+    elif args.topic == "newton":
+        print(ex.newton_step(args.model))
     elif args.topic == "loop-vs-vector":
         print(ex.loop_vs_vector(args.rows, args.features, n_iter=args.iter, model=args.model))
     else:

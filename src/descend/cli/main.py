@@ -109,8 +109,8 @@ def build_parser():
                    help="the columns to learn from, separated by commas (default: all but the target)")
     p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
                    help="auto: logistic when the target has two distinct values (default)")
-    p.add_argument("--solver", choices=["auto", "newton", "lbfgs", "nesterov", "gd"],
-                   default="auto",
+    p.add_argument("--solver", default="auto",
+                   choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"],
                    help="gd is the plain update of the material; auto is newton up to 200 "
                         "features, lbfgs beyond, gd with --learning-rate (default: %(default)s)")
     p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
@@ -170,6 +170,13 @@ def build_parser():
                           "its maximum at p = HEADS/TOSSES.")
     t.add_argument("heads", type=int)
     t.add_argument("tosses", type=int)
+    _common(t)
+    t = topics.add_parser("newton", help="one step of Newton's method, with the numbers",
+                          description="Newton's method uses the curvature, not just the slope: "
+                          "fit the local parabola and jump to its bottom. One step on six "
+                          "examples, every number shown, beside a gradient step.")
+    t.add_argument("--model", choices=["linear", "logistic"], default="logistic",
+                   help="(default: %(default)s)")
     _common(t)
     t = topics.add_parser("loop-vs-vector", help="the per-example loop against the vectorized update",
                           description="Train with the material's loop over examples and with the "
@@ -265,7 +272,7 @@ def _check_usage(parser, args):
             parser.error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
     if args.command != "train":
         return
-    if args.solver in ("lbfgs", "newton") and args.learning_rate != "auto":
+    if args.solver in ("lbfgs", "newton", "lbfgs-newton") and args.learning_rate != "auto":
         parser.error(f"--solver {args.solver} chooses its own steps: leave out "
                      "--learning-rate, or use --solver gd or nesterov with it")
     if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
