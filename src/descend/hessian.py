@@ -18,7 +18,8 @@ digits to centring afterwards.
 
 :func:`exact_grad` is the squared error's gradient for iterative refinement:
 each residual :math:`x_i \cdot w + b - y_i` is summed in double-double
-arithmetic (error-free sums and products), so the residual of a fit that is
+arithmetic (error-free sums, and products by a fused multiply-add, or
+Dekker's splitting where llvmlite has none), so the residual of a fit that is
 nearly exact keeps its own digits rather than those of :math:`y`, and the
 gradient is taken on centred columns, :math:`\sum_i r_i (x_i - \mu)/m`.
 """
@@ -139,16 +140,42 @@ def _exact_rows(X, y, w, b, shift, starts, stops, J, gw, gb):
         J[k], gb[k] = loss_sum, r_sum
 
 
-_TWO_SUM = _TWO_PROD = None
+def _two_prod_fma(a, b):
+    p = a * b
+    return p, _FMA(a, b, -p)                   # the product's rounding error, exactly
+
+
+_TWO_SUM = _TWO_PROD = _FMA = None
+
+
+def _fma():
+    """A fused multiply-add for numba (LLVM's ``fma``), or None where llvmlite lacks it."""
+    try:
+        import llvmlite.ir
+        from numba import types
+        from numba.extending import intrinsic
+    except ImportError:
+        return None
+    if not hasattr(llvmlite.ir.IRBuilder, "fma"):
+        return None
+
+    @intrinsic
+    def fma(typingctx, a, b, c):
+        def codegen(context, builder, signature, args):
+            return builder.fma(*args)
+        return types.float64(types.float64, types.float64, types.float64), codegen
+    return fma
 
 
 def _compiled_exact():
-    global _EXACT, _TWO_SUM, _TWO_PROD
+    global _EXACT, _TWO_SUM, _TWO_PROD, _FMA
     if _EXACT is None:
         jit = numba_jit()                     # no fastmath: the error terms must survive
         if jit is None:
             return None
-        _TWO_SUM, _TWO_PROD = jit(_two_sum), jit(_two_prod)
+        _FMA = _fma()
+        _TWO_SUM = jit(_two_sum)
+        _TWO_PROD = jit(_two_prod if _FMA is None else _two_prod_fma)
         _EXACT = jit(_exact_rows)
     return _EXACT
 

@@ -21,8 +21,9 @@ fit reports and stops on.
   point one curvature pass; on the squared error, one exact solve followed
   by iterative refinement, the residuals recomputed exactly
   (:func:`descend.hessian.exact_grad`) and the steps taken on the
-  parameters in the units of ``X``, until a step no longer halves the
-  last: until the digits stop improving.
+  parameters in the units of ``X``, until the next step would change no
+  digit of them or no longer halves the last: until the digits stop
+  improving.
 """
 
 from __future__ import annotations
@@ -151,7 +152,10 @@ def _refine(s, fun):
     steps = s.get("steps", 0) + 1
     new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=0.5 * float(g @ d),
                steps=steps)
-    done = size == 0.0 or (steps > 1 and size > 0.5 * last) or steps >= REFINE_MAX
+    w_next, b_next = fun.moved(w, b, d)
+    unchanged = np.array_equal(w_next, w) and b_next == b   # the next step moves no digit
+    done = (size == 0.0 or unchanged or (steps > 1 and size > 0.5 * last)
+            or steps >= REFINE_MAX)
     return new, 1.0, "done" if done else None
 
 

@@ -317,7 +317,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         :class:`~descend.errors.DivergenceError`.
     lipschitz : callable returning L, the largest curvature of ``fun``
         Called only when needed (the automatic step of gd and nesterov, a
-        divergence message); "lbfgs" never needs it.
+        divergence message); "lbfgs" and "newton" never need it.
     tol : float
         The loss's relative distance to its optimum that counts as converged
         (see the module's text); without ``certify``, the largest gradient
@@ -343,8 +343,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
     gtol = tol * gnorm
     if fixed:
         t0 = float(learning_rate)
-    else:                              # lbfgs's first step needs no L: no power iteration
-        t0 = None if solver == "lbfgs" else 1.0 / get_L()
+    else:                              # only gd and nesterov step by 1/L: no power iteration
+        t0 = 1.0 / get_L() if solver in STABLE_RATE else None
     engine = SOLVERS[solver](t0, backtrack=not fixed)
     state = engine.init(theta0, J, g)
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]],
