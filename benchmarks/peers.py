@@ -31,6 +31,10 @@ from speed import TOLS, loss_of, make_data, reference, time_to_target
 from descend import LinearRegression, LogisticClassifier
 from descend.losses import LogLoss, SquaredError
 
+#: The most iterations a peer gets per fit (scikit-learn's lbfgs needs minutes for a
+#: thousand at 1M x 50, and would take hours on the correlated data).
+MAX_ITER = 1000
+
 CASES = {
     "logistic-iso": (1_000_000, 50, "iso", "logistic"),
     "logistic-ill": (1_000_000, 50, "ill", "logistic"),
@@ -47,7 +51,7 @@ def peers(model):
     if model == "logistic":
         for solver in ("lbfgs", "newton-cholesky"):
             found[f"sklearn {solver}"] = (lambda tol, s=solver: SkLogistic(
-                C=np.inf, solver=s, tol=tol, max_iter=100_000))
+                C=np.inf, solver=s, tol=tol, max_iter=MAX_ITER))
     else:
         found["sklearn lstsq"] = lambda tol: SkLinear()
     try:
@@ -57,7 +61,7 @@ def peers(model):
     else:
         family = "binomial" if model == "logistic" else "normal"
         found["glum irls"] = lambda tol: GeneralizedLinearRegressor(
-            family=family, alpha=0.0, gradient_tol=tol, max_iter=1000)
+            family=family, alpha=0.0, gradient_tol=tol, max_iter=MAX_ITER)
     return found
 
 

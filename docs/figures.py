@@ -1,4 +1,5 @@
-"""Redraw the README's figure: python docs/figures.py (writes docs/loss_curves.png)."""
+"""Redraw the README's figures: python docs/figures.py (writes docs/loss_curves.png and
+docs/solver_paths.png)."""
 
 import warnings
 from pathlib import Path
@@ -7,7 +8,7 @@ from matplotlib.figure import Figure
 
 from descend import LinearRegression, LogisticClassifier, datasets, plots
 
-SOLVERS = ("gd", "nesterov", "lbfgs")
+SOLVERS = ("gd", "nesterov", "lbfgs", "newton")
 
 
 def panel(ax, Model, data, title, **params):
@@ -27,7 +28,11 @@ def main(path=Path(__file__).with_name("loss_curves.png")):
     panel(right, LogisticClassifier, datasets.load_breast_cancer(),
           f"Breast cancer (logistic, alpha={datasets.CANCER_ALPHA:g})", alpha=datasets.CANCER_ALPHA)
     fig.savefig(path, dpi=100)
-    return path
+    paths = path.with_name("solver_paths.png")
+    cancer = datasets.load_breast_cancer()
+    radius = cancer.X[:, cancer.feature_names.index("mean_radius")]
+    plots.solver_paths(radius / radius.std(), cancer.y, model="logistic").savefig(paths, dpi=100)
+    return path, paths
 
 
 if __name__ == "__main__":

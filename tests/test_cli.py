@@ -289,7 +289,9 @@ def test_demo_refuses_a_file_as_its_folder_before_any_work(tmp_path):
 
 @pytest.mark.parametrize("figure, extra", [("surface", ["--model", "logistic"]),
                                            ("learning-rates", []), ("boundaries", []),
-                                           ("sigmoid", []), ("loss-curve", ["--data", "cancer"])])
+                                           ("sigmoid", []), ("loss-curve", ["--data", "cancer"]),
+                                           ("solver-paths", ["--model", "logistic"]),
+                                           ("loss-curve", ["--solver", "newton"])])
 def test_plot_writes_every_figure(tmp_path, figure, extra):
     code, out, err = run("plot", figure, *extra, cwd=tmp_path)
     assert code == 0, err

@@ -269,3 +269,29 @@ def test_figures_need_neither_display_nor_pyplot():
             "p.sigmoid_figure(); assert 'matplotlib.pyplot' not in sys.modules")
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_solver_paths_share_a_start_and_newton_ends_at_the_reference(model):
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(2.0, 1.0, 200)
+    y = 1.5 * x - 2.0 + rng.normal(0, 1, 200)
+    if model == "logistic":
+        y = (y > 0).astype(int)
+    fig = plots.solver_paths(x, y, model=model, max_iter=40)
+    paths = fig.descend_paths
+    assert set(paths) == {"gd", "nesterov", "lbfgs", "newton"}
+    starts = np.array([path[0] for path in paths.values()])
+    assert np.all(starts == starts[0])
+    A = sm.add_constant(x)
+    ref = (sm.OLS(y, A) if model == "linear" else sm.Logit(y, A)).fit(
+        **({} if model == "linear" else {"disp": 0, "tol": 1e-12}))
+    b, w = ref.params
+    np.testing.assert_allclose(paths["newton"][-1], [w, b], rtol=1e-7)
+    if model == "linear":                       # a parabola: the first step lands on it
+        np.testing.assert_allclose(paths["newton"][1], [w, b], rtol=1e-9)
+    assert len(paths["newton"]) < len(paths["lbfgs"]) <= len(paths["gd"])
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(t.startswith("newton: ") for t in legend)

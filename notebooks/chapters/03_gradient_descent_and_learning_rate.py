@@ -10,8 +10,8 @@
 # This chapter looks at that update four ways: written as a loop and as
 # matrix products, and as the material's training loop with the estimator's
 # own methods; as a walk on the loss surface; under learning rates that are
-# too small, right and too large; and against two faster solvers that use the
-# same gradient.
+# too small, right and too large; against two faster solvers that use the
+# same gradient; and against Newton's method, which also uses the curvature.
 
 # %%
 from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -240,8 +240,9 @@ print(f"learning_rate='auto', standardized: {auto.stop_reason_} after {auto.n_it
 # - `"nesterov"`: Nesterov's accelerated gradient, which steps from a point
 #   extrapolated along the previous step, $\theta_k + \beta_k(\theta_k - \theta_{k-1})$
 #   (momentum), and restarts the momentum when the loss rises;
-# - `"lbfgs"` (the default): a quasi-Newton direction built from the last few
-#   gradients, which approximates the inverse curvature, with a line search.
+# - `"lbfgs"`: a quasi-Newton direction built from the last few
+#   gradients, which approximates the inverse curvature, with a line search;
+# - `"newton"`: the curvature itself, from the same pass (next section).
 #
 # On the two data sets of the material (all features, each model with its
 # defaults, standardized) and at most 300 iterations each, the plot shows the
@@ -266,7 +267,7 @@ for ax, (name, (Model, data, params)) in zip(fig.subplots(1, 2), problems.items(
         # to run out of iterations here: both warn about it, on purpose.
         warnings.simplefilter("ignore", ConvergenceWarning)
         optimum = Model(tol=1e-10, max_iter=10_000, **params).fit(data.X, data.y).history_["loss"][-1]
-        for solver in ("gd", "nesterov", "lbfgs"):
+        for solver in ("gd", "nesterov", "lbfgs", "newton"):
             model = Model(solver=solver, max_iter=300, **params).fit(data.X, data.y)
             plots.loss_curve(model, ax=ax, optimum=optimum, label=solver, title=name)
             rows.append({"problem": name, "solver": solver, "iterations": model.n_iter_,
@@ -277,13 +278,53 @@ fig
 
 # %% [markdown]
 # Plain gradient descent gains digits slowly and uses up its 300 iterations;
-# momentum is much faster. L-BFGS gains digits fastest on both problems: on
-# housing it converges in the fewest iterations, and on breast cancer, where
-# none of the three meets the tolerance within 300 iterations, it ends several
-# digits closer to $J^*$ than the others. Its direction accounts for the
-# curvature that makes the valleys of this chapter narrow. All three follow the same
-# gradient $X^\top(a - y)/m$; only what they do with it differs.
+# momentum is much faster. L-BFGS gains digits faster still: its direction
+# accounts for the curvature that makes the valleys of this chapter narrow.
+# Newton's method, the next section, reaches the optimum to the last digit in
+# a handful of iterations on both. All four follow the same gradient
+# $X^\top(a - y)/m$; only what they do with it differs.
 #
+# ## Newton's method: use the curvature, not just the slope
+#
+# Gradient descent knows which way is down, not how far to go: the learning
+# rate guesses that. Newton's method also measures how fast the slope changes,
+# the **Hessian** $H$, and fits the local parabola
+#
+# $$J(\theta - d) \approx J(\theta) - g^\top d + \tfrac12 d^\top H d,$$
+#
+# whose bottom is at $d = H^{-1} g$: "fit the local parabola and jump to its
+# bottom". For both models the Hessian has the gradient's shape, one more
+# factor of $x$: $H = \frac1m X^\top \operatorname{diag}(a(1-a)) X$ for the
+# log-loss ($\sigma' = \sigma(1-\sigma)$ again), and $\frac1m X^\top X$ for the
+# squared error, a parabola already, so one step lands on the optimum. Here is
+# one step with its numbers, on six examples of one feature:
+
+# %%
+print(explain.newton_step("logistic"))
+print()
+print(explain.newton_step("linear"))
+
+# %% [markdown]
+# The step is not a guess: no learning rate, and near the optimum each step
+# doubles the number of correct digits. The same half of $g^\top H^{-1} g$,
+# the **Newton decrement**, tells how far the loss still is from its optimum
+# (exactly, for the squared error); descend stops on it and keeps it in
+# `history_["gap"]`, so that `converged_ = True` is a promise about the loss.
+# The price is the Hessian: $m n^2$ products per iteration against the
+# gradient's $m n$, which is why `solver="auto"` takes Newton up to 200
+# features and L-BFGS beyond.
+#
+# On a loss surface of one feature the four solvers part ways from the same
+# start: gradient descent creeps along the valley floor, momentum speeds up
+# along it, L-BFGS learns the valley's shape from its steps, and Newton jumps.
+
+# %%
+radius = cancer.X[:, cancer.feature_names.index("mean_radius")]
+fig = plots.solver_paths(radius / radius.std(), cancer.y, model="logistic")
+print({solver: len(path) - 1 for solver, path in fig.descend_paths.items()})
+fig
+
+# %% [markdown]
 # ## Summary
 #
 # - The looped and the vectorized update compute the same numbers; the
@@ -294,4 +335,7 @@ fig
 # - A fixed learning rate must stay below $2/L$; above it descend stops with a
 #   `DivergenceError` that names $2/L$ for your data. `learning_rate="auto"`
 #   cannot diverge.
-# - L-BFGS uses the same gradient and gains digits fastest.
+# - L-BFGS uses the same gradient and gains digits faster than momentum.
+# - Newton's method uses the curvature too: it jumps to the bottom of the
+#   local parabola, lands on the squared error's optimum in one step, and its
+#   decrement certifies the distance to the optimum.

@@ -279,6 +279,13 @@ def plot(args):
             else:
                 data, model = blobs, LogisticClassifier(standardize=False)
             fig = plots.learning_rates(data.X, data.y, model=model)
+    elif args.figure == "solver-paths":
+        # One feature, divided by its spread but not centred: the offset couples w and b
+        # into a narrow valley, where the solvers part ways.
+        data = datasets.load_housing() if args.model == "linear" else datasets.load_breast_cancer()
+        x = data.X[:, data.feature_names.index(
+            "median_income" if args.model == "linear" else "mean_radius")]
+        fig = plots.solver_paths(x / x.std(), data.y, model=args.model)
     elif args.figure == "boundaries":
         fig = plots.decision_boundaries()
     elif args.figure == "fit":

@@ -27,7 +27,8 @@ EPILOG = """examples:
 """
 
 
-FIGURES = ["loss-curve", "surface", "learning-rates", "boundaries", "fit", "sigmoid"]
+FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "boundaries", "fit",
+           "sigmoid"]
 
 
 def _common(p):
@@ -194,7 +195,8 @@ def build_parser():
     p = sub.add_parser("plot", help="draw one of descend's figures into a file",
                        description="Draw a figure of the material on the bundled or toy data and "
                        "write it to a file: the loss curve of a fit (housing or cancer), the loss "
-                       "surface with the descent's path, learning rates compared, decision "
+                       "surface with the descent's path, four solvers' paths on one surface, learning rates "
+                       "compared, decision "
                        "boundaries on the toy data sets, predicted vs actual house values, or the "
                        "sigmoid and its derivative.")
     p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
@@ -203,7 +205,7 @@ def build_parser():
     p.add_argument("--data", choices=["housing", "cancer"], default="housing",
                    help="for loss-curve: which data set (default: %(default)s)")
     p.add_argument("--model", choices=["linear", "logistic"], default="linear",
-                   help="for surface and learning-rates (default: %(default)s)")
+                   help="for surface, solver-paths and learning-rates (default: %(default)s)")
     p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd"], default="lbfgs",
                    help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",

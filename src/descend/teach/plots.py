@@ -13,13 +13,14 @@ import warnings
 
 import numpy as np
 
-from .surfaces import _model, loss_surface
+from .surfaces import _model, loss_surface, solver_paths
 
 __all__ = [
     "loss_curve",
     "predicted_vs_actual",
     "probability_histogram",
     "loss_surface",
+    "solver_paths",
     "learning_rates",
     "decision_boundaries",
     "sigmoid_figure",

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import DivergenceError
 from ..losses import loss_of
 
-__all__ = ["loss_surface"]
+__all__ = ["loss_surface", "solver_paths"]
 
 _VIEWS = ("contour", "3d", "both")
 
@@ -107,6 +107,68 @@ def loss_surface(X, y, *, model=None, ax=None, view="contour", grid=60):
     else:
         fig.suptitle(title)
     fig.descend_path = path
+    return fig
+
+
+#: How each solver's path is drawn in :func:`solver_paths`.
+_PATH_STYLE = {"gd": ("tab:red", "o"), "nesterov": ("tab:orange", "^"),
+               "lbfgs": ("tab:cyan", "s"), "newton": ("white", "D")}
+
+
+def solver_paths(X, y, *, model="logistic", solvers=("gd", "nesterov", "lbfgs", "newton"),
+                 ax=None, max_iter=100, grid=60):
+    r"""The paths of several solvers from the same start on the same loss surface.
+
+    Each solver fits a copy of ``model`` (``"linear"``/``"logistic"`` or an
+    unfitted estimator) with ``standardize=False``, so that it descends in
+    the :math:`(w, b)` drawn, for at most ``max_iter`` iterations; the legend
+    gives the iterations each took. Gradient descent zigzags across a narrow
+    valley, momentum overshoots and comes back, L-BFGS learns the valley's
+    shape from its steps, and Newton's method, which reads the curvature at
+    every step, jumps to the bottom of the local parabola.
+
+    Returns the Figure, with ``fig.descend_paths``: ``{solver: (k + 1, 2)}``
+    arrays of :math:`(w, b)`, row 0 the start.
+    """
+    from sklearn.base import clone
+
+    from ..models import objective_of
+
+    x = _one_feature(X)
+    fig, (panel,) = _panels(ax, "contour")
+    base = _model(model, standardize=False)
+    base.set_params(standardize=False, learning_rate="auto", max_iter=max_iter)
+    objective, theta0 = objective_of(base, x, y)
+    start = np.array(_pair(*objective.params(theta0)))
+    paths = {}
+    for solver in solvers:
+        fitted = clone(base).set_params(solver=solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            steps, _ = _descend(fitted, x, y)
+        paths[solver] = np.vstack([start, steps])
+    reference = _fit_quietly(base, x, y, solver="newton", tol=1e-12, max_iter=100)
+    optimum = _params(reference)
+    J = np.vectorize(lambda w, b: objective.at(np.array([w]), b)[0])
+    W, B = _grid(np.vstack([*paths.values(), optimum]), grid)
+    surface = J(W, B)
+    filled = panel.contourf(W, B, surface, levels=_levels(surface), cmap="viridis")
+    panel.contour(W, B, surface, levels=filled.levels, colors="white", linewidths=0.4, alpha=0.5)
+    fig.colorbar(filled, ax=panel, label="loss J(w, b)", ticks=filled.levels[::2], format="%.4g")
+    for solver, path in paths.items():
+        color, marker = _PATH_STYLE.get(solver, ("black", "x"))
+        panel.plot(path[:, 0], path[:, 1], color=color, marker=marker, markersize=4,
+                   markeredgecolor="black", markeredgewidth=0.4, linewidth=1.2,
+                   label=f"{solver}: {path.shape[0] - 1} iterations")
+    panel.plot(*optimum, "*", color="gold", markeredgecolor="black", markersize=14,
+               label="optimum")
+    panel.set_xlim(W.min(), W.max())
+    panel.set_ylim(B.min(), B.max())
+    panel.set_xlabel("w (weight of x)")
+    panel.set_ylabel("b (intercept)")
+    panel.legend(loc="best", fontsize="small", framealpha=0.85)
+    panel.set_title(f"Four solvers on one loss surface ({loss_of(base).title}), same start")
+    fig.descend_paths = paths
     return fig
 
 
