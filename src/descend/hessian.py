@@ -43,8 +43,9 @@ def _blocks_terms(X, y, w, b, loss, shift, scale, blocks, out):
     H = out["H"]
     buf = np.empty((blocks[0][1].stop - blocks[0][1].start, n)) if blocks else None
     for k, rows in blocks:
-        X_blk = buf[: rows.stop - rows.start]                # a copy: Z is made in place
-        np.copyto(X_blk, X[rows])                            # float32 widened per block
+        X_blk = X[rows]
+        if X_blk.dtype != np.float64:                        # float32 widened per block
+            X_blk = np.copyto(buf[: rows.stop - rows.start], X_blk) or buf[: rows.stop - rows.start]
         z = X_blk @ w
         z += b
         loss_sum, delta, h = loss.curvature_terms(z, y[rows])
@@ -52,9 +53,8 @@ def _blocks_terms(X, y, w, b, loss, shift, scale, blocks, out):
         out["gw"][k] = X_blk.T @ delta
         out["gb"][k] = float(delta.sum())
         out["sep"][k] = bool(np.all((2.0 * y[rows] - 1.0) * z > 0.0))
-        Z = X_blk
-        Z -= shift
-        Z /= scale
+        Z = np.subtract(X_blk, shift, out=buf[: rows.stop - rows.start])
+        Z /= scale                                           # standardized before any product
         if h is None:
             H[:n, n] += Z.sum(axis=0)
             H[n, n] += Z.shape[0]

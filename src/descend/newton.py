@@ -112,7 +112,12 @@ def newton(t0=None, backtrack=True):
         return {"theta": theta, "J": J, "g": g, "t": 1.0, "solved": None, "gap": None}
 
     def first(s, fun):
-        J, g, solved, d, halt = _curvature(fun, s["theta"])
+        if "H0" in s:                                    # the driver's first pass had it
+            J, g, solved, halt = s["J"], s["g"], factor(s["H0"]), None
+            d = solved.solve(g)
+        else:
+            J, g, solved, d, halt = _curvature(fun, s["theta"])
+        s = {key: val for key, val in s.items() if key != "H0"}
         return dict(s, J=J, g=g, solved=solved, d=d, gap=0.5 * float(g @ d)), halt
 
     def step(s, fun):

@@ -338,7 +338,11 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             L = max(float(lipschitz()), np.finfo(float).tiny)
         return L
 
-    J, g, halt = fun(theta0)
+    curved = solver == "newton" and hasattr(fun, "hessian")
+    if curved:                         # Newton's first pass gives the Hessian with J and g
+        J, g, H0, halt = fun.hessian(theta0)
+    else:
+        J, g, halt = fun(theta0)
     gnorm = float(np.max(np.abs(g))) if g.size else 0.0
     gtol = tol * gnorm
     if fixed:
@@ -347,6 +351,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         t0 = 1.0 / get_L() if solver in STABLE_RATE else None
     engine = SOLVERS[solver](t0, backtrack=not fixed)
     state = engine.init(theta0, J, g)
+    if curved:
+        state = dict(state, H0=H0)
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]],
                "gap": [np.nan]}
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
