@@ -19,9 +19,9 @@ fit reports and stops on.
 * :func:`newton` is the solver, in the shape of :mod:`descend.solvers`: on
   the log-loss, damped Newton with a backtracking line search, each trial
   point one curvature pass; on the squared error, one exact solve followed
-  by iterative refinement, the residuals recomputed exactly
-  (:func:`descend.hessian.exact_grad`) and the steps taken on the
-  parameters in the units of ``X``, until the next step would change no
+  by iterative refinement, the steps taken on the parameters in the units
+  of ``X``, the residuals from plain passes and then recomputed exactly
+  (:func:`descend.hessian.exact_grad`), until the next step would change no
   digit of them or no longer halves the last: until the digits stop
   improving.
 """
@@ -103,8 +103,8 @@ def newton(t0=None, backtrack=True):
 
     ``fun`` must offer ``hessian(theta) -> (J, g, H, halt)``; an objective
     whose ``quadratic`` is true (the squared error) must also offer
-    ``params``, ``theta``, ``moved(w, b, d)`` and ``exact(w, b) -> (J, g)``
-    for the refinement. The state carries ``gap``, :math:`g^\top H^{-1} g/2`
+    ``params``, ``theta``, ``moved(w, b, d)``, ``plain(w, b) -> (J, g)`` and
+    ``exact(w, b) -> (J, g)`` for the refinement. The state carries ``gap``, :math:`g^\top H^{-1} g/2`
     at its ``theta``, and ``null``, the directions left out as collinear.
     """
 
@@ -148,20 +148,24 @@ def newton(t0=None, backtrack=True):
 
 def _refine(s, fun):
     """One least-squares step on the parameters in the units of ``X`` (no rounding of a
-    large intercept into small weights), the gradient from exact residuals."""
+    large intercept into small weights). The gradient comes from plain passes until they
+    have given what they can, then from exact residuals until the digits stop."""
     w, b = s["wb"] if "wb" in s else fun.params(s["theta"])
     w, b = fun.moved(w, b, s["d"])
-    J, g = fun.exact(w, b)
+    exact = s.get("exact", False)
+    J, g = fun.exact(w, b) if exact else fun.plain(w, b)
     d = s["solved"].solve(g)
     size, last = float(np.max(np.abs(d))), float(np.max(np.abs(s["d"])))
     steps = s.get("steps", 0) + 1
     new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=0.5 * float(g @ d),
                steps=steps)
-    w_next, b_next = fun.moved(w, b, d)
-    unchanged = np.array_equal(w_next, w) and b_next == b   # the next step moves no digit
-    done = (size == 0.0 or unchanged or (steps > 1 and size > 0.5 * last)
-            or steps >= REFINE_MAX)
-    return new, 1.0, "done" if done else None
+    # The next step would move the scores by a few ulps of the largest standardized term.
+    unchanged = size <= 4 * np.finfo(float).eps * float(np.max(np.abs(new["theta"])))
+    stuck = (size == 0.0 or unchanged or (steps > 1 and size > 0.5 * last)
+             or steps >= REFINE_MAX)
+    if stuck and not exact:
+        return dict(new, exact=True, steps=0), 1.0, None
+    return new, 1.0, "done" if stuck else None
 
 
 def lbfgs_newton(t0=None, backtrack=True, switch=10):

@@ -134,6 +134,13 @@ class Objective:
         halt = "separable" if separated and not self.alpha else None
         return J / (unit * unit), np.append(gw, gb) / unit, H, halt
 
+    def plain(self, w, b):
+        """``(J, grad)`` in ``theta`` at ``(w, b)`` in the units of ``X``: one plain pass."""
+        J, gw, gb, _ = self.at(w, b)
+        gw, gb = self._fold(gw, gb)
+        unit = self.unit
+        return J / (unit * unit), np.append(gw, gb) / unit
+
     def exact(self, w, b):
         """``(J, grad)`` in ``theta`` at ``(w, b)`` in the units of ``X``, from residuals
         summed exactly and a gradient on centred columns (the squared error only)."""
