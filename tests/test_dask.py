@@ -68,9 +68,10 @@ def _rel(a, b):
 def _same_fit(a, b, tol=1e-8):
     # Newton's stopping tests (the refinement reaching rounding, the certified gap
     # reaching tol) sit at the last digits, which the chunks' order of summation can move
-    # by a step; every other path is step for step.
+    # by a step or two (least squares refines in two phases); every other path is step
+    # for step.
     refined = "newton" in a.solver_
-    assert abs(a.n_iter_ - b.n_iter_) <= (1 if refined else 0)
+    assert abs(a.n_iter_ - b.n_iter_) <= (2 if refined else 0)
     assert a.stop_reason_ == b.stop_reason_
     assert _rel(a.coef_, b.coef_) < tol
     assert abs(np.ravel(a.intercept_)[0] - np.ravel(b.intercept_)[0]) < tol * (
