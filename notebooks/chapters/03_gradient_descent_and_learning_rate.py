@@ -311,8 +311,8 @@ print(explain.newton_step("linear"))
 # (exactly, for the squared error); descend stops on it and keeps it in
 # `history_["gap"]`, so that `converged_ = True` is a promise about the loss.
 # The price is the Hessian: $m n^2$ products per iteration against the
-# gradient's $m n$, which is why `solver="auto"` takes Newton up to 200
-# features and L-BFGS beyond.
+# gradient's $m n$, which is why `solver="auto"` takes Newton only up to a few
+# hundred features (two thousand for the squared error) and L-BFGS beyond.
 #
 # On a loss surface of one feature the four solvers part ways from the same
 # start: gradient descent creeps along the valley floor, momentum speeds up

@@ -112,8 +112,9 @@ def build_parser():
                    help="auto: logistic when the target has two distinct values (default)")
     p.add_argument("--solver", default="auto",
                    choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"],
-                   help="gd is the plain update of the material; auto is newton up to 200 "
-                        "features, lbfgs beyond, gd with --learning-rate (default: %(default)s)")
+                   help="gd is the plain update of the material; auto is newton (linear, up to "
+                        "2,000 features) or lbfgs-newton (logistic, up to 400), lbfgs beyond, gd "
+                        "with --learning-rate (default: %(default)s)")
     p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
                    help="a positive number, or auto (default); not with --solver lbfgs or "
                         "newton")
