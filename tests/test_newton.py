@@ -279,3 +279,83 @@ def test_logistic_newton_matches_statsmodels(solver):
     assert model.converged_
     np.testing.assert_allclose(np.r_[model.intercept_, model.coef_[0]], ref.params,
                                rtol=1e-5 if solver == "lbfgs" else 1e-8)
+
+
+def test_dekkers_product_is_exact():
+    # The fallback where llvmlite has no fused multiply-add: p + e == a * b in rationals.
+    from descend.hessian import _two_prod, _two_sum
+
+    rng = np.random.default_rng(6)
+    for a, b in rng.standard_normal((500, 2)) * 10.0 ** rng.integers(-150, 150, (500, 2)):
+        p, e = _two_prod(float(a), float(b))
+        assert Fraction(p) + Fraction(e) == Fraction(float(a)) * Fraction(float(b))
+        s, t = _two_sum(float(a), float(b))
+        assert Fraction(s) + Fraction(t) == Fraction(float(a)) + Fraction(float(b))
+
+
+# -- found in review: ill-conditioned Hessians must not give false certificates -------------
+def _ls_loss(X, y):
+    A = np.column_stack([X, np.ones(len(X))])
+    beta = exact_lstsq(A, y)
+    return _loss(X, y, beta[:-1], beta[-1], 0.0, False)
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+@pytest.mark.parametrize("offset", [1e4, 1e8])
+def test_unstandardized_offsets_reach_the_optimum_without_false_collinearity(solver, offset):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((200, 3)) + offset
+    y = (X - offset) @ [1.0, 2.0, 3.0] + 0.1 * rng.standard_normal(200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollinearityWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        model = LinearRegression(standardize=False, solver=solver).fit(X, y)
+    J = _loss(X, y, model.coef_, model.intercept_, 0.0, False)
+    J_star = _ls_loss(X, y)
+    if model.converged_:
+        assert J - J_star <= 1e-6 * J
+    assert solver != "newton" or model.converged_
+
+
+def test_logistic_unstandardized_offsets_reach_the_optimum():
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((300, 2))
+    y = (rng.random(300) < 1 / (1 + np.exp(-(X @ [1.0, -2.0] + 0.3)))).astype(float)
+    J_star = _optimum(X + 1e3, y, 0.0, True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollinearityWarning)
+        model = LogisticClassifier(standardize=False).fit(X + 1e3, y)
+    J = _loss(X + 1e3, y, model.coef_[0], model.intercept_[0], 0.0, True)
+    assert model.converged_ and J - J_star <= 1e-6 * J + 1e-12
+
+
+@pytest.mark.parametrize("est", [LinearRegression, LogisticClassifier])
+def test_huge_unstandardized_X_is_fitted_or_refused_never_certified_at_zero(est):
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((200, 2))
+    y = X @ [1.0, 2.0] if est is LinearRegression else (X @ [1.0, 2.0] > 0.3 * rng.standard_normal(200)).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = est(standardize=False).fit(X * 1e160, y)
+    ref = est().fit(X, y)
+    if model.converged_:
+        np.testing.assert_allclose(np.ravel(model.coef_) * 1e160, np.ravel(ref.coef_), rtol=1e-6)
+
+
+def test_nearly_collinear_columns_are_not_certified_short_of_the_optimum():
+    # A column that differs from another by 1e-7 of noise that y depends on: the
+    # optimum has weights near 1e7 and a loss near 0. The fit must not certify a loss
+    # far above it (it may stop short, saying so).
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 4))
+    e = rng.standard_normal(500)
+    X = np.column_stack([X, X[:, 1] + 1e-7 * e])
+    y = X[:, :4] @ [1.0, 2.0, 3.0, 4.0] + e
+    for solver in ("newton", "lbfgs"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = LinearRegression(solver=solver).fit(X, y)
+        J = _loss(X, y, model.coef_, model.intercept_, 0.0, False)
+        J0 = _loss(X, y, np.zeros(5), 0.0, 0.0, False)
+        if model.converged_:
+            assert J - _ls_loss(X, y) <= 1e-6 * max(J, np.finfo(float).eps * J0)

@@ -270,16 +270,18 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         classify = self._loss.classifies
         rows = rows_for(self, X, y, classify=classify)
         unit, factor = self._target(rows)
+        # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of the
+        # diagonal of the Hessian, which balances the data term and the penalty. Newton's
+        # Hessian is always formed in these coordinates (its step does not depend on them).
+        mean, std = rows.moments()
+        frame = (mean, np.hypot(std, np.sqrt(self.alpha / self._loss.curvature)))
+        frame[1][~(frame[1] > 0) | ~np.isfinite(frame[1])] = 1.0
         if self.standardize:
-            mean, std = rows.moments()
-            # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of
-            # the diagonal of the Hessian, which balances the data term and the penalty.
-            scale = np.hypot(std, np.sqrt(self.alpha / self._loss.curvature))
-            scale[~(scale > 0) | ~np.isfinite(scale)] = 1.0
+            mean, scale = frame
         else:
             mean, scale = np.zeros(rows.n), np.ones(rows.n)
         objective = Objective(rows, self._loss, alpha=self.alpha,
-                              mean=mean, scale=scale, unit=unit)
+                              mean=mean, scale=scale, unit=unit, frame=frame)
         theta0 = objective.theta(np.zeros(rows.n), self._loss.start(rows.y_mean))
         return _Problem(rows, objective, theta0, factor)
 

@@ -41,20 +41,29 @@ REFINE_MAX = 10
 
 
 class Factored:
-    r"""``H`` factored once; :meth:`solve` gives :math:`H^{+} g`.
+    r"""``H`` factored once; :meth:`solve` gives the Newton step :math:`H^{-1} g`.
 
-    ``null`` holds the directions (columns of an (n+1, k) array) left out as
-    singular, empty when Cholesky succeeded on a well-conditioned ``H``.
+    A well-conditioned ``H`` is solved by Cholesky. Otherwise by its
+    eigendecomposition: an eigenvalue below ``RANK_TOL`` times the largest is
+    a direction the data barely tell apart. Where the gradient along it is at
+    the level of rounding (``noise``), the direction is *null*: the columns
+    are collinear, the loss is flat along it, and the step leaves it out (the
+    minimum-norm answer). Where the gradient along it is larger, the loss
+    still falls that way: the step takes it with the curvature as measured,
+    floored at float64's resolution of ``H``. ``valid`` is False for a
+    Hessian that is not finite (the data overflow): no step, no certificate.
+    ``null`` (columns of an (n+1, k) array) holds the null directions of the
+    last :meth:`solve`.
     """
 
-    def __init__(self, H):
+    def __init__(self, H, noise=0.0):
         H = np.asarray(H, dtype=float)
-        self.null = np.zeros((H.shape[0], 0))
+        dim = H.shape[0]
+        self.null, self.noise = np.zeros((dim, 0)), float(noise)
         self._chol = self._eig = None
         scale = float(np.max(np.abs(np.diag(H)))) if H.size else 0.0
-        if not (np.all(np.isfinite(H)) and scale > 0):
-            self._eig = (np.zeros(H.shape[0]), np.eye(H.shape[0]))
-            self.null = np.eye(H.shape[0])
+        self.valid = bool(np.all(np.isfinite(H)) and scale > 0)
+        if not self.valid:
             return
         try:
             chol = scipy.linalg.cho_factor(H, lower=True, check_finite=False)
@@ -65,17 +74,22 @@ class Factored:
         except np.linalg.LinAlgError:
             pass
         vals, vecs = np.linalg.eigh(H)
-        keep = vals > RANK_TOL * max(float(vals.max()), 0.0)
-        self._eig = (np.where(keep, 1.0 / np.where(keep, vals, 1.0), 0.0), vecs)
-        self.null = vecs[:, ~keep]
+        top = max(float(vals.max()), 0.0)
+        self._eig = (vals, vecs, RANK_TOL * top, dim * np.finfo(float).eps * top)
 
     def solve(self, g):
+        if not self.valid:
+            return np.zeros_like(g)
         if self._chol is not None:
             return scipy.linalg.cho_solve(self._chol, g, check_finite=False)
-        inverse, vecs = self._eig
-        return vecs @ (inverse * (vecs.T @ g))
+        vals, vecs, small, floor = self._eig
+        along = vecs.T @ g                                  # g in the eigenbasis
+        flat = (vals <= small) & (np.abs(along) <= self.noise)
+        self.null = vecs[:, flat]
+        inverse = np.where(flat, 0.0, 1.0 / np.maximum(vals, floor))
+        return vecs @ (inverse * along)
 
-    def collinear(self, share=0.1):
+    def collinear(self, share=1e-6):
         """Indices into ``theta`` (the last is the intercept) that the null directions
         involve: each entry at least ``share`` of its direction's largest."""
         found = set()
@@ -85,15 +99,20 @@ class Factored:
         return sorted(found)
 
 
-def factor(H):
-    """:class:`Factored` for the Hessian ``H``."""
-    return Factored(H)
+def factor(H, noise=0.0):
+    """:class:`Factored` for the Hessian ``H``; ``noise``: the rounding level of a
+    gradient component (see :class:`Factored`)."""
+    return Factored(H, noise)
 
 
 def _curvature(fun, theta):
-    """``(J, g, Factored, d, halt)`` at ``theta`` from one curvature pass."""
-    J, g, H, halt = fun.hessian(theta)
-    solved = factor(H)
+    """``(J, g, solved, d, halt)`` at ``theta`` from one curvature pass: ``solved`` has
+    ``solve(g)``, ``valid`` and ``null`` (a :class:`Factored`, or the objective's own)."""
+    if hasattr(fun, "curvature"):
+        J, g, solved, halt = fun.curvature(theta)
+    else:
+        J, g, H, halt = fun.hessian(theta)
+        solved = factor(H)
     return J, g, solved, solved.solve(g), halt
 
 
@@ -113,7 +132,7 @@ def newton(t0=None, backtrack=True):
 
     def first(s, fun):
         if "H0" in s:                                    # the driver's first pass had it
-            J, g, solved, halt = s["J"], s["g"], factor(s["H0"]), None
+            J, g, solved, halt = s["J"], s["g"], s["H0"], None
             d = solved.solve(g)
         else:
             J, g, solved, d, halt = _curvature(fun, s["theta"])
@@ -125,6 +144,8 @@ def newton(t0=None, backtrack=True):
             s, halt = first(s, fun)
             if halt:
                 return s, 0.0, halt
+        if not s["solved"].valid:
+            return s, 0.0, "stalled"                     # the Hessian overflowed
         if getattr(fun, "quadratic", False):
             return _refine(s, fun)
         slope = float(s["g"] @ s["d"])
@@ -154,6 +175,8 @@ def _refine(s, fun):
     w, b = fun.moved(w, b, s["d"])
     exact = s.get("exact", False)
     J, g = fun.exact(w, b) if exact else fun.plain(w, b)
+    if not J <= s["J"] + 8 * np.finfo(float).eps * abs(s["J"]):
+        return s, 0.0, "done"                # the step made things worse: keep the last point
     d = s["solved"].solve(g)
     size, last = float(np.max(np.abs(d))), float(np.max(np.abs(s["d"])))
     steps = s.get("steps", 0) + 1

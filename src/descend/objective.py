@@ -68,13 +68,21 @@ class Objective:
     target : bool
         False measures the loss against :math:`y = 0` (the squared error's
         curvature does not depend on ``y``).
+    frame : (mean, scale), optional
+        The standardization in which :meth:`curvature` forms and solves the
+        Hessian: the data's own moments, whatever the descent's coordinates
+        (Newton's step does not depend on them, its rounding does). By
+        default ``mean`` and ``scale``.
     """
 
-    def __init__(self, rows, loss, *, alpha=0.0, mean=None, scale=None, unit=1.0, target=True):
+    def __init__(self, rows, loss, *, alpha=0.0, mean=None, scale=None, unit=1.0, target=True,
+                 frame=None):
         self.rows, self.loss, self.alpha, self.unit, self.target = rows, loss, float(alpha), unit, target
         n = rows.n
         self.mean = np.zeros(n) if mean is None else np.asarray(mean, dtype=float)
         self.scale = np.ones(n) if scale is None else np.asarray(scale, dtype=float)
+        self.frame = (self.mean, self.scale) if frame is None else tuple(
+            np.asarray(v, dtype=float) for v in frame)
 
     # -- the two coordinate systems --------------------------------------------
     def params(self, theta):
@@ -158,12 +166,36 @@ class Objective:
         dw = d[:n] / self.scale * self.unit
         return w - dw, float(b - (d[n] * self.unit - self.mean @ dw))
 
-    def certificate(self, theta):
-        r"""Half the Newton decrement, :math:`g^\top H^{+} g / 2`, at ``theta``: exactly
-        :math:`J - J^*` for the squared error, to second order for the log-loss."""
+    def curvature(self, theta):
+        """``(J, grad, solved, halt)`` at standardized ``theta``: ``solved.solve(g)`` is
+        Newton's step in ``theta`` for a gradient ``g``, from the Hessian formed and
+        factored on the columns standardized by ``frame``."""
         from .newton import factor
-        _, g, H, _ = self.hessian(theta)
-        return 0.5 * float(g @ factor(H).solve(g))
+        w, b = self.params(theta)
+        mean, scale = self.frame
+        n = mean.size
+        J, gw, gb, H, separated = self.rows.loss_grad_hessian(
+            w, b, self.loss, mean, scale, target=self.target)
+        if self.alpha:
+            J += 0.5 * self.alpha * float(w @ w)
+            gw = gw + self.alpha * w
+            H[np.arange(n), np.arange(n)] += self.alpha / (scale * scale)
+        gw, gb = self._fold(gw, gb)
+        unit = self.unit
+        J = J / (unit * unit)
+        # A gradient component at this level is rounding (its size ~ sqrt(2 J curvature)).
+        noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * max(2 * abs(J) * self.loss.curvature,
+                                                                 np.finfo(float).tiny))
+        solved = _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale)
+        halt = "separable" if separated and not self.alpha else None
+        return J, np.append(gw, gb) / unit, solved, halt
+
+    def certificate(self, theta):
+        r"""Half the Newton decrement, :math:`g^\top H^{-1} g / 2`, at ``theta``: exactly
+        :math:`J - J^*` for the squared error, to second order for the log-loss; infinite
+        where the Hessian cannot be formed (the data overflow float64)."""
+        _, g, solved, _ = self.curvature(theta)
+        return 0.5 * float(g @ solved.solve(g)) if solved.valid else np.inf
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`
@@ -188,3 +220,28 @@ class Objective:
         smallest = float(np.min(self.scale))
         penalty = self.alpha / smallest / smallest if self.alpha else 0.0
         return self.loss.curvature * lam + penalty
+
+
+class _Framed:
+    r"""A Hessian factored in another standardization (``frame``) than ``theta``'s.
+
+    With :math:`\theta_f = M\theta` (weights times ``ratio``, the intercept
+    plus ``shift`` times the weights), the gradient is :math:`M^{-\top}` and the
+    step :math:`M^{-1}` of the frame's; the decrement is the same in both.
+    """
+
+    def __init__(self, factored, ratio, shift):
+        self.factored, self.ratio, self.shift = factored, ratio, shift
+
+    valid = property(lambda self: self.factored.valid)
+    null = property(lambda self: self.factored.null)
+
+    def collinear(self):
+        return self.factored.collinear()
+
+    def solve(self, g):
+        n = self.ratio.size
+        g_frame = np.append((g[:n] - self.shift * g[n]) / self.ratio, g[n])
+        d = self.factored.solve(g_frame)
+        dv = d[:n] / self.ratio
+        return np.append(dv, d[n] - self.shift @ dv)

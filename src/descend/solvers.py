@@ -338,9 +338,9 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             L = max(float(lipschitz()), np.finfo(float).tiny)
         return L
 
-    curved = solver == "newton" and hasattr(fun, "hessian")
+    curved = solver == "newton" and hasattr(fun, "curvature")
     if curved:                         # Newton's first pass gives the Hessian with J and g
-        J, g, H0, halt = fun.hessian(theta0)
+        J, g, H0, halt = fun.curvature(theta0)
     else:
         J, g, halt = fun(theta0)
     gnorm = float(np.max(np.abs(g))) if g.size else 0.0
