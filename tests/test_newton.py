@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import scipy.optimize
+import scipy.special
 import statsmodels.api as sm
 
 from descend import LinearRegression, LogisticClassifier
@@ -216,12 +217,12 @@ def _optimum(X, y, alpha, logistic):
 
     def fun(v):
         z = Z @ v
-        p = 1 / (1 + np.exp(-z))
+        p = scipy.special.expit(z)
         J = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * float(pen @ (v * v))
         return J, Z.T @ (p - y) / m + pen * v
 
     def hess(v):
-        p = 1 / (1 + np.exp(-(Z @ v)))
+        p = scipy.special.expit(Z @ v)
         return (Z * (p * (1 - p))[:, None]).T @ Z / m + np.diag(pen)
 
     found = scipy.optimize.minimize(fun, np.zeros(n + 1), jac=True, hess=hess,
@@ -359,3 +360,29 @@ def test_nearly_collinear_columns_are_not_certified_short_of_the_optimum():
         J0 = _loss(X, y, np.zeros(5), 0.0, 0.0, False)
         if model.converged_:
             assert J - _ls_loss(X, y) <= 1e-6 * max(J, np.finfo(float).eps * J0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("logistic", [False, True])
+def test_unresolvable_curvature_is_never_certified(seed, logistic):
+    # Two columns that differ by 1e-9 of noise: the Hessian's smallest eigenvalue is
+    # about 1e-18 of its largest, below what float64 resolves. A fit may still reach the
+    # optimum, but no curvature-based certificate may vouch for a loss above it.
+    rng = np.random.default_rng(seed)
+    base = rng.standard_normal((100, 3))
+    X = np.column_stack([base, base[:, 0] + 1e-9 * rng.standard_normal(100)])
+    y = base @ [1.0, 2.0, 3.0] + 0.3 * rng.standard_normal(100)
+    if logistic:
+        y = (y > 0).astype(float)
+    J_star = _optimum(X, y, 0.0, logistic)
+    J0 = _loss(X, y, np.zeros(4), 0.0, 0.0, logistic)
+    est = LogisticClassifier if logistic else LinearRegression
+    for solver in ("newton", "lbfgs-newton", "lbfgs"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = est(solver=solver, max_iter=300).fit(X, y)
+        J = _loss(X, y, np.ravel(model.coef_), float(np.ravel(model.intercept_)[0]), 0.0,
+                  logistic)
+        if model.converged_:
+            assert J - min(J, J_star) <= 1e-6 * max(J, np.finfo(float).eps * J0) + 1e-12 * J, (
+                solver, J, J_star)

@@ -128,10 +128,15 @@ def warn_unless_converged(model, result, rows):
     gnorm = result.history["grad_norm"][-1]
     above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
     gap = f"{gnorm:.3g}, {above} the tolerance {result.gtol:.3g}"
-    certified = result.history["gap"][np.isfinite(result.history["gap"])]
-    if certified.size:
-        gap += (f" (the loss is {certified[-1]:.3g} above its optimum by the last Newton "
+    known = result.history["gap"][~np.isnan(result.history["gap"])]
+    if known.size and np.isfinite(known[-1]):
+        gap += (f" (the loss is {known[-1]:.3g} above its optimum by the last Newton "
                 f"decrement, against tol={model.tol:g} times the loss)")
+    elif known.size:
+        gap += (" (no bound on the distance to the optimum could be computed: the loss still "
+                "falls along a direction whose curvature is below float64's resolution, as "
+                "with columns that differ by a tiny fraction of their spread; solver='lbfgs' "
+                "may get closer, and dropping or combining such columns fixes it)")
     if reason == "separable":
         warnings.warn(
             f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "

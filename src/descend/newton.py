@@ -31,11 +31,15 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["factor", "Factored", "newton", "lbfgs_newton", "RANK_TOL", "REFINE_MAX"]
+__all__ = ["factor", "Factored", "newton", "lbfgs_newton", "RANK_TOL", "RESOLUTION",
+           "REFINE_MAX"]
 
-#: An eigenvalue of H below this times the largest is taken as zero: the
-#: direction is a combination of columns that the data cannot tell apart.
+#: Cholesky is trusted while its smallest pivot is above this times the largest
+#: diagonal entry; below, the eigendecomposition decides.
 RANK_TOL = 1e-12
+#: An eigenvalue below this times the largest, times the dimension, is not told
+#: from zero in a computed Hessian (each entry carries rounding of about that size).
+RESOLUTION = 64 * np.finfo(float).eps
 #: The most refinement steps of a least-squares fit after its exact solve.
 REFINE_MAX = 10
 
@@ -44,22 +48,24 @@ class Factored:
     r"""``H`` factored once; :meth:`solve` gives the Newton step :math:`H^{-1} g`.
 
     A well-conditioned ``H`` is solved by Cholesky. Otherwise by its
-    eigendecomposition: an eigenvalue below ``RANK_TOL`` times the largest is
-    a direction the data barely tell apart. Where the gradient along it is at
-    the level of rounding (``noise``), the direction is *null*: the columns
-    are collinear, the loss is flat along it, and the step leaves it out (the
-    minimum-norm answer). Where the gradient along it is larger, the loss
-    still falls that way: the step takes it with the curvature as measured,
-    floored at float64's resolution of ``H``. ``valid`` is False for a
-    Hessian that is not finite (the data overflow): no step, no certificate.
-    ``null`` (columns of an (n+1, k) array) holds the null directions of the
-    last :meth:`solve`.
+    eigendecomposition, where an eigenvalue within ``RESOLUTION`` of zero
+    (relative to the largest; float64 cannot tell it from zero in a computed
+    ``H``) is a direction the data do not resolve. Where the gradient along
+    such a direction is at the level of rounding (``noise``), it is *null*:
+    the columns are collinear, the loss is flat along it, and the step leaves
+    it out (the minimum-norm answer). Where the gradient along it is larger,
+    the loss still falls that way at an unknown curvature: the step takes it
+    with the curvature floored at the resolution, and the solve is *rough*:
+    no certificate can be drawn from it. ``valid`` is False for a Hessian that
+    is not finite (the data overflow): no step, no certificate. ``null``
+    (columns of an (n+1, k) array) and ``rough`` describe the last
+    :meth:`solve`.
     """
 
     def __init__(self, H, noise=0.0):
         H = np.asarray(H, dtype=float)
         dim = H.shape[0]
-        self.null, self.noise = np.zeros((dim, 0)), float(noise)
+        self.null, self.noise, self.rough = np.zeros((dim, 0)), float(noise), False
         self._chol = self._eig = None
         scale = float(np.max(np.abs(np.diag(H)))) if H.size else 0.0
         self.valid = bool(np.all(np.isfinite(H)) and scale > 0)
@@ -75,19 +81,26 @@ class Factored:
             pass
         vals, vecs = np.linalg.eigh(H)
         top = max(float(vals.max()), 0.0)
-        self._eig = (vals, vecs, RANK_TOL * top, dim * np.finfo(float).eps * top)
+        self._eig = (vals, vecs, RESOLUTION * dim * top)
 
     def solve(self, g):
         if not self.valid:
             return np.zeros_like(g)
         if self._chol is not None:
             return scipy.linalg.cho_solve(self._chol, g, check_finite=False)
-        vals, vecs, small, floor = self._eig
+        vals, vecs, floor = self._eig
         along = vecs.T @ g                                  # g in the eigenbasis
-        flat = (vals <= small) & (np.abs(along) <= self.noise)
-        self.null = vecs[:, flat]
+        unresolved = vals <= floor
+        flat = unresolved & (np.abs(along) <= self.noise)
+        self.null, self.rough = vecs[:, flat], bool(np.any(unresolved & ~flat))
         inverse = np.where(flat, 0.0, 1.0 / np.maximum(vals, floor))
         return vecs @ (inverse * along)
+
+    def decrement(self, g):
+        """:math:`g^\top H^{-1} g`, or infinity where it cannot be known (a rough solve,
+        or no valid Hessian)."""
+        d = self.solve(g)
+        return float(g @ d) if self.valid and not self.rough else np.inf
 
     def collinear(self, share=1e-6):
         """Indices into ``theta`` (the last is the intercept) that the null directions
@@ -103,6 +116,12 @@ def factor(H, noise=0.0):
     """:class:`Factored` for the Hessian ``H``; ``noise``: the rounding level of a
     gradient component (see :class:`Factored`)."""
     return Factored(H, noise)
+
+
+def _gap(solved, g, d):
+    """Half the Newton decrement for the step ``d`` just solved, infinite when the solve
+    cannot vouch for it (rough, or no valid Hessian)."""
+    return 0.5 * float(g @ d) if solved.valid and not getattr(solved, "rough", False) else np.inf
 
 
 def _curvature(fun, theta):
@@ -137,7 +156,7 @@ def newton(t0=None, backtrack=True):
         else:
             J, g, solved, d, halt = _curvature(fun, s["theta"])
         s = {key: val for key, val in s.items() if key != "H0"}
-        return dict(s, J=J, g=g, solved=solved, d=d, gap=0.5 * float(g @ d)), halt
+        return dict(s, J=J, g=g, solved=solved, d=d, gap=_gap(solved, g, d)), halt
 
     def step(s, fun):
         if s["solved"] is None:
@@ -161,7 +180,9 @@ def newton(t0=None, backtrack=True):
         else:
             return s, 0.0, "stalled"
         new = {"theta": theta, "J": J, "g": g, "t": 1.0, "solved": solved, "d": d,
-               "gap": 0.5 * float(g @ d)}
+               "gap": _gap(solved, g, d)}
+        if solved.rough:                # the curvature cannot guide it: stop, saying why
+            return dict(new, rough=True), t, halt or "stalled"
         return new, t, halt
 
     return _Solver(init, step)
@@ -180,7 +201,7 @@ def _refine(s, fun):
     d = s["solved"].solve(g)
     size, last = float(np.max(np.abs(d))), float(np.max(np.abs(s["d"])))
     steps = s.get("steps", 0) + 1
-    new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=0.5 * float(g @ d),
+    new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=_gap(s["solved"], g, d),
                steps=steps)
     # The next step would move the scores by a few ulps of the largest standardized term.
     unchanged = size <= 4 * np.finfo(float).eps * float(np.max(np.abs(new["theta"])))
@@ -203,13 +224,17 @@ def lbfgs_newton(t0=None, backtrack=True, switch=10):
         return dict(quasi.init(theta, J, g), mode="lbfgs", k=0)
 
     def step(s, fun):
-        if s["mode"] == "lbfgs" and s["k"] < switch:
+        if s["mode"] == "lbfgs" and (s["k"] < switch or s.get("rough")):
             new, t, halt = quasi.step(s, fun)
-            if halt != "stalled":
-                return dict(new, mode="lbfgs", k=s["k"] + 1), t, halt
+            if halt != "stalled" or s.get("rough"):
+                return dict(new, mode="lbfgs", k=s["k"] + 1, rough=s.get("rough", False)), t, halt
         if s["mode"] == "lbfgs":
             s = dict(exact.init(s["theta"], s["J"], s["g"]), mode="newton")
         new, t, halt = exact.step(s, fun)
+        if new.get("rough"):            # Newton cannot resolve the valley: L-BFGS from here on
+            back = dict(quasi.init(new["theta"], new["J"], new["g"]), mode="lbfgs", k=0,
+                        rough=True)
+            return back, t, None if halt == "stalled" else halt
         return dict(new, mode="newton"), t, halt
 
     return _Solver(init, step)

@@ -195,7 +195,7 @@ class Objective:
         :math:`J - J^*` for the squared error, to second order for the log-loss; infinite
         where the Hessian cannot be formed (the data overflow float64)."""
         _, g, solved, _ = self.curvature(theta)
-        return 0.5 * float(g @ solved.solve(g)) if solved.valid else np.inf
+        return 0.5 * solved.decrement(g)
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`
@@ -235,6 +235,11 @@ class _Framed:
 
     valid = property(lambda self: self.factored.valid)
     null = property(lambda self: self.factored.null)
+    rough = property(lambda self: self.factored.rough)
+
+    def decrement(self, g):
+        d = self.solve(g)
+        return float(g @ d) if self.valid and not self.rough else np.inf
 
     def collinear(self):
         return self.factored.collinear()
