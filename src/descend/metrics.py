@@ -58,11 +58,16 @@ def format_table(rows, title=None):
 def describe_fit(model):
     """One line on how a fitted model's descent went and why it stopped."""
     hist = model.history_
+    gaps = np.asarray(hist.get("gap", []), dtype=float)
+    gaps = gaps[np.isfinite(gaps)]
+    gap = gaps[-1] if gaps.size else None
     why = {
-        "converged": "converged: the gradient reached the tolerance",
+        "converged": ("converged: the loss is within tol of its optimum" +
+                      ("" if gap is None else f" (certified gap {gap:.3g})")),
         "max_iter": f"stopped at max_iter={model.max_iter} before converging",
-        "stalled": "stopped: no step lowered the loss further (float64 precision)",
+        "stalled": "stopped short: float64 resolves no closer step or no certificate",
         "separable": "stopped: the classes are perfectly separable (no finite optimum)",
     }.get(model.stop_reason_, f"stopped: {model.stop_reason_}")
-    return (f"solver {model.solver!r}, {model.n_iter_} iterations, loss {hist['loss'][0]:.6g} -> "
+    solver = getattr(model, "solver_", model.solver)
+    return (f"solver {solver!r}, {model.n_iter_} iterations, loss {hist['loss'][0]:.6g} -> "
             f"{hist['loss'][-1]:.6g}; {why}")
