@@ -44,6 +44,7 @@ _BLAS = None        # threadpoolctl's controller, made on first use
 _FUSED = None       # the compiled row kernel, made on first use
 _SQUARED_TERM = _LOG_TERM = None    # the losses' row terms, compiled for _fused_rows
 _KAHAN = None                       # compensated addition, compiled for _fused_rows
+_LOG_BLOCK = _FUSED_LOG = None      # the log-loss's block terms and block kernel
 
 
 def row_blocks(X, block_rows=None):
@@ -150,6 +151,50 @@ def _fused_rows(X, y, w, b, log, starts, stops, J, gw, gb, sep):
         J[k], gb[k], sep[k] = loss_sum, delta_sum, separated
 
 
+def _fused_log_blocks(X, y, w, b, starts, stops, J, gw, gb, sep):
+    """The log-loss's ``_fused_rows``, its row terms taken a few hundred rows at a time
+    (numba).
+
+    Per run of ``LOG_ROWS`` rows of a block: 1. their scores ``z = x . w + b``;
+    2. their loss terms and ``delta`` in vectorized loops
+    (:func:`descend.blockmath.log_loss_block`, in place of one scalar ``exp`` and
+    ``log1p`` per row); 3. the compensated sums and ``gw[k] += delta * x``, the
+    rows read again from L1/L2. The sums run in row order, as in ``_fused_rows``.
+    """
+    n = X.shape[1]
+    size = LOG_ROWS
+    zs, ts, ds, es, ws = (np.empty(size), np.empty(size), np.empty(size), np.empty(size),
+                          np.empty(size))
+    for k in range(starts.shape[0]):
+        g = gw[k]
+        loss_sum, delta_sum, separated = 0.0, 0.0, True
+        loss_c, delta_c = 0.0, 0.0
+        for lo in range(starts[k], stops[k], size):
+            hi = min(lo + size, stops[k])
+            rows = hi - lo
+            for i in range(lo, hi):
+                x = X[i]
+                z = 0.0
+                for j in range(n):
+                    z += x[j] * w[j]
+                zs[i - lo] = z + b
+            _LOG_BLOCK(zs[:rows], y[lo:hi], ts[:rows], ds[:rows], es[:rows], ws[:rows])
+            for i in range(lo, hi):
+                delta = ds[i - lo]
+                loss_sum, loss_c = _KAHAN(loss_sum, loss_c, ts[i - lo])
+                delta_sum, delta_c = _KAHAN(delta_sum, delta_c, delta)
+                separated &= (2.0 * y[i] - 1.0) * zs[i - lo] > 0.0
+                x = X[i]
+                for j in range(n):
+                    g[j] += delta * x[j]
+        J[k], gb[k], sep[k] = loss_sum, delta_sum, separated
+
+
+#: Rows whose log-loss terms the compiled pass takes at once: their scratch (five
+#: vectors) stays in L1, and their rows in L2 until the gradient reads them again.
+LOG_ROWS = 512
+
+
 def _kahan_add(total, comp, x):
     """``total + x`` with the rounding error carried in ``comp`` (Kahan)."""
     y = x - comp
@@ -172,13 +217,20 @@ def numba_jit(**options):
 
 def _compiled():
     """``_fused_rows`` compiled by numba (cached on disk), or None without numba."""
-    global _FUSED, _SQUARED_TERM, _LOG_TERM, _KAHAN
+    global _FUSED, _SQUARED_TERM, _LOG_TERM, _KAHAN, _LOG_BLOCK, _FUSED_LOG
     if _FUSED is None:
         jit = numba_jit()
         if jit is None:
             return None
         _SQUARED_TERM, _LOG_TERM = jit(SquaredError.term), jit(LogLoss.term)
         _KAHAN = jit(_kahan_add)
+        # No division check (numpy's error model): a check per division stops SIMD.
+        block = numba_jit(fastmath={"contract"}, error_model="numpy")
+        from . import blockmath
+        blockmath._EXP = block(blockmath.exp_neg_abs)
+        blockmath._LOG1P = block(blockmath.log1p_unit)
+        _LOG_BLOCK = block(blockmath.log_loss_block)
+        _FUSED_LOG = numba_jit(fastmath={"reassoc", "contract"})(_fused_log_blocks)
         _FUSED = numba_jit(fastmath={"reassoc", "contract"})(_fused_rows)
     return _FUSED
 
@@ -214,8 +266,12 @@ def _fused_pass(X, y, w, b, loss, blocks, k):
     kernel = _compiled()
 
     def run(lo, hi):
-        kernel(X, y, w, float(b), log, starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
-               gb[lo:hi], sep[lo:hi])
+        if log:                                           # the block kernel (SIMD terms)
+            _FUSED_LOG(X, y, w, float(b), starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
+                       gb[lo:hi], sep[lo:hi])
+        else:
+            kernel(X, y, w, float(b), log, starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
+                   gb[lo:hi], sep[lo:hi])
 
     in_runs(run, K, k)
     # Per-block sums added in block order: the result does not depend on k.
