@@ -18,6 +18,9 @@ Python's division check, LLVM turns them into SIMD code (about 1 ns a value):
   Within 2 ulp of numpy's ``log1p``.
 
 ``tests/test_blockmath.py`` measures both against numpy over the whole range.
+The Horner steps are written out one per line: as a loop over a tuple of
+coefficients numba no longer vectorized them (the 1M x 50 pass went from 18.5
+to 31 ms).
 """
 
 from __future__ import annotations
