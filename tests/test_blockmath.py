@@ -1,14 +1,25 @@
-"""The vectorized exp and log1p of the log-loss pass, against numpy's, in ulps."""
+"""The vectorized exp and log1p of the log-loss pass, in ulps of references computed in
+extended precision (numpy's own float64 exp and log1p differ by an ulp or two across its
+versions; long double's rounded to float64 are correctly rounded but for rare ties)."""
 
 import numpy as np
 import pytest
-from scipy.special import expit
 
 from descend import blockmath, gradient
 
 
 def _ulps(got, want):
     return np.abs(got - want) / np.spacing(np.abs(want))
+
+
+#: Where long double is float64 itself (some platforms), the reference carries its own
+#: rounding: one more ulp.
+SLACK = 0.0 if np.finfo(np.longdouble).nmant > 52 else 1.0
+
+
+def _wide(fn, x):
+    """``fn`` of ``x`` in long double, rounded to float64."""
+    return fn(np.asarray(x, dtype=np.longdouble)).astype(np.float64)
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +39,9 @@ def test_exp_is_within_one_ulp_of_numpy_down_to_the_subnormals(compiled):
     z = _scores(np.random.default_rng(0))
     out, work = np.empty_like(z), np.empty_like(z)
     compiled._EXP(z, out, work)
-    want = np.exp(-np.abs(z))
+    want = _wide(np.exp, -np.abs(z))
     normal = want >= np.finfo(float).tiny
-    assert _ulps(out[normal], want[normal]).max() <= 1.0
+    assert _ulps(out[normal], want[normal]).max() <= 1.0 + SLACK
     # Subnormal results: within one unit of the smallest subnormal (one rounding).
     assert np.abs(out[~normal] - want[~normal]).max() <= 5e-324
 
@@ -41,9 +52,9 @@ def test_log1p_is_within_two_ulps_of_numpy_on_its_range(compiled):
                         [0.0, 1.0, 0.5, 1e-300]])
     out = np.empty_like(e)
     compiled._LOG1P(e, out)
-    want = np.log1p(e)
+    want = _wide(np.log1p, e)
     positive = want > 0
-    assert _ulps(out[positive], want[positive]).max() <= 2.0
+    assert _ulps(out[positive], want[positive]).max() <= 2.0 + SLACK
     assert out[e == 0].max() == 0.0
 
 
@@ -54,9 +65,10 @@ def test_block_terms_match_the_row_formulas(compiled):
     terms, delta, e, work = (np.empty_like(z) for _ in range(4))
     gradient._LOG_BLOCK(z, y, terms, delta, e, work)
     # The row formula with numpy's exp and log1p (logaddexp(0, z) - y z would cancel).
-    want = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+    want = np.maximum(z, 0.0) - y * z + _wide(lambda v: np.log1p(np.exp(-np.abs(v))), z)
     big = want > 1e-300
     assert _ulps(terms[big], want[big]).max() <= 8.0
     sigma = delta + y                          # exact where y = 0
-    zero = (y == 0) & (expit(z) > np.finfo(float).tiny)
-    assert _ulps(sigma[zero], expit(z[zero])).max() <= 8.0
+    zero = (y == 0) & (z > -700)
+    sigma_ref = _wide(lambda v: 1 / (1 + np.exp(-v)), z[zero])
+    assert _ulps(sigma[zero], sigma_ref).max() <= 8.0
