@@ -44,7 +44,7 @@ def housing(out, *, force=False, echo=print):
     pred = model.predict(test.X)
     echo(format_table(regression_metrics(test.y, pred), "  held-out metrics:"))
     paths = [
-        _save(plots.loss_curve(model, title="Housing: loss during gradient descent"),
+        _save(plots.loss_curve(model, title=f"Housing: loss per iteration ({model.solver_})"),
               out, "housing_loss.png", force),
         _save(plots.predicted_vs_actual(test.y, pred, title="Housing: predicted vs actual value"),
               out, "housing_fit.png", force),
@@ -73,7 +73,8 @@ def breast_cancer(out, *, force=False, echo=print):
     proba = model.predict_proba(test.X)[:, 1]
     echo(format_table(classification_metrics(test.y, proba, model.classes_), "  held-out metrics:"))
     paths = [
-        _save(plots.loss_curve(model, title="Breast cancer: loss during gradient descent"),
+        _save(plots.loss_curve(model,
+                               title=f"Breast cancer: loss per iteration ({model.solver_})"),
               out, "cancer_loss.png", force),
         _save(plots.probability_histogram(test.y, proba, model.classes_,
                                           title="Breast cancer: held-out probabilities"),
