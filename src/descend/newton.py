@@ -31,8 +31,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["factor", "Factored", "newton", "lbfgs_newton", "RANK_TOL", "RESOLUTION",
-           "REFINE_MAX"]
+__all__ = ["factor", "Factored", "half_decrement", "newton", "lbfgs_newton", "RANK_TOL",
+           "RESOLUTION", "REFINE_MAX"]
 
 #: Cholesky is trusted while its smallest pivot is above this times the largest
 #: diagonal entry; below, the eigendecomposition decides.
@@ -64,6 +64,7 @@ class Factored:
 
     def __init__(self, H, noise=0.0):
         H = np.asarray(H, dtype=float)
+        self.hessian = H
         dim = H.shape[0]
         self.null, self.noise, self.rough = np.zeros((dim, 0)), float(noise), False
         self._chol = self._eig = None
@@ -96,12 +97,6 @@ class Factored:
         inverse = np.where(flat, 0.0, 1.0 / np.maximum(vals, floor))
         return vecs @ (inverse * along)
 
-    def decrement(self, g):
-        """:math:`g^\top H^{-1} g`, or infinity where it cannot be known (a rough solve,
-        or no valid Hessian)."""
-        d = self.solve(g)
-        return float(g @ d) if self.valid and not self.rough else np.inf
-
     def collinear(self, share=1e-6):
         """Indices into ``theta`` (the last is the intercept) that the null directions
         involve: each entry at least ``share`` of its direction's largest."""
@@ -118,10 +113,11 @@ def factor(H, noise=0.0):
     return Factored(H, noise)
 
 
-def _gap(solved, g, d):
-    """Half the Newton decrement for the step ``d`` just solved, infinite when the solve
-    cannot vouch for it (rough, or no valid Hessian)."""
-    return 0.5 * float(g @ d) if solved.valid and not getattr(solved, "rough", False) else np.inf
+def half_decrement(solved, g, d):
+    """Half the Newton decrement, :math:`g^\top d/2` for the step ``d = solved.solve(g)``
+    just taken: the certificate, infinite when the solve cannot vouch for it (rough, or no
+    valid Hessian)."""
+    return 0.5 * float(g @ d) if solved.valid and not solved.rough else np.inf
 
 
 def _curvature(fun, theta):
@@ -139,11 +135,13 @@ def newton(t0=None, backtrack=True):
     r"""Newton's method; ``t0`` and ``backtrack`` are taken for the common
     constructor shape (the first step is always the full one, :math:`t = 1`).
 
-    ``fun`` must offer ``hessian(theta) -> (J, g, H, halt)``; an objective
-    whose ``quadratic`` is true (the squared error) must also offer
+    ``fun`` must offer ``curvature(theta) -> (J, g, solved, halt)`` (an
+    :class:`~descend.objective.Objective`), or a bare ``hessian(theta) -> (J, g, H, halt)``;
+    an objective whose ``quadratic`` is true (the squared error) must also offer
     ``params``, ``theta``, ``moved(w, b, d)``, ``plain(w, b) -> (J, g)`` and
-    ``exact(w, b) -> (J, g)`` for the refinement. The state carries ``gap``, :math:`g^\top H^{-1} g/2`
-    at its ``theta``, and ``null``, the directions left out as collinear.
+    ``exact(w, b) -> (J, g)`` for the refinement. The state carries ``gap``,
+    :math:`g^\top H^{-1} g/2` at its ``theta`` (:func:`half_decrement`), and ``solved``,
+    whose ``null`` holds the directions left out as collinear.
     """
 
     def init(theta, J, g):
@@ -156,7 +154,7 @@ def newton(t0=None, backtrack=True):
         else:
             J, g, solved, d, halt = _curvature(fun, s["theta"])
         s = {key: val for key, val in s.items() if key != "H0"}
-        return dict(s, J=J, g=g, solved=solved, d=d, gap=_gap(solved, g, d)), halt
+        return dict(s, J=J, g=g, solved=solved, d=d, gap=half_decrement(solved, g, d)), halt
 
     def step(s, fun):
         if s["solved"] is None:
@@ -180,7 +178,7 @@ def newton(t0=None, backtrack=True):
         else:
             return s, 0.0, "stalled"
         new = {"theta": theta, "J": J, "g": g, "t": 1.0, "solved": solved, "d": d,
-               "gap": _gap(solved, g, d)}
+               "gap": half_decrement(solved, g, d)}
         if solved.rough:                # the curvature cannot guide it: stop, saying why
             return dict(new, rough=True), t, halt or "stalled"
         return new, t, halt
@@ -201,7 +199,7 @@ def _refine(s, fun):
     d = s["solved"].solve(g)
     size, last = float(np.max(np.abs(d))), float(np.max(np.abs(s["d"])))
     steps = s.get("steps", 0) + 1
-    new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=_gap(s["solved"], g, d),
+    new = dict(s, theta=fun.theta(w, b), wb=(w, b), J=J, g=g, d=d, gap=half_decrement(s["solved"], g, d),
                steps=steps)
     # The next step would move the scores by a few ulps of the largest standardized term.
     unchanged = size <= 4 * np.finfo(float).eps * float(np.max(np.abs(new["theta"])))

@@ -101,24 +101,32 @@ class Objective:
         """The gradient in ``(w, b)`` turned into the gradient in ``theta`` (chain rule)."""
         return (grad_w - self.mean * grad_b) / self.scale, grad_b
 
+    def _penalized(self, J, grad_w, w):
+        """The data's ``J`` and ``grad_w`` with the L2 penalty added."""
+        if not self.alpha:
+            return J, grad_w
+        return J + 0.5 * self.alpha * float(w @ w), grad_w + self.alpha * w
+
+    def _in_theta(self, J, grad_w, grad_b):
+        """``(J, grad)`` at ``(w, b)`` measured in ``theta`` and the target's unit."""
+        gw, gb = self._fold(grad_w, grad_b)
+        unit = self.unit
+        return J / (unit * unit), np.append(gw, gb) / unit
+
+    def _halt(self, separated):
+        return "separable" if separated and not self.alpha else None
+
     # -- values ------------------------------------------------------------------
     def at(self, w, b):
         """``(J, grad_w, grad_b, separated)`` at ``(w, b)``, in the units of ``X`` and ``y``."""
         w = np.asarray(w, dtype=float)
         J, gw, gb, separated = self.rows.loss_grad(w, float(b), self.loss, target=self.target)
-        if self.alpha:
-            J += 0.5 * self.alpha * float(w @ w)
-            gw = gw + self.alpha * w
-        return J, gw, gb, separated
+        return (*self._penalized(J, gw, w), gb, separated)
 
     def __call__(self, theta):
         """``(J, grad, halt)`` at standardized ``theta``, what the solvers minimize."""
-        w, b = self.params(theta)
-        J, gw, gb, separated = self.at(w, b)
-        gw, gb = self._fold(gw, gb)
-        unit = self.unit
-        halt = "separable" if separated and not self.alpha else None
-        return J / (unit * unit), np.append(gw, gb) / unit, halt
+        J, gw, gb, separated = self.at(*self.params(theta))
+        return (*self._in_theta(J, gw, gb), self._halt(separated))
 
     # -- curvature (Newton's method) ---------------------------------------------
     @property
@@ -127,35 +135,16 @@ class Objective:
         never changes, and Newton's step lands on the optimum."""
         return self.loss.curvature_constant
 
-    def hessian(self, theta):
-        """``(J, grad, H, halt)`` at standardized ``theta``, :math:`H` from the same pass."""
-        w, b = self.params(theta)
-        n = self.mean.size
-        J, gw, gb, H, separated = self.rows.loss_grad_hessian(
-            w, b, self.loss, self.mean, self.scale, target=self.target)
-        if self.alpha:
-            J += 0.5 * self.alpha * float(w @ w)
-            gw = gw + self.alpha * w
-            H[np.arange(n), np.arange(n)] += self.alpha / (self.scale * self.scale)
-        gw, gb = self._fold(gw, gb)
-        unit = self.unit
-        halt = "separable" if separated and not self.alpha else None
-        return J / (unit * unit), np.append(gw, gb) / unit, H, halt
-
     def plain(self, w, b):
         """``(J, grad)`` in ``theta`` at ``(w, b)`` in the units of ``X``: one plain pass."""
         J, gw, gb, _ = self.at(w, b)
-        gw, gb = self._fold(gw, gb)
-        unit = self.unit
-        return J / (unit * unit), np.append(gw, gb) / unit
+        return self._in_theta(J, gw, gb)
 
     def exact(self, w, b):
         """``(J, grad)`` in ``theta`` at ``(w, b)`` in the units of ``X``, from residuals
         summed exactly and a gradient on centred columns (the squared error only)."""
         J, gc, gb = self.rows.exact_grad(w, b, self.mean)
-        if self.alpha:
-            J += 0.5 * self.alpha * float(w @ w)
-            gc = gc + self.alpha * w
+        J, gc = self._penalized(J, gc, w)
         unit = self.unit
         return J / (unit * unit), np.append(gc / self.scale, gb) / unit
 
@@ -176,26 +165,23 @@ class Objective:
         n = mean.size
         J, gw, gb, H, separated = self.rows.loss_grad_hessian(
             w, b, self.loss, mean, scale, target=self.target)
+        J, gw = self._penalized(J, gw, w)
         if self.alpha:
-            J += 0.5 * self.alpha * float(w @ w)
-            gw = gw + self.alpha * w
             H[np.arange(n), np.arange(n)] += self.alpha / (scale * scale)
-        gw, gb = self._fold(gw, gb)
-        unit = self.unit
-        J = J / (unit * unit)
+        J, g = self._in_theta(J, gw, gb)
         # A gradient component at this level is rounding (its size ~ sqrt(2 J curvature)).
         noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * max(2 * abs(J) * self.loss.curvature,
                                                                  np.finfo(float).tiny))
         solved = _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale)
-        halt = "separable" if separated and not self.alpha else None
-        return J, np.append(gw, gb) / unit, solved, halt
+        return J, g, solved, self._halt(separated)
 
     def certificate(self, theta):
         r"""Half the Newton decrement, :math:`g^\top H^{-1} g / 2`, at ``theta``: exactly
         :math:`J - J^*` for the squared error, to second order for the log-loss; infinite
         where the Hessian cannot be formed (the data overflow float64)."""
+        from .newton import half_decrement
         _, g, solved, _ = self.curvature(theta)
-        return 0.5 * solved.decrement(g)
+        return half_decrement(solved, g, solved.solve(g))
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`
@@ -236,10 +222,7 @@ class _Framed:
     valid = property(lambda self: self.factored.valid)
     null = property(lambda self: self.factored.null)
     rough = property(lambda self: self.factored.rough)
-
-    def decrement(self, g):
-        d = self.solve(g)
-        return float(g @ d) if self.valid and not self.rough else np.inf
+    hessian = property(lambda self: self.factored.hessian, doc="H in the frame's coordinates")
 
     def collinear(self):
         return self.factored.collinear()

@@ -292,8 +292,6 @@ def newton_step(model="logistic", x=(0.5, 1.5, 2.0, 2.5, 3.0, 4.0), y=None, *, n
     :math:`1/L` from the same point and the loss after ``n_steps`` Newton
     steps are beside it.
     """
-    from ..newton import factor
-
     kind = loss_of(model)
     x = np.asarray(x, dtype=float)
     if y is None:
@@ -305,15 +303,15 @@ def newton_step(model="logistic", x=(0.5, 1.5, 2.0, 2.5, 3.0, 4.0), y=None, *, n
                          f"and {y.size}")
     objective = Objective(ArrayRows(x[:, None], y), kind)
     theta = np.zeros(2)
-    J, g, H, _ = objective.hessian(theta)
-    d = factor(H).solve(g)
+    J, g, solved, _ = objective.curvature(theta)
+    H, d = solved.hessian, solved.solve(g)
     J_newton = objective(theta - d)[0]
     J_gradient = objective(theta - g / objective.lipschitz())[0]
     path, point = [], theta - d
     for _ in range(30):
-        Jk, gk, Hk, _ = objective.hessian(point)
+        Jk, gk, solved_k, _ = objective.curvature(point)
         path.append(Jk)
-        point = point - factor(Hk).solve(gk)
+        point = point - solved_k.solve(gk)
     J_star = min(path)
     gaps = [max(Jk - J_star, 0.0) for Jk in path[:n_steps]]
     return NewtonStep(kind.kind, x, y, J, g, H, d, J_newton, J_gradient, J_star, gaps)
