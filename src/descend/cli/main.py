@@ -116,8 +116,8 @@ def build_parser():
                         "2,000 features) or lbfgs-newton (logistic, up to 400), lbfgs beyond, gd "
                         "with --learning-rate (default: %(default)s)")
     p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
-                   help="a positive number, or auto (default); not with --solver lbfgs or "
-                        "newton")
+                   help="a positive number, or auto (default); not with --solver lbfgs, "
+                        "newton or lbfgs-newton")
     p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
                    help="(default: %(default)s)")
     p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
