@@ -1,5 +1,7 @@
 """Bad input to the estimators: each gets a clear error that names the problem."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -25,6 +27,33 @@ Y_CLS = np.array([0, 1] * 5)
 def test_bad_X(Model, y, bad, message):
     with pytest.raises(ValueError, match=message):
         Model().fit(bad, y)
+
+
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("value, message", [(np.nan, "Input X contains NaN"),
+                                            (np.inf, "Input X contains infinity"),
+                                            (-np.inf, "Input X contains infinity")])
+@pytest.mark.parametrize("where", [(0, 0), (4999, 7), (2500, 3)])
+def test_one_bad_cell_anywhere_in_a_large_X_is_refused(Model, dtype, value, message, where):
+    # X's finiteness is checked on the way by the moments pass, over blocks and threads:
+    # a single cell in the first row, the last row or the middle must still be found.
+    rng = np.random.default_rng(0)
+    big = rng.standard_normal((5000, 8)).astype(dtype)
+    big[where] = value
+    y = (rng.random(5000) < 0.5).astype(float)
+    with pytest.raises(ValueError, match=message):
+        Model().fit(big, y)
+
+
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+def test_finite_values_whose_sums_overflow_are_not_refused(Model):
+    # Column sums beyond float64 make the moments infinite; the cells are finite.
+    big = np.array([[1.0e308, 1], [1.7e308, 2], [1.5e308, 0.5], [1.2e308, 3], [1.1e308, 2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # these data are separable
+        model = Model(max_iter=5).fit(big, np.array([0.0, 1, 1, 0, 0]))
+    assert np.all(np.isfinite(model.coef_))
 
 
 @pytest.mark.parametrize("Model, y", [(LinearRegression, Y_REG), (LogisticClassifier, Y_CLS)])

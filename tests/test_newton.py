@@ -13,7 +13,8 @@ import statsmodels.api as sm
 
 from descend import LinearRegression, LogisticClassifier
 from descend.diagnosis import CollinearityWarning
-from descend.hessian import exact_grad, loss_grad_hessian
+from descend.hessian import exact_grad, hessian_bound, loss_grad_hessian
+from descend.rows import ArrayRows
 from descend.losses import LogLoss, SquaredError
 
 
@@ -141,6 +142,91 @@ def test_curvature_pass_matches_the_formula(loss, dtype):
     delta = (p if loss is LogLoss else z) - y
     np.testing.assert_allclose(gw, Xf.T @ delta / len(z), rtol=1e-9, atol=1e-12)
     assert gb == pytest.approx(delta.mean(), rel=1e-9, abs=1e-13)
+
+
+@pytest.mark.parametrize("loss", [SquaredError, LogLoss])
+@pytest.mark.parametrize("every", [1, 3, 7])
+def test_hessian_of_part_of_the_rows_is_below_the_whole(loss, every):
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3000, 12)) @ rng.standard_normal((12, 12)) + 3.0
+    y = (rng.random(3000) < 0.3).astype(float)
+    w, b = rng.standard_normal(12) * 0.3, -0.5
+    shift, scale = X.mean(axis=0), X.std(axis=0)
+    H_part, share = hessian_bound(X, y, w, b, loss, shift, scale, every, block_rows=100,
+                                  n_threads=2)
+    kept = np.zeros(3000, dtype=bool)
+    for start in range(0, 3000, 100 * every):          # every every-th block of 100 rows
+        kept[start:start + 100] = True
+    assert share == kept.mean()
+    z = X @ w + b
+    p = 1 / (1 + np.exp(-z))
+    h = (p * (1 - p) if loss is LogLoss else np.ones_like(z)) * kept
+    A = np.column_stack([(X - shift) / scale, np.ones(3000)])
+    np.testing.assert_allclose(H_part, (A * h[:, None]).T @ A / 3000, rtol=1e-10, atol=1e-14)
+    H = loss_grad_hessian(X, y, w, b, loss, shift, scale)[3]
+    # A lower bound in the Loewner order: H - H_part is positive semi-definite.
+    assert np.linalg.eigvalsh(H - H_part).min() >= -1e-12 * np.abs(H).max()
+
+
+def _wide(rng, logistic, m=20_000, n=64):
+    """Correlated columns, some of them rare 0/1 indicators, rows sometimes sorted: data
+    on which a Hessian from part of the rows is a poor stand-in for the whole."""
+    X = rng.standard_normal((m, n)) @ (np.eye(n) + rng.uniform(0, 0.4) * rng.standard_normal((n, n)))
+    rare = rng.choice(n, size=int(rng.integers(0, 4)), replace=False)
+    X[:, rare] = rng.random((m, rare.size)) < rng.uniform(0.001, 0.01)
+    if rng.random() < 0.5:
+        X = X[np.argsort(X[:, int(rng.integers(n))], kind="stable")]
+    z = X @ (rng.standard_normal(n) / np.sqrt(n)) + rng.standard_normal(m)
+    y = (z > 0).astype(float) if logistic else z
+    return X, y
+
+
+def test_the_certificate_from_part_of_the_rows_never_lies(monkeypatch):
+    """The gradient solvers' certificate on data wide enough for it to read only part of
+    the rows: each converged fit is within tol of an optimum computed independently."""
+    calls = []
+    bound = ArrayRows.hessian_bound
+    monkeypatch.setattr(ArrayRows, "hessian_bound",
+                        lambda self, *a: calls.append(a[-1]) or bound(self, *a))
+    rng = np.random.default_rng(7)
+    checked = 0
+    for k in range(16):
+        logistic = k % 2 == 0
+        X, y = _wide(rng, logistic)
+        J_star = _optimum_wide(X, y, logistic)
+        solver = ["lbfgs", "nesterov"][k % 4 // 3]
+        tol = float(10.0 ** -rng.integers(3, 10))
+        est = LogisticClassifier if logistic else LinearRegression
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = est(solver=solver, tol=tol, max_iter=500).fit(X, y)
+        if not model.converged_:
+            continue
+        J = _loss(X, y, model.coef_.ravel(), float(np.ravel(model.intercept_)[0]), 0.0, logistic)
+        J_star = min(J_star, J)
+        assert J - J_star <= tol * J + 1e-12 * J_star, (k, solver, logistic, tol, J, J_star)
+        checked += 1
+    assert checked >= 10 and len(calls) >= 10 and min(calls) > 1
+
+
+def _optimum_wide(X, y, logistic):
+    """J* to about 1e-14: Newton's method in float64, written out here, on standardized
+    columns (least squares by lstsq)."""
+    m, n = X.shape
+    mu, s = X.mean(axis=0), X.std(axis=0)
+    Z = np.column_stack([(X - mu) / s, np.ones(m)])
+    if not logistic:
+        v = np.linalg.lstsq(Z, y, rcond=None)[0]
+    else:
+        v = np.zeros(n + 1)
+        for _ in range(30):
+            p = scipy.special.expit(Z @ v)
+            step = np.linalg.solve((Z * (p * (1 - p))[:, None]).T @ Z, Z.T @ (p - y))
+            v -= step
+            if np.abs(step).max() < 1e-13:
+                break
+    w = v[:n] / s
+    return _loss(X, y, w, v[n] - mu @ w, 0.0, logistic)
 
 
 def test_exact_residuals_keep_their_own_digits():

@@ -30,7 +30,7 @@ import numpy as np
 
 from .gradient import _one_thread_blas, _threads, in_runs, numba_jit, row_blocks
 
-__all__ = ["loss_grad_hessian", "exact_grad"]
+__all__ = ["loss_grad_hessian", "hessian_bound", "exact_grad"]
 
 _EXACT = None        # the compiled double-double residual kernel, made on first use
 
@@ -66,18 +66,13 @@ def _blocks_terms(X, y, w, b, loss, shift, scale, blocks, out):
     return out
 
 
-def loss_grad_hessian(X, y, w, b, loss, shift, scale, *, block_rows=None, n_threads=None):
-    r"""``(J, grad_w, grad_b, H, separated)`` in one pass over the rows of ``X``.
-
-    ``J``, the gradient and ``separated`` are those of
-    :func:`descend.gradient.loss_grad` (per-block sums added in block order);
-    ``H`` is the :math:`(n+1)\times(n+1)` Hessian of the mean loss in the
-    standardized coordinates :math:`[(X - \text{shift})/\text{scale}, 1]`.
-    """
-    m, n = X.shape
+def _curvature_pass(X, y, w, b, loss, shift, scale, blocks, n_threads):
+    """The terms of ``blocks`` (a list of row slices) summed: ``(J, gw, gb, H, separated)``,
+    sums over those rows, not yet divided by anything; ``H`` whole (both triangles)."""
+    n = X.shape[1]
     w = np.asarray(w, dtype=np.float64)
     shift, scale = np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64)
-    blocks = list(enumerate(row_blocks(X, block_rows)))
+    blocks = list(enumerate(blocks))
     K = len(blocks)
     k = min(_threads(X, n_threads), K)
     shared = {"J": np.zeros(K), "gw": np.zeros((K, n)), "gb": np.zeros(K),
@@ -93,9 +88,39 @@ def loss_grad_hessian(X, y, w, b, loss, shift, scale, *, block_rows=None, n_thre
         in_runs(run, K, k)
     H = sum(part["H"] for part in parts)
     H[n, :n] = H[:n, n]
-    H /= m
-    return (float(shared["J"].sum()) / m, shared["gw"].sum(axis=0) / m,
-            float(shared["gb"].sum()) / m, H, bool(loss.classifies and shared["sep"].all()))
+    return (float(shared["J"].sum()), shared["gw"].sum(axis=0), float(shared["gb"].sum()), H,
+            bool(shared["sep"].all()))
+
+
+def loss_grad_hessian(X, y, w, b, loss, shift, scale, *, block_rows=None, n_threads=None):
+    r"""``(J, grad_w, grad_b, H, separated)`` in one pass over the rows of ``X``.
+
+    ``J``, the gradient and ``separated`` are those of
+    :func:`descend.gradient.loss_grad` (per-block sums added in block order);
+    ``H`` is the :math:`(n+1)\times(n+1)` Hessian of the mean loss in the
+    standardized coordinates :math:`[(X - \text{shift})/\text{scale}, 1]`.
+    """
+    m = X.shape[0]
+    J, gw, gb, H, separated = _curvature_pass(X, y, w, b, loss, shift, scale,
+                                              list(row_blocks(X, block_rows)), n_threads)
+    return J / m, gw / m, gb / m, H / m, bool(loss.classifies and separated)
+
+
+def hessian_bound(X, y, w, b, loss, shift, scale, every, *, block_rows=None, n_threads=None):
+    r"""``(H_S, share)``: the Hessian's terms from every ``every``-th block of rows only,
+    divided by all ``m`` rows, and the share of the rows those blocks hold.
+
+    Each row adds :math:`h_i \tilde x_i \tilde x_i^\top \succeq 0` to :math:`mH`, so
+    leaving rows out gives a lower bound, :math:`H_S \preceq H`, and with it an upper
+    bound on the Newton decrement, :math:`g^\top H_S^{-1} g \ge g^\top H^{-1} g`, at a
+    ``1/every``-th of the cost of :math:`H`: about ``1/share`` times the true decrement.
+    Blocks spread over the whole of ``X`` (not its first rows), so sorted data are
+    sampled throughout.
+    """
+    m = X.shape[0]
+    blocks = list(row_blocks(X, block_rows))[::max(1, int(every))]
+    _, _, _, H, _ = _curvature_pass(X, y, w, b, loss, shift, scale, blocks, n_threads)
+    return H / m, sum(rows.stop - rows.start for rows in blocks) / m
 
 
 # -- the squared error's exact residuals -------------------------------------------

@@ -215,7 +215,7 @@ def lbfgs_newton(t0=None, backtrack=True, switch=10):
     runs on the log-loss): on well-conditioned data L-BFGS is done within a few passes,
     before a Hessian would pay for itself; on ill-conditioned data Newton takes over
     where L-BFGS would crawl. A stall of L-BFGS hands over at once."""
-    from .solvers import lbfgs
+    from .descent import lbfgs
     quasi, exact = lbfgs(None, True), newton()
 
     def init(theta, J, g):
@@ -239,5 +239,5 @@ def lbfgs_newton(t0=None, backtrack=True, switch=10):
 
 
 def _Solver(init, step):
-    from .solvers import Solver
+    from .descent import Solver
     return Solver(init, step)

@@ -35,6 +35,9 @@ __all__ = ["Objective", "target_scale"]
 #: units (the descent's steps are then those of any other fit); beyond, in units of
 #: the power of two at or below max|y|.
 PLAIN_SCALES = 20
+#: How many times the true gap the cheap certificate's bound may be when nothing
+#: better is known (see :meth:`Objective.bound_every`).
+SLACK = 32
 
 
 def target_scale(absmax):
@@ -159,27 +162,72 @@ class Objective:
         """``(J, grad, solved, halt)`` at standardized ``theta``: ``solved.solve(g)`` is
         Newton's step in ``theta`` for a gradient ``g``, from the Hessian formed and
         factored on the columns standardized by ``frame``."""
-        from .newton import factor
         w, b = self.params(theta)
         mean, scale = self.frame
-        n = mean.size
         J, gw, gb, H, separated = self.rows.loss_grad_hessian(
             w, b, self.loss, mean, scale, target=self.target)
         J, gw = self._penalized(J, gw, w)
+        J, g = self._in_theta(J, gw, gb)
+        return J, g, self._factored(H, J), self._halt(separated)
+
+    def _factored(self, H, J):
+        """The data's Hessian ``H`` (in the frame) with the penalty added, factored, and
+        solving in ``theta``; ``J`` (in theta's units) sets the gradient's rounding level."""
+        from .newton import factor
+        mean, scale = self.frame
+        n = mean.size
         if self.alpha:
             H[np.arange(n), np.arange(n)] += self.alpha / (scale * scale)
-        J, g = self._in_theta(J, gw, gb)
         # A gradient component at this level is rounding (its size ~ sqrt(2 J curvature)).
         noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * max(2 * abs(J) * self.loss.curvature,
                                                                  np.finfo(float).tiny))
-        solved = _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale)
-        return J, g, solved, self._halt(separated)
+        return _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale)
 
-    def certificate(self, theta):
-        r"""Half the Newton decrement, :math:`g^\top H^{-1} g / 2`, at ``theta``: exactly
-        :math:`J - J^*` for the squared error, to second order for the log-loss; infinite
-        where the Hessian cannot be formed (the data overflow float64)."""
+    def bound_every(self, slack=SLACK):
+        r"""Every how many blocks of rows the cheap certificate reads, for a bound allowed
+        to be ``slack`` times the true gap. Its Hessian costs about ``n`` times a pass per
+        row, so it reads about one pass's worth of rows (every ``n/16``-th block) where
+        the slack allows. Leaving out all but ``1/every`` of the rows makes the bound
+        about ``every`` times the gap, and the sampling's spread (the smallest
+        eigenvalue of a sample of ``r`` rows in ``n + 1`` dimensions falls by about
+        :math:`(1 - \sqrt{(n+1)/r})^2`) more: the sample is the smallest whose bound
+        should come within half the slack."""
+        m, n = self.rows.m, self.rows.n
+        for every in range(max(1, n // 16), 1, -1):
+            spread = 1.0 - np.sqrt((n + 1) * every / m)
+            if spread > 0.5 and every / (spread * spread) <= 0.5 * slack:
+                return every
+        return 1
+
+    def certificate(self, theta, J=None, g=None, needed=None, expected=None):
+        r"""A bound on :math:`J - J^*` at ``theta``: half the Newton decrement,
+        :math:`g^\top H^{-1} g / 2`, exactly :math:`J - J^*` for the squared error and
+        to second order for the log-loss; infinite where the Hessian cannot be formed
+        (the data overflow float64) or does not resolve the step.
+
+        Given the fit's own ``J`` and ``g`` at ``theta`` (a gradient solver's), the
+        Hessian is read from part of the rows where the whole would cost more than a
+        pass or two (:meth:`bound_every`, sized by how far the solver's ``expected``
+        gap lies below the ``needed`` one). Leaving rows out can only lower :math:`H`
+        (each row's term is positive semi-definite), so the decrement it gives is still
+        an upper bound, about ``1/share`` times too large. Where that bound misses
+        ``needed`` but its estimate (the bound times the share) meets it, or it cannot
+        be drawn, the whole Hessian decides.
+        """
         from .newton import half_decrement
+        slack = SLACK
+        if needed is not None and expected is not None and 0 < expected < np.inf:
+            slack = max(needed / expected, 1.0)
+        every = self.bound_every(slack)
+        if g is not None and every > 1:
+            w, b = self.params(theta)
+            mean, scale = self.frame
+            H, share = self.rows.hessian_bound(w, b, self.loss, mean, scale, every)
+            solved = self._factored(H, J)
+            gap = half_decrement(solved, g, solved.solve(g))
+            hopeless = needed is not None and np.isfinite(gap) and gap * share > needed
+            if gap <= (np.inf if needed is None else needed) or hopeless:
+                return gap
         _, g, solved, _ = self.curvature(theta)
         return half_decrement(solved, g, solved.solve(g))
 

@@ -11,7 +11,9 @@ A fit asks its rows for four things, whatever holds them:
 * ``loss_grad_hessian(w, b, loss, shift, scale)``: the loss, gradient and
   Hessian in one pass (:mod:`descend.hessian`), and ``exact_grad(w, b,
   shift)``, the squared error's gradient from exact residuals: what
-  Newton's method reads;
+  Newton's method reads; ``hessian_bound(w, b, loss, shift, scale, every)``,
+  a lower bound on the Hessian from every ``every``-th block of rows, and
+  how many rows it read: what a gradient solver's certificate reads;
 * the target's summary: ``labels`` (a classifier's distinct labels),
   ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
@@ -26,12 +28,13 @@ never ask.
 from __future__ import annotations
 
 import numpy as np
+from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import _check_feature_names, check_is_fitted, validate_data
 
 from .arrays import check_fit_inputs
 from .dask.inputs import is_dask
 from .gradient import loss_grad
-from .hessian import exact_grad, loss_grad_hessian
+from .hessian import exact_grad, hessian_bound, loss_grad_hessian
 from .moments import column_moments
 
 __all__ = ["ArrayRows", "rows_for", "checked_input", "scored", "computed"]
@@ -41,19 +44,33 @@ DTYPES = [np.float64, np.float32]
 
 
 class ArrayRows:
-    """In-memory rows: ``X`` (m, n) float64 or float32, ``y`` (m,) labels or float64."""
+    """In-memory rows: ``X`` (m, n) float64 or float32, ``y`` (m,) labels or float64.
 
-    def __init__(self, X, y):
+    ``who``: the estimator's name when ``X`` is not yet known to be finite. The
+    moments pass then checks it on the way (a NaN or infinity makes a column's
+    moments non-finite), and only a non-finite moment pays for scikit-learn's
+    element-wise check, which raises its usual error: a separate check would
+    read all of ``X`` once more.
+    """
+
+    def __init__(self, X, y, who=None):
         self.X, self.y = X, y
         self.m, self.n = X.shape
         self._zeros = None
+        self._unchecked, self._moments = who, None
 
     @property
     def shape(self):
         return self.m, self.n
 
     def moments(self):
-        return column_moments(self.X)
+        if self._moments is None:
+            mean, std = column_moments(self.X)
+            if self._unchecked and not np.all(np.isfinite(mean)):
+                # non-finite, or finite values whose sum overflows: tell them apart
+                assert_all_finite(self.X, input_name="X", estimator_name=self._unchecked)
+            self._moments = mean, std
+        return self._moments
 
     def loss_grad(self, w, b, loss, target=True):
         return loss_grad(self.X, self._target(target), w, b, loss)
@@ -71,6 +88,9 @@ class ArrayRows:
 
     def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
         return loss_grad_hessian(self.X, self._target(target), w, b, loss, shift, scale)
+
+    def hessian_bound(self, w, b, loss, shift, scale, every):
+        return hessian_bound(self.X, self.y, w, b, loss, shift, scale, every)
 
     def exact_grad(self, w, b, shift):
         return exact_grad(self.X, self.y, w, b, shift)
@@ -112,8 +132,10 @@ def rows_for(estimator, X, y, *, classify):
         estimator.n_features_in_ = rows.n
         return rows
     check_fit_inputs(X, y, who, numeric=not classify)
-    X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify)
-    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64))
+    # X's finiteness is checked by the moments pass (ArrayRows), not a pass of its own.
+    X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify,
+                         ensure_all_finite=False)
+    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64), who=who)
 
 
 def checked_input(estimator, X):

@@ -24,7 +24,9 @@ and a direction ``d``:
     Limited-memory BFGS: ``d`` is the gradient multiplied by an estimate of
     the inverse Hessian built from the last ``memory`` steps, ``t`` comes from
     a backtracking (Armijo) line search. Same gradient, far fewer iterations
-    on ill-conditioned data.
+    on ill-conditioned data. Its state carries an ``estimate`` of
+    :math:`J - J^*`, half of :math:`g^\top d` for the next direction ``d``
+    (the Newton decrement with the estimated inverse Hessian).
 
 ``"lbfgs-newton"``
     L-BFGS for ten steps, then Newton's method: what ``solver="auto"`` runs on
@@ -44,45 +46,25 @@ the loss: :math:`J - J^* \le` ``tol`` :math:`\times \max(J, \epsilon J_0)`
 :math:`\epsilon` the machine epsilon, for a loss whose optimum is zero).
 Newton's state carries its certificate, the ``gap`` :math:`g^\top H^{-1} g/2`;
 for the other solvers, once the largest gradient component has fallen to
-``tol`` times its start, ``certify(theta)`` computes it. A gap still too
-large tightens that gradient test and the descent goes on. Without
-``certify`` (a bare function), the gradient test alone decides.
+``tol`` times its start, or the solver's own ``estimate`` of the gap (L-BFGS's)
+is well within reach (``1/32`` of what is needed), ``certify(theta, J, g,
+needed, expected)`` computes a bound. A gap still too large tightens both tests and the
+descent goes on. Without ``certify`` (a bare function), the gradient test
+alone decides.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
 
 import numpy as np
 
+from .descent import Solver, _ulps, gd, lbfgs, nesterov
 from .errors import DivergenceError
 
 __all__ = ["minimize", "power_iteration", "SOLVERS", "Solver", "Result", "gd", "nesterov", "lbfgs"]
 
-_MAX_HALVINGS = 40
 _FLAT_LIMIT = 20
-
-
-def _ulps(J):
-    # A rise this small is rounding, not a step that was too long.
-    return 8.0 * np.finfo(float).eps * abs(J)
-
-
-def _line_search(fun, start, d, t, enough, backtrack=True):
-    """Step from ``start`` along ``-d``, halving ``t`` until ``enough(J, t)``.
-
-    Returns ``(theta, J, g, halt, t)``, or None when no step of the
-    ``_MAX_HALVINGS`` tried lowers the loss enough (the descent has stalled).
-    Without ``backtrack`` the first step is taken as it is.
-    """
-    for _ in range(_MAX_HALVINGS):
-        theta = start - t * d
-        J, g, halt = fun(theta)
-        if not backtrack or halt or (np.isfinite(J) and enough(J, t)):
-            return theta, J, g, halt, t
-        t *= 0.5
-    return None
 
 
 @dataclass
@@ -109,115 +91,6 @@ class Result:
                                                    self.params[1] * scale)
         return Result(self.theta * scale, self.n_iter, self.converged, self.stop_reason,
                       history, self.gtol * scale, params, self.null)
-
-
-class Solver(NamedTuple):
-    """A solver: ``init(theta, J, g) -> state`` and ``step(state, fun) -> (state, t, halt)``."""
-
-    init: Callable
-    step: Callable
-
-
-def gd(t0, backtrack):
-    """Plain gradient descent from step ``t0``; backtracks only when ``backtrack``."""
-
-    def init(theta, J, g):
-        return {"theta": theta, "J": J, "g": g, "t": t0}
-
-    def step(s, fun):
-        found = _line_search(fun, s["theta"], s["g"], s["t"],
-                             lambda J, t: J <= s["J"] + _ulps(s["J"]), backtrack)
-        if found is None:
-            return s, 0.0, "stalled"
-        theta, J, g, halt, t = found
-        return {"theta": theta, "J": J, "g": g, "t": t}, t, halt
-
-    return Solver(init, step)
-
-
-def nesterov(t0, backtrack):
-    r"""FISTA from step ``t0``: :math:`x_{k+1} = y_k - t\nabla J(y_k)`,
-    :math:`y_{k+1} = x_{k+1} + \frac{k_k - 1}{k_{k+1}}(x_{k+1} - x_k)`."""
-
-    def init(theta, J, g):
-        return {"theta": theta, "J": J, "g": g, "t": t0, "y": theta, "Jy": J, "gy": g, "k": 1.0}
-
-    def step(s, fun):
-        # Sufficient decrease from y for a step of length t along -grad.
-        gy2 = float(s["gy"] @ s["gy"])
-        found = _line_search(fun, s["y"], s["gy"], s["t"],
-                             lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]), backtrack)
-        if found is None:
-            return s, 0.0, "stalled"
-        theta, J, g, halt, t = found
-        moved = theta - s["theta"]
-        k_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * s["k"] ** 2))
-        beta = (s["k"] - 1.0) / k_next
-        if float(s["gy"] @ moved) > 0.0 or J > s["J"]:
-            k_next, beta = 1.0, 0.0                       # restart: momentum went uphill
-        if beta == 0.0 or halt or not np.isfinite(J):
-            y, Jy, gy = theta, J, g
-        else:
-            y = theta + beta * moved
-            Jy, gy, halt = fun(y)
-        return {"theta": theta, "J": J, "g": g, "t": t, "y": y, "Jy": Jy, "gy": gy,
-                "k": k_next}, t, halt
-
-    return Solver(init, step)
-
-
-def lbfgs(t0=None, backtrack=True, memory=10):
-    r"""Limited-memory BFGS with a backtracking Armijo line search.
-
-    ``t0`` scales the first direction; None takes a first trial step of length
-    one, :math:`t = 1/\lVert g\rVert_2`, as L-BFGS-B does: it needs no
-    estimate of the curvature, and from the second step on the curvature
-    pairs scale the direction themselves. It always backtracks.
-    """
-
-    def init(theta, J, g):
-        t = t0
-        if t is None:
-            norm = float(np.linalg.norm(g))
-            t = 1.0 / norm if norm > 0 and np.isfinite(norm) else 1.0
-        return {"theta": theta, "J": J, "g": g, "t": t, "S": [], "Y": []}
-
-    def step(s, fun):
-        S, Y = s["S"], s["Y"]
-        d = _two_loop(s["g"], S, Y, s["t"])
-        slope = float(s["g"] @ d)
-        if slope <= 0.0:                                   # not a descent direction
-            d, slope, S, Y = s["g"] * s["t"], float(s["g"] @ s["g"]) * s["t"], [], []
-        found = _line_search(fun, s["theta"], d, 1.0,      # Armijo
-                             lambda J, t: J <= s["J"] - 1e-4 * t * slope)
-        if found is None:
-            return s, 0.0, "stalled"
-        theta, J, g, halt, t = found
-        ds, dy = theta - s["theta"], g - s["g"]
-        if float(ds @ dy) > 1e-12 * np.linalg.norm(ds) * np.linalg.norm(dy):
-            S, Y = (S + [ds])[-memory:], (Y + [dy])[-memory:]
-        return {"theta": theta, "J": J, "g": g, "t": s["t"], "S": S, "Y": Y}, t, halt
-
-    return Solver(init, step)
-
-
-def _two_loop(g, S, Y, t0):
-    """The two-loop recursion: ``H g`` for the L-BFGS inverse Hessian ``H``
-    (``t0`` times the identity before any curvature pair)."""
-    q = g.copy()
-    alphas = []
-    for s, y in zip(reversed(S), reversed(Y)):
-        rho = 1.0 / float(y @ s)
-        a = rho * float(s @ q)
-        q -= a * y
-        alphas.append((rho, a))
-    if S:
-        q *= float(S[-1] @ Y[-1]) / float(Y[-1] @ Y[-1])
-    else:
-        q *= t0
-    for (s, y), (rho, a) in zip(zip(S, Y), reversed(alphas)):
-        q += (a - rho * float(y @ q)) * s
-    return q
 
 
 def _newton(t0, backtrack):
@@ -302,6 +175,9 @@ def _last_newton_step(fun, state, history, callback, k):
 
 #: How many times a gradient solver may fail its certificate and go on.
 _CERTIFY_TRIES = 6
+#: A solver's own estimate of the gap calls the certificate once it is this share of
+#: the gap needed (the certificate's bound may be some tens of times the true gap).
+_ESTIMATE_SHARE = 1 / 32
 
 
 def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=None,
@@ -326,8 +202,11 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         Called after every iteration (progress bars, verbose output, paths).
     loss_unit : float
         What one unit of ``fun``'s loss is in the user's units, for messages.
-    certify : callable ``theta -> gap``, optional
-        A bound on :math:`J(\theta) - J^*` (the Newton decrement's half).
+    certify : callable ``(theta, J, g, needed, expected) -> gap``, optional
+        A bound on :math:`J(\theta) - J^*` (the Newton decrement's half) at
+        ``theta``, where the loss and gradient are ``J`` and ``g``; ``needed``,
+        the gap that would do, and ``expected``, the solver's own estimate or
+        None, let it choose how much to spend.
     """
     fixed = learning_rate != "auto"
     L = None
@@ -357,10 +236,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
                "gap": [np.nan]}
     J0, rises, flat, k, best = J, 0, 0, 0, gnorm
     floor = np.finfo(float).eps * abs(J0)
-    tries = 0
+    tries, hope = 0, _ESTIMATE_SHARE
+
+    def needed(J):
+        return tol * max(abs(J), floor)
 
     def certified(J, gap):
-        return gap is not None and gap <= tol * max(abs(J), floor)
+        return gap is not None and gap <= needed(J)
 
     reason = "converged" if gnorm == 0.0 or (certify is None and gnorm <= gtol) else None
     while reason is None and k < max_iter:
@@ -380,10 +262,16 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
                               rises, get_L())
         state = new
         gap = state.get("gap")
-        if gap is None and certify is not None and gnorm <= gtol and tries < _CERTIFY_TRIES:
-            gap, tries = certify(state["theta"]), tries + 1
-            if not certified(state["J"], gap):          # go on with a tighter gradient test
-                gtol = gnorm * min(0.5, np.sqrt(tol * max(abs(state["J"]), floor) / gap))
+        ahead = state.get("estimate", np.inf)
+        if (gap is None and certify is not None and tries < _CERTIFY_TRIES
+                and (gnorm <= gtol or ahead <= hope * needed(state["J"]))):
+            gap = certify(state["theta"], state["J"], state["g"], needed(state["J"]),
+                          None if ahead == np.inf else ahead)
+            tries += 1
+            if not certified(state["J"], gap):          # go on with tighter tests
+                short = needed(state["J"]) / gap
+                gtol = min(gtol, gnorm * min(0.5, np.sqrt(short)))
+                hope = min(hope, ahead / needed(state["J"])) * min(0.25, short)
         history["loss"].append(state["J"])
         history["grad_norm"].append(gnorm)
         history["learning_rate"].append(t)

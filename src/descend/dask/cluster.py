@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import DataError, DescendError
 from ..gradient import loss_grad
-from ..hessian import exact_grad, loss_grad_hessian
+from ..hessian import exact_grad, hessian_bound, loss_grad_hessian
 from ..moments import column_moments, merge_moments
 from .inputs import as_dask_matrix, as_dask_target
 
@@ -112,6 +112,17 @@ def _chunk_curvature(Xc, yc, w, b, loss, shift, scale):
         out[n + 3] = 0.0 if separated else 1.0
         out[n + 4:] = (H * rows).ravel()
     out[n + 2] = rows
+    return out
+
+
+def _chunk_bound(Xc, yc, w, b, loss, shift, scale, every):
+    """One chunk's ``[rows read, rows, Hessian sum over the rows read ((n+1)^2)]``."""
+    rows, n = Xc.shape
+    out = np.zeros(2 + (n + 1) ** 2)
+    if rows:
+        H, share = hessian_bound(Xc, yc, w, b, loss, shift, scale, every, n_threads=1)
+        out[0], out[2:] = share * rows, (H * rows).ravel()
+    out[1] = rows
     return out
 
 
@@ -277,6 +288,15 @@ class DaskRows:
         n, m = self.n, total[self.n + 2]
         H = total[n + 4:].reshape(n + 1, n + 1) / m
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, H, not total[n + 3]
+
+    def hessian_bound(self, w, b, loss, shift, scale, every):
+        """As :func:`descend.hessian.hessian_bound`, every ``every``-th block of each chunk."""
+        from dask import delayed
+        parts = [delayed(_chunk_bound, pure=True)(xc, yc, w, b, loss, shift, scale, every)
+                 for xc, yc in zip(self._x_parts, self._y_parts)]
+        total = self.compute(_tree(parts), "a pass over part of the data")
+        n = self.n
+        return total[2:].reshape(n + 1, n + 1) / total[1], total[0] / total[1]
 
     def exact_grad(self, w, b, shift):
         """As :func:`descend.hessian.exact_grad` over all chunks, one pass."""
