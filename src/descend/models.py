@@ -100,7 +100,7 @@ _PARAMS_DOC = r"""
         the last digits from exact residuals (NIST's certified values to 11
         digits and more). Collinear columns are solved for the minimum-norm
         weights, with a :class:`~descend.diagnosis.CollinearityWarning`
-        naming them. "lbfgs-newton" runs L-BFGS for ten steps, then Newton.
+        naming them. "lbfgs-newton" runs L-BFGS for twenty steps, then Newton.
         "auto" takes "newton" for the squared error up to 2,000 features and
         "lbfgs-newton" for the log-loss up to 400, "lbfgs" beyond (where a
         Hessian, :math:`m n^2`, costs more than the passes it saves), and

@@ -210,7 +210,7 @@ def _refine(s, fun):
     return new, 1.0, "done" if stuck else None
 
 
-def lbfgs_newton(t0=None, backtrack=True, switch=10):
+def lbfgs_newton(t0=None, backtrack=True, switch=20):
     """L-BFGS for its first ``switch`` steps, then Newton's method (what ``solver="auto"``
     runs on the log-loss): on well-conditioned data L-BFGS is done within a few passes,
     before a Hessian would pay for itself; on ill-conditioned data Newton takes over

@@ -29,7 +29,7 @@ and a direction ``d``:
     (the Newton decrement with the estimated inverse Hessian).
 
 ``"lbfgs-newton"``
-    L-BFGS for ten steps, then Newton's method: what ``solver="auto"`` runs on
+    L-BFGS for twenty steps, then Newton's method: what ``solver="auto"`` runs on
     the log-loss.
 ``"newton"``
     Newton's method (:mod:`descend.newton`): the direction solves
