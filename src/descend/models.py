@@ -36,13 +36,15 @@ __all__ = ["LinearRegression", "LogisticClassifier", "Step", "estimator", "objec
 
 
 #: ``solver="auto"`` takes Newton's method up to this many features, by loss, and L-BFGS
-#: beyond: measured crossovers at ten million cells (README, "Choosing the solver").
-#: The squared error's Newton (one curvature pass, then two passes of refinement) was
-#: faster than L-BFGS at every width up to 1,600 features; on the log-loss L-BFGS then
-#: Newton was faster up to 400 features on well-conditioned data, slower at 800.
+#: beyond: measured crossovers at ten million cells (``benchmarks/crossover.py``; README,
+#: "Choosing the solver"). The squared error's Newton (one curvature pass, then
+#: refinement to the last digits) is faster than L-BFGS on correlated data up to 1,600
+#: features, about half as fast on well-conditioned data at 200-800; on the log-loss
+#: L-BFGS then Newton runs level with L-BFGS up to 400 features, slower at 800.
 AUTO_NEWTON_FEATURES = {"linear": 2000, "logistic": 400}
-#: Up to this many features, a gradient solver's convergence is certified by one
-#: curvature pass (the Newton decrement); beyond, by its gradient test alone.
+#: Up to this many features, a gradient solver's convergence is certified by the
+#: Newton decrement (from part of the rows where the whole Hessian costs more than a
+#: pass or two); beyond, by its gradient test alone.
 CERTIFY_FEATURES = 2000
 
 def _label_of(positive, classes):
