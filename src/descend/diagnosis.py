@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .errors import SeparationWarning
+from .newton import collinear_columns
 from .tables.report import few, plural
 
 __all__ = ["warn_unless_converged", "warn_collinear", "causes", "CollinearityWarning"]
@@ -40,11 +41,8 @@ def warn_collinear(model, null):
     the directions of standardized theta it left out; the last entry is the intercept)."""
     if null is None or not null.size:
         return
-    from .newton import Factored
-    hold = Factored.__new__(Factored)
-    hold.null = null
     n = model.n_features_in_
-    involved = hold.collinear()
+    involved = collinear_columns(null)
     names = getattr(model, "feature_names_in_", None)
     named = [("the intercept" if j == n else
               (repr(str(names[j])) if names is not None else f"column {j}")) for j in involved]

@@ -47,6 +47,7 @@ AUTO_NEWTON_FEATURES = {"linear": 2000, "logistic": 400}
 #: pass or two); beyond, by its gradient test alone.
 CERTIFY_FEATURES = 2000
 
+
 def _label_of(positive, classes):
     return classes[positive.astype(int)]
 
@@ -82,8 +83,11 @@ _PARAMS_DOC = r"""
         by the Newton decrement :math:`g^\top H^{-1} g/2` (exact for the
         squared error). "newton" carries it at every step; the other solvers
         compute it once their largest gradient component has fallen to
-        ``tol`` times its start (up to 2,000 features; beyond, that gradient
-        test alone decides), and go on if it is not yet met.
+        ``tol`` times its start, or L-BFGS's own estimate of the gap is well
+        within ``tol`` (up to 2,000 features; beyond, that gradient test alone
+        decides), and go on if it is not yet met. On wide data that bound
+        reads the Hessian of part of the rows: still a bound, a few tens of
+        times looser.
     standardize : bool, default=True
         Descend on standardized features, :math:`(x - \mu)/s`, which turns
         unscaled, ill-conditioned data into a well-conditioned problem. ``X``
@@ -317,7 +321,7 @@ class LinearRegression(_Score, RegressorMixin, _GradientDescentModel):
 
     def _target(self, rows):
         """The target's unit: ``(unit, factor)``, the objective's unit and what ``y`` was
-        divided by (see :func:`_target_scale`)."""
+        divided by (see :func:`descend.objective.target_scale`)."""
         y_scale, divide = target_scale(rows.y_absmax)
         if divide:
             rows.divide_target(y_scale)

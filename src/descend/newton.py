@@ -31,8 +31,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["factor", "Factored", "half_decrement", "newton", "lbfgs_newton", "RANK_TOL",
-           "RESOLUTION", "REFINE_MAX"]
+from .descent import Solver, lbfgs
+
+__all__ = ["factor", "Factored", "half_decrement", "collinear_columns", "newton", "lbfgs_newton",
+           "RANK_TOL", "RESOLUTION", "REFINE_MAX"]
 
 #: Cholesky is trusted while its smallest pivot is above this times the largest
 #: diagonal entry; below, the eigendecomposition decides.
@@ -97,14 +99,19 @@ class Factored:
         inverse = np.where(flat, 0.0, 1.0 / np.maximum(vals, floor))
         return vecs @ (inverse * along)
 
-    def collinear(self, share=1e-6):
-        """Indices into ``theta`` (the last is the intercept) that the null directions
-        involve: each entry at least ``share`` of its direction's largest."""
-        found = set()
-        for u in self.null.T:
-            top = float(np.max(np.abs(u)))
-            found.update(np.flatnonzero(np.abs(u) >= share * top).tolist())
-        return sorted(found)
+    def collinear(self):
+        """Indices into ``theta`` that the null directions involve (:func:`collinear_columns`)."""
+        return collinear_columns(self.null)
+
+
+def collinear_columns(null, share=1e-6):
+    """Indices into ``theta`` (the last is the intercept) that the null directions (the
+    columns of ``null``) involve: each entry at least ``share`` of its direction's largest."""
+    found = set()
+    for u in np.asarray(null).T:
+        top = float(np.max(np.abs(u)))
+        found.update(np.flatnonzero(np.abs(u) >= share * top).tolist())
+    return sorted(found)
 
 
 def factor(H, noise=0.0):
@@ -183,7 +190,7 @@ def newton(t0=None, backtrack=True):
             return dict(new, rough=True), t, halt or "stalled"
         return new, t, halt
 
-    return _Solver(init, step)
+    return Solver(init, step)
 
 
 def _refine(s, fun):
@@ -215,7 +222,6 @@ def lbfgs_newton(t0=None, backtrack=True, switch=20):
     runs on the log-loss): on well-conditioned data L-BFGS is done within a few passes,
     before a Hessian would pay for itself; on ill-conditioned data Newton takes over
     where L-BFGS would crawl. A stall of L-BFGS hands over at once."""
-    from .descent import lbfgs
     quasi, exact = lbfgs(None, True), newton()
 
     def init(theta, J, g):
@@ -235,9 +241,4 @@ def lbfgs_newton(t0=None, backtrack=True, switch=20):
             return back, t, None if halt == "stalled" else halt
         return dict(new, mode="newton"), t, halt
 
-    return _Solver(init, step)
-
-
-def _Solver(init, step):
-    from .descent import Solver
     return Solver(init, step)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .losses import SquaredError
+from .newton import factor, half_decrement
 from .solvers import power_iteration
 
 __all__ = ["Objective", "target_scale"]
@@ -173,7 +174,6 @@ class Objective:
     def _factored(self, H, J):
         """The data's Hessian ``H`` (in the frame) with the penalty added, factored, and
         solving in ``theta``; ``J`` (in theta's units) sets the gradient's rounding level."""
-        from .newton import factor
         mean, scale = self.frame
         n = mean.size
         if self.alpha:
@@ -214,7 +214,6 @@ class Objective:
         ``needed`` but its estimate (the bound times the share) meets it, or it cannot
         be drawn, the whole Hessian decides.
         """
-        from .newton import half_decrement
         slack = SLACK
         if needed is not None and expected is not None and 0 < expected < np.inf:
             slack = max(needed / expected, 1.0)

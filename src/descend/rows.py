@@ -13,7 +13,7 @@ A fit asks its rows for four things, whatever holds them:
   shift)``, the squared error's gradient from exact residuals: what
   Newton's method reads; ``hessian_bound(w, b, loss, shift, scale, every)``,
   a lower bound on the Hessian from every ``every``-th block of rows, and
-  how many rows it read: what a gradient solver's certificate reads;
+  the share of the rows it read: what a gradient solver's certificate reads;
 * the target's summary: ``labels`` (a classifier's distinct labels),
   ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.

@@ -61,6 +61,7 @@ import numpy as np
 
 from .descent import Solver, _ulps, gd, lbfgs, nesterov
 from .errors import DivergenceError
+from .newton import lbfgs_newton, newton
 
 __all__ = ["minimize", "power_iteration", "SOLVERS", "Solver", "Result", "gd", "nesterov", "lbfgs"]
 
@@ -93,18 +94,8 @@ class Result:
                       history, self.gtol * scale, params, self.null)
 
 
-def _newton(t0, backtrack):
-    from .newton import newton
-    return newton(t0, backtrack)
-
-
-def _lbfgs_newton(t0, backtrack):
-    from .newton import lbfgs_newton
-    return lbfgs_newton(t0, backtrack)
-
-
-SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": _newton,
-           "lbfgs-newton": _lbfgs_newton}
+SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": newton,
+           "lbfgs-newton": lbfgs_newton}
 
 
 def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
@@ -206,7 +197,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         A bound on :math:`J(\theta) - J^*` (the Newton decrement's half) at
         ``theta``, where the loss and gradient are ``J`` and ``g``; ``needed``,
         the gap that would do, and ``expected``, the solver's own estimate or
-        None, let it choose how much to spend.
+        None, let it choose how much to spend. Called with ``theta`` alone, it
+        spends what the bound takes (a fit that stalled).
     """
     fixed = learning_rate != "auto"
     L = None

@@ -196,9 +196,8 @@ def build_parser():
     p = sub.add_parser("plot", help="draw one of descend's figures into a file",
                        description="Draw a figure of the material on the bundled or toy data and "
                        "write it to a file: the loss curve of a fit (housing or cancer), the loss "
-                       "surface with the descent's path, four solvers' paths on one surface, learning rates "
-                       "compared, decision "
-                       "boundaries on the toy data sets, predicted vs actual house values, or the "
+                       "surface with the descent's path, four solvers' paths on one surface, "
+                       "learning rates compared, decision boundaries on the toy data sets, predicted vs actual house values, or the "
                        "sigmoid and its derivative.")
     p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
     p.add_argument("--out", metavar="FILE.png",

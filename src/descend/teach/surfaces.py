@@ -167,7 +167,8 @@ def solver_paths(X, y, *, model="logistic", solvers=("gd", "nesterov", "lbfgs", 
     panel.set_xlabel("w (weight of x)")
     panel.set_ylabel("b (intercept)")
     panel.legend(loc="best", fontsize="small", framealpha=0.85)
-    panel.set_title(f"Four solvers on one loss surface ({loss_of(base).title}), same start")
+    count = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}.get(len(paths), str(len(paths)))
+    panel.set_title(f"{count} solvers on one loss surface ({loss_of(base).title}), same start")
     fig.descend_paths = paths
     return fig
 
