@@ -67,11 +67,14 @@ def _rel(a, b):
 
 def _same_fit(a, b, tol=1e-8):
     # Newton's stopping tests (the refinement reaching rounding, the certified gap
-    # reaching tol) sit at the last digits, which the chunks' order of summation can move
-    # by a step or two (least squares refines in two phases); every other path is step
-    # for step.
-    refined = "newton" in a.solver_
-    assert abs(a.n_iter_ - b.n_iter_) <= (2 if refined else 0)
+    # reaching tol) sit at the last digits. Those move with the order of summation, which
+    # differs between chunks and blocks, and even between two runs of the same Dask fit
+    # (measured: one fit on a parquet split, repeated four times, refined in 2, 3 and 5
+    # steps, its losses differing in the last bits from the first step on). So a refined
+    # fit is the same fit when it reaches the same weights and stops for the same reason;
+    # every other path is step for step.
+    if "newton" not in a.solver_:
+        assert a.n_iter_ == b.n_iter_
     assert a.stop_reason_ == b.stop_reason_
     assert _rel(a.coef_, b.coef_) < tol
     assert abs(np.ravel(a.intercept_)[0] - np.ravel(b.intercept_)[0]) < tol * (
