@@ -83,7 +83,7 @@ def test_all_rows_dropped_is_an_error(tmp_path):
     ("a,y\n1,\n2,NA\n", r"the target 'y' has no values, only missing cells; check that "
                          r"target= names the right column"),
     ("a,b,c,y\n1,,,1\n2,,NA,2\n", r"columns 'b', 'c' have no values, only missing cells; "
-                                  r"leave them out with features=\['a'\]"),
+                                  r"leave them out with exclude=\['b', 'c'\]"),
     ("a,y\n,1\n,2\n", r"column 'a' has no values, only missing cells; fill it"),
 ])
 def test_columns_without_values_are_refused_whatever_missing_says(tmp_path, text, pattern,
@@ -115,7 +115,7 @@ def test_categorical_error_and_drop(tmp_path):
 def test_identifier_column_is_refused(tmp_path):
     rows = "\n".join(f"id{i},{i},{i}" for i in range(30))
     with pytest.raises(DataError, match=r"'name' is text with 30 distinct values in 30 rows"
-                       r".*features=\['a'\]"):
+                       r".*exclude=\['name'\]"):
         from_csv(tmp_path, "name,a,y\n" + rows)
 
 
@@ -145,7 +145,7 @@ def test_one_hot_names_must_not_collide():
 @pytest.mark.parametrize("text, target, pattern", [
     ("median_income,median_house_value\n1,2\n", "median_house_valu",
      r"'median_house_valu' not found.*Did you mean 'median_house_value'"),
-    ("a;y\n1;2\n", "y", r"the file may use another delimiter; pass sep=';'"),
+    ("a;y\n1;2\n", "y", r"the file may use another delimiter; pass sep='auto' to detect it"),
 ])
 def test_target_not_found_suggests_a_fix(tmp_path, text, target, pattern):
     with pytest.raises(DataError, match=pattern):

@@ -177,7 +177,7 @@ def test_cells_must_read_as_in_training(tmp_path, trained, text, pattern):
     ({"target": "rooms"}, r"target='rooms', but the features were built to predict 'price'"),
     ({"target": "price"}, r"target column 'price' not found in '.*new.csv'"),
     ({"missing": "median"}, r"missing='median' cannot be combined with a schema"),
-    ({"features": ["rooms"]}, r"features= and categorical= cannot be combined with schema="),
+    ({"features": ["rooms"]}, r"features=, exclude= and categorical= cannot be combined with schema="),
 ])
 def test_option_errors(tmp_path, trained, kwargs, pattern):
     with pytest.raises(DataError, match=pattern):

@@ -79,7 +79,7 @@ def parse_column(series, name, where: Where) -> Column:
     if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
             or isinstance(dtype, pd.CategoricalDtype)):
         raise DataError(f"{where.source}: column {name!r} has dtype {dtype}, which is neither "
-                        "numbers nor text; convert it to numbers or leave it out with features=")
+                        f"numbers nor text; convert it to numbers or leave it out with exclude={[name]}")
     tokens, empty = text_cells(series)
     na_token = np.isin(tokens, sorted(NA_TOKENS))
     other = np.zeros(len(tokens), dtype=bool)
@@ -100,7 +100,7 @@ def parse_column(series, name, where: Where) -> Column:
         raise DataError(f"{where.source}: column {name!r} is mostly numbers but "
                         f"{count(other.sum(), 'cell')} cannot be read as numbers: "
                         f"{shown}{hint}. Correct them, leave missing cells empty, or leave "
-                        "the column out with features=")
+                        f"the column out with exclude={[name]}")
     if not is_num.any() and all(t.lower() in ("true", "false") for t in tokens[other]):
         values = np.where(other, [t.lower() == "true" for t in tokens], np.nan)
         return Column("boolean", values.astype(float), empty | na)
@@ -152,10 +152,13 @@ def find_column(name, names, what, source) -> str:
         return name.strip()
     close = close_names(name, names, 3)
     hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-    if len(names) == 1 and any(c in names[0] for c in ";\t|"):
+    if len(names) == 1 and any(c in names[0] for c in ";\t|, "):
         hint += (f" The whole header is one column {names[0]!r}: the file may use another "
-                 "delimiter; pass sep=';' (or '\\t', '|')")
-    numeric = [h for h in names if number(h) is not None]
+                 "delimiter; pass sep='auto' to detect it, or give it (sep=';', sep='tab')")
+    if names and all(len(h) > 1 and h[0] == h[-1] == "'" for h in names):
+        hint += (" The column names are in single quotes: pass quote=\"'\" to read them "
+                 "without.")
+    numeric = [] if years(names) else [h for h in names if number(h) is not None]
     if numeric:
         hint += (f" Some column names are numbers ({few(numeric, 3, True)}): if the first "
                  "line is data, not a header, add a header line naming the columns.")
@@ -222,6 +225,15 @@ def number(token):
     return value
 
 
+def years(names) -> bool:
+    """Whether names that are numbers read as years (1000-2999, whole, distinct): column
+    names such as 1990, 1991, not a line of data."""
+    numeric = [number(h) for h in names]
+    found = [v for v in numeric if v is not None]
+    return (bool(found) and len(set(found)) == len(found)
+            and all(1000 <= v <= 2999 and v == int(v) for v in found))
+
+
 def _fast_numbers(tokens, missing):
     """All cells as float64 at C speed, or None when any cell needs :func:`number`."""
     joined = "".join(tokens)
@@ -241,7 +253,7 @@ def _not_a_number_hint(tokens):
     """Why these cells, meant as numbers, did not read as numbers, when it can be told."""
     hints = []
     if any("," in t and number(t.replace(",", ".")) is not None for t in tokens):
-        hints.append("decimal commas? write 3.5, not 3,5")
+        hints.append("decimal commas? pass decimal=',' or write 3.5, not 3,5")
     if any("_" in t for t in tokens):
         hints.append("digit separators? write 1000, not 1_000")
     if any(not t.isascii() and _is_float(t) for t in tokens):

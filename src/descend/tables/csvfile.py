@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import os
 import zlib
 from array import array
@@ -31,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .columns import check_unique, number, numbers
+from .columns import check_unique, number, numbers, years
+from .dialect import AUTO, Dialect, detect_sep, parse_decimal, parse_quote, parse_sep, shown_sep
 from .report import few
 
 
@@ -41,9 +43,11 @@ class CsvTable(NamedTuple):
     frame: pd.DataFrame
     name: str
     blank_lines: tuple[int, ...]       # lines that hold no row, for the cleaning report
+    dialect: Dialect = Dialect()       # how the file was read
 
 
-def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
+def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
+             decimal=".") -> CsvTable:
     """Read a CSV file into a frame indexed by file line number.
 
     Parameters
@@ -51,12 +55,20 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
     path : str or os.PathLike
         The file; a name ending in ``.gz`` is decompressed with gzip.
     sep : str
-        The one-character field delimiter.
+        The field delimiter: one character, ``"tab"``, ``"whitespace"`` (runs of
+        spaces and tabs), or ``"auto"`` to detect it (see
+        :mod:`descend.tables.dialect`).
     encoding : str
         Text encoding; a UTF-8 byte order mark is removed.
     text_columns : collection of str
         Columns kept as text even when every cell is a number (the levels
         of a category are compared as written).
+    quote : str
+        The quote character, or ``"none"``.
+    decimal : {".", ","}
+        The decimal mark. With ``","``, a cell such as ``3,5`` is the number
+        3.5, and a number written with a point (``1.234``, a thousands
+        separator in such files) is an error naming its lines.
 
     Returns
     -------
@@ -69,24 +81,32 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
         The file name used in messages.
     blank_lines : tuple of int
         The blank lines that hold no row.
+    dialect : dialect.Dialect
+        How the file was read, the detected delimiter included.
 
     Raises
     ------
     DataError
         If the file cannot be read, decoded or parsed, or has no header or data.
     """
-    if not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n':
-        raise DataError(f"sep={sep!r} is not a valid delimiter: give one character, "
-                        "such as ',', ';' or '\\t'")
+    sep, quote, decimal = parse_sep(sep), parse_quote(quote), parse_decimal(decimal)
+    if sep == quote:
+        raise DataError(f"sep={sep!r} and quote={quote!r} are the same character; the "
+                        "delimiter and the quote must differ")
     try:
         name = os.fsdecode(path)
     except TypeError:
         raise DataError(f"path must be a file name or path, not {type(path).__name__}") from None
     with _open_text(name, encoding) as stream:
         rows = _Rows(name)
-        reader = csv.reader(_without_bom(stream), delimiter=sep, strict=True)
         start = 1
         try:
+            head = _head(stream)
+            first = list(_without_bom(head))
+            dialect = Dialect(detect_sep(first, quote or '"') if sep == AUTO else sep, quote,
+                              decimal, encoding, detected=sep == AUTO)
+            lines = dialect.lines(itertools.chain(first, stream))
+            reader = csv.reader(lines, strict=True, **dialect.csv_options())
             for fields in reader:
                 line, start = start, reader.line_num + 1
                 rows.add(fields, line)
@@ -103,7 +123,24 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=()) -> CsvTable:
                 raise DataError(f"cannot read file {name!r}: {exc}") from None
             raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
                             "decompress or rename it") from None
-    return rows.table(sep, text_columns)
+    guess = None if dialect.detected else detect_sep(first, quote or '"')
+    return rows.table(dialect, text_columns, guess)
+
+
+#: What :func:`read_csv` reads ahead to detect the delimiter: lines, characters.
+HEAD_LINES, HEAD_CHARS = 64, 1 << 16
+
+
+def _head(stream):
+    """The first lines of a text stream, for detection; the stream reads on after them."""
+    head, size = [], 0
+    while len(head) < HEAD_LINES and size < HEAD_CHARS:
+        line = stream.readline()
+        if not line:
+            break
+        head.append(line)
+        size += len(line)
+    return head
 
 
 def _without_bom(lines):
@@ -167,39 +204,71 @@ class _Rows:
             self.packed[j].append(("".join(column), lengths))
             column.clear()
 
-    def table(self, sep, text_columns):
+    def table(self, dialect, text_columns, guess=None):
         name, header = self.name, self.header
         if header is None:
             raise DataError(f"{name!r} is empty: it holds no header and no data")
         if self.ragged:
             shown = ", ".join(f"line {ln} has {k}" for ln, k in self.ragged[:5])
             more = f" ({len(self.ragged)} such lines)" if len(self.ragged) > 5 else ""
+            if guess is not None and guess != dialect.sep:
+                fix = (f"the file looks delimited by {shown_sep(guess)}, not "
+                       f"{shown_sep(dialect.sep)}: pass sep={guess!r} (or sep='auto')")
+            else:
+                fix = (f"a stray {shown_sep(dialect.sep)} (e.g. a decimal comma) or a missing "
+                       "quote is the usual cause; fix those lines, or pass the right sep=")
             raise DataError(f"{name!r}: rows with the wrong number of fields: {shown}; expected "
-                            f"{len(header)} as in the header on line {self.header_line}{more}. "
-                            f"A stray {sep!r} (e.g. a decimal comma) or a missing quote is the "
-                            "usual cause; fix those lines or pass the right sep=")
+                            f"{len(header)} as in the header on line {self.header_line}{more}; "
+                            f"{fix}")
         if not self.lines:
             raise DataError(f"{name!r} has a header on line {self.header_line} but no data rows")
         self._pack()
+        self.decimal = dialect.decimal
         index = pd.Index(np.frombuffer(self.lines, dtype=np.int64), name="line")
-        columns = (self._column(j, h in text_columns) for j, h in enumerate(header))
+        columns = (self._column(j, h, h in text_columns) for j, h in enumerate(header))
         # dtype given, so that text stays object cells (pandas 3 would infer "str")
         frame = pd.DataFrame({h: pd.Series(c, index=index, dtype=c.dtype, copy=False)
                               for h, c in zip(header, columns)}, index=index)
         blank = self.blank + self.pending            # blank lines after the last row
-        return CsvTable(frame, name, tuple(sorted(blank)))
+        return CsvTable(frame, name, tuple(sorted(blank)), dialect)
 
-    def _column(self, j, text):
+    def _column(self, j, name, text):
         """Column ``j`` as float64 (NaN missing) when all its chunks are numbers, else text."""
         chunks = self.packed[j]
         self.packed[j] = []                          # free each column once it is built
+
+        def cells(k):                                # chunk k's cells, one chunk at a time
+            found = _unpack(*chunks[k])
+            return found if text or self.decimal == "." else self._commas(found, k, name)
+
         if not text:
-            parts = [numbers(_unpack(*chunk)) for chunk in chunks]
+            parts = [numbers(cells(k)) for k in range(len(chunks))]
             if all(part is not None for part in parts):
                 return np.concatenate(parts)
         seen = {}                                    # one object per distinct text
-        return np.concatenate([np.array([seen.setdefault(v, v) for v in _unpack(*chunk)],
-                                        dtype=object) for chunk in chunks])
+        return np.concatenate([np.array([seen.setdefault(v, v) for v in cells(k)], dtype=object)
+                               for k in range(len(chunks))])
+
+    def _commas(self, chunk, k, name):
+        """The cells of chunk ``k`` with decimal commas written as points. A number written
+        with a point is refused: in such a file a point is likely a thousands separator."""
+        out, points = [], []
+        for i, cell in enumerate(chunk):
+            if ("," in cell and "." not in cell
+                    and number((c := cell.replace(",", ".")).strip()) is not None):
+                out.append(c)
+                continue
+            if "." in cell and number(cell.strip().replace(".", "").replace(",", ".")) is not None:
+                points.append((self.lines[k * CHUNK_ROWS + i], cell.strip()))
+            out.append(cell)
+        if points:
+            shown = ", ".join(f"{c!r} (line {line})" for line, c in points[:5])
+            raise DataError(f"{self.name!r}: column {name!r} holds numbers written with a "
+                            f"decimal point ({shown}), but decimal=','. In a file with decimal "
+                            "commas a point is often a thousands separator: write those cells "
+                            "with a comma (1234,5, not 1.234,5), or pass decimal='.' if the "
+                            "points are decimal marks")
+        return out
 
 
 def _unpack(joined, lengths):
@@ -268,7 +337,7 @@ def _check_header(fields, name, line):
         if not h:
             raise DataError(f"{name!r}, line {line}: header field {i + 1} is empty; every "
                             "column needs a name (a trailing delimiter is a common cause)")
-    if all(number(h) is not None for h in header):
+    if all(number(h) is not None for h in header) and not years(header):
         raise DataError(f"{name!r}: the first line (line {line}) looks like data, not a "
                         f"header: all its fields are numbers ({few(header)}). Add a header "
                         "line with the column names")

@@ -86,8 +86,8 @@ class DataContainer:
 
     # ------------------------------------------------------------ readers
     @classmethod
-    def from_frame(cls, df, target=None, *, schema=None, features=None, missing="error",
-                   categorical="auto"):
+    def from_frame(cls, df, target=None, *, schema=None, features=None, exclude=None,
+                   missing="error", categorical="auto"):
         """Build a container from a DataFrame, cleaning it as documented in :mod:`descend.tables.ingest`.
 
         Parameters
@@ -101,6 +101,8 @@ class DataContainer:
             features with :func:`descend.tables.schema.apply_schema`, not from this table.
         features : list of str, optional
             Feature columns; default every column but the target. Not with ``schema``.
+        exclude : list of str, optional
+            Columns left out of the features (an identifier, say). Not with ``schema``.
         missing : {"error", "drop", "mean", "median"}
             Handling of missing feature cells; rows with a missing target are
             dropped (or, with ``"error"``, refused), never imputed. With
@@ -115,12 +117,13 @@ class DataContainer:
             With ``.report`` recording the cleaning and ``.schema`` the
             features; errors name row labels.
         """
-        return cls._read(df, target, schema, features, missing, categorical,
+        return cls._read(df, target, schema, features, exclude, missing, categorical,
                          "the DataFrame", "row")
 
     @classmethod
-    def from_csv(cls, path, target=None, *, schema=None, features=None, missing="error",
-                 categorical="auto", sep=",", encoding="utf-8"):
+    def from_csv(cls, path, target=None, *, schema=None, features=None, exclude=None,
+                 missing="error", categorical="auto", sep=",", encoding="utf-8", quote='"',
+                 decimal="."):
         """Read a CSV file (``.gz`` allowed) and clean it like :meth:`from_frame`.
 
         Errors name the file and the 1-based line number (the header is line 1).
@@ -130,12 +133,20 @@ class DataContainer:
         Parameters
         ----------
         path : str or os.PathLike
-        target, schema, features, missing, categorical
+        target, schema, features, exclude, missing, categorical
             As in :meth:`from_frame`.
         sep : str
-            One-character delimiter.
+            One-character delimiter, ``"tab"``, ``"whitespace"`` (runs of spaces and
+            tabs), or ``"auto"``: detected from the file's first lines.
         encoding : str
             Text encoding of the file; a UTF-8 byte order mark is ignored.
+        quote : str
+            The quote character, or ``"none"``.
+        decimal : {".", ","}
+            The decimal mark of the file's numbers.
+
+        The cleaning report records how the file was read (``report.dialect``),
+        so that new files can be read the same way.
 
         Returns
         -------
@@ -144,10 +155,12 @@ class DataContainer:
         # Columns a schema reads as categories or true/false stay text, as written.
         text = () if schema is None else {f.source for f in Schema.from_dict(schema).features
                                           if f.kind != "number"}
-        table = csvfile.read_csv(path, sep=sep, encoding=encoding, text_columns=text)
-        data = cls._read(table.frame, target, schema, features, missing, categorical,
+        table = csvfile.read_csv(path, sep=sep, encoding=encoding, text_columns=text,
+                                 quote=quote, decimal=decimal)
+        data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
                          repr(table.name), "line")
-        data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines)
+        data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
+                                           dialect=table.dialect)
         return data
 
     @staticmethod
@@ -163,9 +176,11 @@ class DataContainer:
         return DaskDataContainer(source, target, features=features, missing=missing, sep=sep)
 
     @classmethod
-    def _read(cls, df, target, schema, features, missing, categorical, source, row_word):
-        out = ingest.ingest_frame(df, target, schema=schema, features=features, missing=missing,
-                                  categorical=categorical, source=source, row_word=row_word)
+    def _read(cls, df, target, schema, features, exclude, missing, categorical, source,
+              row_word):
+        out = ingest.ingest_frame(df, target, schema=schema, features=features, exclude=exclude,
+                                  missing=missing, categorical=categorical, source=source,
+                                  row_word=row_word)
         return cls._build(out.X, out.y, out.feature_names, out.target_name, out.report,
                           out.schema)
 

@@ -37,11 +37,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .columns import (NA_TOKENS, check_unique, column_names, find_column, parse_column,
-                             parse_target)
+from .columns import (NA_TOKENS, check_unique, column_names, find_column, number,
+                      parse_column, parse_target)
 from ..errors import DataError
 from .csvfile import read_csv
-from .report import CleaningReport, Encoding, Imputation, Where, count, few, plural
+from .report import CleaningReport, Encoding, Imputation, Problems, Where, count, few, plural
 from .schema import Feature, Schema, apply_schema
 
 __all__ = ["ingest_frame", "Ingested", "read_csv", "CleaningReport", "Encoding", "Imputation",
@@ -63,9 +63,13 @@ class Ingested(NamedTuple):
     schema: Schema
 
 
-def ingest_frame(df, target=None, *, schema=None, features=None, missing="error",
-                 categorical="auto", source="the DataFrame", row_word="row") -> Ingested:
+def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
+                 missing="error", categorical="auto", source="the DataFrame",
+                 row_word="row") -> Ingested:
     """Clean a frame into numeric ``X``, ``y``, a :class:`CleaningReport` and a schema.
+
+    Every problem of the table is found before any is raised, and raised
+    together in one :class:`DataError` (see :class:`~descend.tables.report.Problems`).
 
     Parameters
     ----------
@@ -76,9 +80,11 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
     schema : Schema or dict, optional
         The schema of training data: build its features with
         :func:`~descend.tables.schema.apply_schema` instead of deriving them; then
-        ``features`` and ``categorical`` cannot be given.
+        ``features``, ``exclude`` and ``categorical`` cannot be given.
     features : list of str, optional
         Columns to use as features, in this order; default all but the target.
+    exclude : list of str, optional
+        Columns left out of the features (an identifier, a leak of the target).
     missing : {"error", "drop", "mean", "median"}
         What to do with missing feature cells. Rows with a missing target are
         dropped unless ``missing="error"``; they are never imputed.
@@ -94,9 +100,9 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
         ``X`` (m × n float, finite), ``y`` (m,), names, the report and the schema.
     """
     if schema is not None:
-        if features is not None or categorical != "auto":
-            raise DataError("features= and categorical= cannot be combined with schema=: "
-                            "the schema fixes the features; leave them out")
+        if features is not None or exclude is not None or categorical != "auto":
+            raise DataError("features=, exclude= and categorical= cannot be combined with "
+                            "schema=: the schema fixes the features; leave them out")
         schema = Schema.from_dict(schema)
         X, y, report = apply_schema(df, schema, target, missing=missing, source=source,
                                     row_word=row_word)
@@ -107,18 +113,28 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
     if categorical not in CATEGORICAL_OPTIONS:
         raise DataError(f"categorical={categorical!r} is not an option; use one of "
                         f"{CATEGORICAL_OPTIONS}")
-    names, target, features = _select(df, target, features, source)
+    names, target, features = _select(df, target, features, exclude, source)
     where = Where.of(df, source, row_word)
-    # 1. classify and parse each used column
-    y_col = None if target is None else parse_target(df.iloc[:, names.index(target)], target,
-                                                     where)
-    cols = {h: parse_column(df.iloc[:, names.index(h)], h, where) for h in features}
-    _check_has_values(cols, where)
-    text = [h for h in features if cols[h].kind == "text"]
+    # 1. classify and parse each used column, every problem found before any is raised
+    problems = Problems(source)
+    y_col = None if target is None else problems.check(
+        parse_target, df.iloc[:, names.index(target)], target, where)
+    cols = {h: col for h in features if (col := problems.check(
+        parse_column, df.iloc[:, names.index(h)], h, where)) is not None}
+    empty = _without_values(cols, features, where, problems)
+    text = [h for h in features if h in cols and cols[h].kind == "text"]
     if text and categorical == "error":
-        raise DataError(f"{source}: text columns {text} are not numbers and "
-                        "categorical='error'; use categorical='auto' to one-hot encode "
-                        "them, or leave them out with features=")
+        problems.add(f"{source}: text columns {text} are not numbers and "
+                     "categorical='error'; use categorical='auto' to one-hot encode "
+                     f"them, or leave them out with exclude={text}")
+    elif categorical == "auto":
+        for h in text:
+            if h not in empty:
+                problems.check(_levels, cols[h].values[~cols[h].missing], h, source)
+    if missing == "error":
+        problems.check(_refuse_missing, y_col, target, {h: c for h, c in cols.items()
+                                                         if h not in empty}, where)
+    problems.raise_found()
     dropped_cols = {}
     if categorical == "drop":
         for h in text:
@@ -135,7 +151,7 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
             feats.append(Feature(h, h, "boolean" if col.kind == "boolean" else "number",
                                  None, *fill))
             continue
-        levels = _levels(values, h, features, source)
+        levels = _levels(values, h, source)
         if len(levels) == 1:
             dropped_cols[h] = f"a single level {levels[0]!r} carries no information"
             continue
@@ -158,65 +174,92 @@ def ingest_frame(df, target=None, *, schema=None, features=None, missing="error"
     return Ingested(np.hstack(X_parts), y, schema.names, target, report, schema)
 
 
-def _select(df, target, features, source):
+def _select(df, target, features, exclude, source):
     """Column names (stripped, unique), the target and the feature list, all checked."""
     names = column_names(df, source)
+    problems = Problems(source)
     if target is not None:
-        target = find_column(target, names, "target column", source)
-    if features is None:
-        features = [h for h in names if h != target]
-    else:
-        features = [features] if isinstance(features, str) else list(features)
-        features = [find_column(f, names, "feature column", source) for f in features]
-        check_unique(features, f"{source}: features=")
-    if not features:
-        raise DataError(f"{source} has no feature columns besides the target {target!r}")
-    if target is not None and target in features:
+        target = problems.check(find_column, target, names, "target column", source)
+    listed = {}
+    for option, what, given in (("features", "feature column", features),
+                                ("exclude", "exclude= column", exclude)):
+        given = [] if given is None else [given] if isinstance(given, str) else list(given)
+        found = [problems.check(find_column, f, names, what, source)
+                 for f in given]
+        repeated = sorted({f for f in found if f is not None and found.count(f) > 1})
+        if repeated:
+            problems.add(f"{option}= lists {few(repeated, quote=True)} more than once; list "
+                         "each column once")
+        listed[option] = [f for f in dict.fromkeys(found) if f is not None]
+    problems.raise_found()
+    if target is not None and target in listed["features"]:
         raise DataError(f"the target {target!r} is also listed in features=; remove it there")
+    if target is not None and target in listed["exclude"]:
+        raise DataError(f"the target {target!r} is listed in exclude=; the target is never a "
+                        "feature, so leave it out of exclude=")
+    chosen = listed["features"] if features is not None else [h for h in names if h != target]
+    features = [h for h in chosen if h not in listed["exclude"]]
+    if not features:
+        left = "after exclude= " if exclude else ""
+        raise DataError(f"{source} has no feature columns {left}besides the target {target!r}")
     return names, target, features
 
 
-def _levels(values, name, features, source):
+def _levels(values, name, source):
     """The sorted levels of a text column, refusing identifier-like columns."""
     levels = sorted(set(values))
     if len(levels) > MAX_LEVELS or len(levels) > max(2, len(values) // 2):
+        commas = sum(number(v.replace(",", ".")) is not None for v in levels[:200])
+        hint = (" Its cells are numbers written with decimal commas (e.g. "
+                f"{few([v for v in levels if ',' in v], 2, True)}): pass decimal=','."
+                if commas > min(len(levels), 200) // 2 else
+                f" Leave it out with exclude={[name]}.")
         raise DataError(f"{source}: column {name!r} is text with {len(levels)} distinct "
                         f"values in {len(values)} rows (e.g. {few(levels, 3, True)}); it "
-                        "looks like an identifier or free text, not a category. Leave it "
-                        f"out with features={[f for f in features if f != name]}")
+                        f"looks like an identifier or free text, not a category.{hint}")
     return levels
 
 
-def _check_has_values(cols, where):
-    """Refuse feature columns without a single value: no choice of ``missing`` helps them."""
+def _without_values(cols, features, where, problems):
+    """The feature columns without a single value, each a problem: no choice of ``missing``
+    helps them."""
     empty = [h for h, c in cols.items() if c.missing.all()]
     if empty:
-        rest = [h for h in cols if h not in empty]
         has, them = ("has", "it") if len(empty) == 1 else ("have", "them")
-        fix = f"leave {them} out with features={rest}" if rest else f"fill {them}"
-        raise DataError(f"{where.source}: {plural('column', len(empty))} "
-                        f"{few(empty, quote=True)} {has} no values, only missing cells; {fix}")
+        fix = (f"leave {them} out with exclude={empty}" if len(empty) < len(features)
+               else f"fill {them}")
+        problems.add(f"{where.source}: {plural('column', len(empty))} "
+                     f"{few(empty, quote=True)} {has} no values, only missing cells; {fix}")
+    return set(empty)
+
+
+def _refuse_missing(y_col, target, cols, where):
+    """The error for missing cells under ``missing="error"``, naming every column."""
+    no_target = np.zeros(len(where.labels), dtype=bool) if y_col is None else y_col.missing
+    gaps = {h: c.missing for h, c in cols.items() if c.missing.any()}
+    if not (no_target.any() or gaps):
+        return
+
+    def cells(m):
+        return f"{count(m.sum(), 'missing cell')}, on {where.rows(m, 3)}"
+
+    parts = [f"{h!r} ({cells(m)})" for h, m in gaps.items()]
+    msg = f"{where.source} has missing values"
+    if no_target.any():
+        msg += (f" in the target {target!r} ({cells(no_target)}; rows without a "
+                "target are dropped by every other option, never imputed)")
+    if parts:
+        msg += (" in feature columns " if no_target.any() else " in columns ")
+        msg += "; ".join(parts)
+    raise DataError(msg + ". Choose how to handle them: missing='drop' removes those rows; "
+                    "missing='mean' or missing='median' fills each column's gaps with its "
+                    "mean or median")
 
 
 def _handle_missing(y_col, target, cols, missing, where):
     """The rows kept, the labels dropped (target, features), imputations and fill values."""
     no_target = np.zeros(len(where.labels), dtype=bool) if y_col is None else y_col.missing
     gaps = {h: c.missing for h, c in cols.items() if c.missing.any()}
-    if missing == "error" and (no_target.any() or gaps):
-        def cells(m):
-            return f"{count(m.sum(), 'missing cell')}, on {where.rows(m, 3)}"
-
-        parts = [f"{h!r} ({cells(m)})" for h, m in gaps.items()]
-        msg = f"{where.source} has missing values"
-        if no_target.any():
-            msg += (f" in the target {target!r} ({cells(no_target)}; rows without a "
-                    "target are dropped by every other option, never imputed)")
-        if parts:
-            msg += (" in feature columns " if no_target.any() else " in columns ")
-            msg += "; ".join(parts)
-        raise DataError(msg + ". Choose how to handle them: missing='drop' removes those rows; "
-                        "missing='mean' or missing='median' fills each column's gaps with its "
-                        "mean or median")
     keep = ~no_target
     drop_t = tuple(where.labels[no_target])
     drop_f, imputed, fills = (), {}, {}
@@ -232,7 +275,7 @@ def _handle_missing(y_col, target, cols, missing, where):
             seen = col.values[keep & ~m]
             if seen.size == 0:
                 raise DataError(f"{where.source}: column {h!r} has no values to compute a "
-                                f"{missing} from; leave it out with features=")
+                                f"{missing} from; leave it out with exclude={[h]}")
             fills[h] = _statistic(seen, missing) if col.kind != "text" else _mode(seen)
             fill = m & keep
             if fill.any():
@@ -243,7 +286,7 @@ def _handle_missing(y_col, target, cols, missing, where):
     if not keep.any():
         raise DataError(f"{where.source}: no rows are left after dropping rows with missing "
                         "values; try missing='median', or leave the emptiest columns out "
-                        "with features=")
+                        "with exclude=")
     return keep, drop_t, drop_f, imputed, fills
 
 

@@ -15,6 +15,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..arrays import py_scalar
+from ..errors import DataError
+from .dialect import Dialect
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class CleaningReport:
         Columns left out, with the reason.
     blank_lines : tuple of int
         Blank lines of a file that hold no row (see :mod:`descend.tables.csvfile`).
+    dialect : dialect.Dialect or None
+        How a file was read (delimiter, decimal mark, quote, encoding); None for frames.
     """
 
     source: str = "arrays"
@@ -73,6 +77,7 @@ class CleaningReport:
     booleans: tuple[str, ...] = ()
     dropped_columns: dict[str, str] = field(default_factory=dict)
     blank_lines: tuple[int, ...] = ()
+    dialect: Dialect | None = None
 
     @property
     def n_dropped(self) -> int:
@@ -88,6 +93,8 @@ class CleaningReport:
     def __str__(self) -> str:
         lines = [f"Cleaning report for {self.source} "
                  f"({count(self.n_rows_read, 'row')} read, {self.n_rows} kept):"]
+        if self.dialect is not None:
+            lines.append(f"- read with {self.dialect.describe()}")
         if self.blank_lines:
             lines.append(f"- skipped {count(len(self.blank_lines), 'blank line')} "
                          f"({plural('line', len(self.blank_lines))} {few(self.blank_lines)}): "
@@ -109,7 +116,7 @@ class CleaningReport:
             lines.append(f"- converted true/false to 1/0 in {few(self.booleans, quote=True)}")
         for name, reason in self.dropped_columns.items():
             lines.append(f"- left out column {name!r}: {reason}")
-        if len(lines) == 1:
+        if len(lines) == 1 + (self.dialect is not None):
             lines.append("- nothing needed cleaning")
         return "\n".join(lines)
 
@@ -154,3 +161,38 @@ def cell(value, limit=80) -> str:
     if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit - 20]!r}... ({len(value):,} characters)"
     return repr(value)
+
+
+class Problems:
+    """Problems found in one table, said together: one run of a command names them all.
+
+    ``check(fn, *args)`` calls ``fn`` and keeps the :class:`DataError` it raises
+    (returning None) instead of stopping; :meth:`raise_found` raises one error
+    holding every problem kept, numbered, up to :attr:`LIMIT`.
+    """
+
+    LIMIT = 12
+
+    def __init__(self, source):
+        self.source, self.found, self.first = source, [], None
+
+    def check(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DataError as err:
+            self.add(str(err))
+            return None
+
+    def add(self, message):
+        self.first = self.first or message
+        self.found.append(message.removeprefix(f"{self.source}: "))
+
+    def raise_found(self):
+        if len(self.found) == 1:
+            raise DataError(self.first)
+        if self.found:
+            shown = [f"{i}. {p}" for i, p in enumerate(self.found[:self.LIMIT], 1)]
+            more = len(self.found) - self.LIMIT
+            shown += [f"... and {count(more, 'more problem')}"] * (more > 0)
+            raise DataError(f"{self.source} has {len(self.found)} problems; each is named "
+                            "with its fix:\n" + "\n".join(shown))
