@@ -10,14 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from commandline import PNG, run
+
 ROOT = Path(__file__).resolve().parents[1]
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def run(*args, cwd=None):
-    proc = subprocess.run([sys.executable, "-m", "descend", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 @pytest.fixture()
@@ -173,7 +168,7 @@ def test_progress_bar_shows_the_live_loss_after_a_second(capsys):
 
     from descend.cli.commands import _Progress
     from descend.models import Step
-    bar = _Progress(total=30, quiet=False)
+    bar = _Progress(total=30, quiet=False, terminal=True)
     time.sleep(1.1)                        # the bar waits a second before it appears
     for k in range(1, 21):
         bar(Step(k, 0.5 / k, 1e-3, 0.1, np.zeros(2), 0.0))

@@ -64,7 +64,9 @@ def test_missing_imputation_uses_rows_with_a_target(tmp_path, how, stat):
     imp = data.report.imputed
     assert imp["a"].count == 1 and imp["a"].value == pytest.approx(expect_a)
     assert imp["b"].strategy == how and data.report.dropped_missing_target == (5,)
-    assert f"imputed 1 missing cell of 'a' with the {how}" in str(data.report)
+    assert (f"imputed 2 missing cells in 2 columns with each column's {how}: "
+            f"'a' {float(f'{expect_a:.10g}')!r} (1), 'b' {float(f'{expect_b:.10g}')!r} (1)"
+            in str(data.report))
 
 
 def test_text_column_imputed_with_most_frequent_level(tmp_path):

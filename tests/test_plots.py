@@ -87,6 +87,113 @@ def test_probability_histogram_counts_each_class(tmp_path):
     _png(fig, tmp_path, "probability_histogram")
 
 
+def _drawn(fig):
+    """Lay the figure out and draw it (Agg, no display), so tick labels and extents are final."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _tick_labels(ax, axis="x"):
+    ticks = getattr(ax, f"get_{axis}ticklabels")
+    return [t for t in ticks() + ticks(minor=True) if t.get_text() and t.get_visible()]
+
+
+def test_loss_curve_counts_iterations_in_whole_numbers_under_its_title():
+    history = {"loss": [4.0, 2.0, 1.5, 1.4]}       # 0..3: matplotlib alone would tick 0.5, 1.5, ...
+    title = "houses.csv: LinearRegression, loss per iteration (newton)"
+    fig = plots.loss_curve(history, title=title)
+    ax = fig.axes[0]
+    _drawn(fig)
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)
+    assert ax.get_title() == title
+    assert plots.loss_curve(history, title=None).axes[0].get_title() == ""
+
+
+def _assert_plain_log_labels(ax):
+    """Every y tick label is a plain number equal to its tick, none in 5.5×10⁻¹ form."""
+    labels = _tick_labels(ax, "y")
+    assert labels
+    for label in labels:
+        text = label.get_text()
+        assert "×" not in text and "times" not in text and "$" not in text, text
+        assert float(text.replace("\u2212", "-")) == pytest.approx(label.get_position()[1], rel=1e-3)
+
+
+def test_log_axes_read_as_plain_numbers(line):
+    model = LinearRegression(solver="gd", max_iter=40, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(line.X, line.y)
+    J_star = model.history_["loss"][-1] * (1 - 1e-9)
+    wide = plots.loss_curve(model, optimum=J_star)                      # many decades
+    narrow = plots.loss_curve({"loss": [0.69, 0.5, 0.4, 0.3, 0.25]}, log=True)   # under one decade
+    small = plots.loss_curve({"loss": [3e-4, 2e-4, 1.5e-4]}, log=True)           # 0.0003 as 3e-4
+    blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
+    rates = plots.learning_rates(blobs.X, blobs.y, model=LogisticClassifier(standardize=False),
+                                 max_iter=60)
+    for fig in (wide, narrow, small, rates):
+        _drawn(fig)
+        assert fig.axes[0].get_yscale() == "log"
+        _assert_plain_log_labels(fig.axes[0])
+    minor = [t.get_text() for t in narrow.axes[0].get_yticklabels(minor=True) if t.get_text()]
+    assert "0.3" in minor                                               # labelled, and plainly
+    assert "3e-4" in [t.get_text() for t in small.axes[0].get_yticklabels(minor=True)]
+
+
+@pytest.fixture(scope="module")
+def housing_fit():
+    """The demo's figure: housing, fitted on 80 %, predicted on the held-out 20 %."""
+    data = datasets.load_housing()
+    train, test = data.train_test_split(0.8, seed=0)
+    model = LinearRegression(random_state=0).fit(train.X, train.y)
+    return test.y, model.predict(test.X)
+
+
+def test_fit_figure_axes_are_about_the_data_and_its_labels_do_not_collide(housing_fit, tmp_path):
+    y_true, y_pred = housing_fit
+    fig = plots.predicted_vs_actual(y_true, y_pred)
+    renderer = _drawn(fig)
+    main, residuals = fig.axes
+    span = np.ptp(y_true)
+    # The actual axis spans the actual values, not the one prediction of -860 k.
+    x0, x1 = main.get_xlim()
+    assert y_true.min() - 0.1 * span < x0 <= y_true.min() and y_true.max() <= x1 < y_true.max() + 0.1 * span
+    assert main.get_ylim()[0] > y_true.min() - 0.6 * span and y_pred.min() < y_true.min() - span
+    far = y_pred < y_true.min() - span / 2                          # drawn on the edge, and counted
+    assert f"{far.sum()} off the scale" in " ".join(t.get_text() for t in main.get_legend().get_texts())
+    for ax in (main, residuals):
+        for axis in "xy":
+            boxes = sorted((t.get_window_extent(renderer) for t in _tick_labels(ax, axis)),
+                           key=lambda box: (box.x0, box.y0))
+            assert len(boxes) >= 3
+            for a, b in zip(boxes, boxes[1:]):
+                assert not a.overlaps(b), (ax.get_title(), axis, a, b)
+    _png(fig, tmp_path, "housing_fit")
+
+
+def test_a_few_points_get_large_dark_edged_markers():
+    from matplotlib.colors import to_rgba
+
+    rng = np.random.default_rng(0)
+    y_true = rng.uniform(1e5, 5e5, 11)
+    fig = plots.predicted_vs_actual(y_true, y_true + rng.normal(0, 3e4, 11))
+    few = fig.axes[0].collections[0]
+    many = plots.predicted_vs_actual(np.arange(5000.0), np.arange(5000.0)).axes[0].collections[0]
+    assert few.get_sizes()[0] >= 30 and few.get_alpha() >= 0.8
+    assert many.get_sizes()[0] < few.get_sizes()[0] and many.get_alpha() < few.get_alpha()
+
+    def luminance(colour):
+        r, g, b, _ = to_rgba(colour)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    assert luminance(few.get_edgecolor()[0]) < 0.6 * luminance(few.get_facecolor()[0])
+    assert np.all(few.get_linewidths() >= 0.5)
+
+
 # ---------------------------------------------------------------- loss surface
 def test_loss_surface_path_runs_from_start_to_fit(line, tmp_path):
     model = LinearRegression(solver="gd", standardize=False, tol=1e-3, max_iter=5000)
@@ -205,6 +312,42 @@ def test_learning_rates_logistic_starts_at_log_2():
     assert len(curves) == 3
     for line in curves:                                     # w = 0, b = logit(1/2): J = log 2
         assert line.get_ydata()[0] == pytest.approx(np.log(2.0), rel=1e-12)
+
+
+def test_logistic_learning_rates_each_curve_does_what_its_label_says():
+    # The CLI's figure: unstandardized blobs. For the log-loss L is a worst-case bound,
+    # so 2.2/L converges here; the too-large rate is found among multiples of 1/L.
+    blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
+    fig = plots.learning_rates(blobs.X, blobs.y, model=LogisticClassifier(standardize=False))
+    ax = fig.axes[0]
+    curves = {role: line for line in ax.get_lines() for role in ("too small", "good", "too large")
+              if f", {role}" in str(line.get_label())}
+    assert set(curves) == {"too small", "good", "too large"}
+    small, good, large = (curves[role].get_ydata() for role in ("too small", "good", "too large"))
+    assert large[-1] > large[0] or large[-1] - large.min() > 0.25 * (large[0] - large.min())
+    assert good[-1] < small[-1] and good[-1] < large[-1] and good[-1] < 0.5 * good[0]
+    assert "diverged at iteration" in curves["too large"].get_label()
+    multiple = float(re.search(r"= ([\d.]+)/L, too large", curves["too large"].get_label()).group(1))
+    assert multiple > 2.2                                   # 2.2/L did not diverge on the log-loss
+    title = ax.get_title()
+    assert "log-loss" in title and "worst case" in title and f"{multiple:g}/L is the first" in title
+    calm = float(re.search(r"([\d.]+)/L does not diverge here", title).group(1))
+    assert 2 < calm < multiple
+    L = float(re.search(r"L = ([\d.e+-]+) bounds", title).group(1))
+    fixed = dict(solver="gd", standardize=False, max_iter=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        LogisticClassifier(learning_rate=calm / L, **fixed).fit(blobs.X, blobs.y)   # no error
+    with pytest.raises(DivergenceError):
+        LogisticClassifier(learning_rate=multiple / L, **fixed).fit(blobs.X, blobs.y)
+
+
+def test_linear_learning_rates_say_2_over_L_is_exact(plane):
+    fig = plots.learning_rates(plane.X, plane.y, model=LinearRegression(standardize=False), max_iter=60)
+    ax = fig.axes[0]
+    assert "squared error" in ax.get_title() and "exactly below 2/L" in ax.get_title()
+    (large,) = [line for line in ax.get_lines() if ", too large" in str(line.get_label())]
+    assert "= 2.2/L, too large: diverged" in large.get_label()
 
 
 # ---------------------------------------------------------------- decision boundaries

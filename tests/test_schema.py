@@ -95,7 +95,8 @@ def test_new_csv_gets_exactly_the_training_columns(tmp_path, trained):
     assert {h: (i.strategy, i.value, i.count) for h, i in report.imputed.items()} == {
         "rooms": ("training median", 3.5, 1), "garden": ("training median", 1.0, 1)}
     assert report.dropped_columns == {"note": "not used by the schema's features"}
-    assert "imputed 1 missing cell of 'rooms' with the training median 3.5" in str(report)
+    assert ("imputed 2 missing cells in 2 columns with each column's training median: "
+            "'rooms' 3.5 (1), 'garden' 1.0 (1)") in str(report)
     derived = DataContainer.from_csv(tmp_path / "new.csv", features=["rooms", "city", "garden"],
                                      missing="median")
     assert derived.feature_names == ["rooms", "garden"]   # what re-deriving would give

@@ -10,7 +10,6 @@ to do.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .errors import DataError
 
@@ -59,6 +58,8 @@ def check_fit_inputs(X, y, who, numeric):
     """Refuse, in descend's words, what scikit-learn's validation would refuse in numpy's
     (or accept, to return NaN weights): dates in ``X``; a sparse, ragged, text (for a
     regression) or gappy ``y``. ``y`` None is left to scikit-learn."""
+    import pandas as pd
+
     from scipy import sparse
 
     if _has_dates(X):
@@ -93,6 +94,8 @@ def _what(value):
 
 
 def _has_dates(X):
+    import pandas as pd
+
     dtypes = X.dtypes if isinstance(X, pd.DataFrame) else [getattr(X, "dtype", None)]
     return any(getattr(d, "kind", None) in ("m", "M") or isinstance(d, pd.DatetimeTZDtype)
                for d in dtypes if d is not None)
@@ -100,6 +103,8 @@ def _has_dates(X):
 
 def as_target(y, m) -> np.ndarray:
     """A read-only 1-D copy of ``y`` with ``m`` entries, numbers finite, labels present."""
+    import pandas as pd
+
     _kind(y, "y")
     y = np.array(y, copy=True)
     if y.ndim != 1:

@@ -16,15 +16,15 @@ import sys
 import numpy as np
 
 from .errors import DataError
+from .modelfile import ESTIMATOR_NAMES, FORMAT, FORMAT_VERSION
 from .models import LinearRegression, LogisticClassifier
 from .solvers import SOLVERS
 
 __all__ = ["document", "build", "model_names", "quoted", "MAX_WEIGHT", "ESTIMATORS", "FORMAT",
            "FORMAT_VERSION"]
 
-FORMAT = "descend-model"
-FORMAT_VERSION = 2           # 2: a checksum of the content; 1 (none) still loads
 ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifier)}
+assert tuple(ESTIMATORS) == ESTIMATOR_NAMES
 _HISTORY = ("loss", "grad_norm", "learning_rate")
 #: History kept since Newton's method (older files have none: all NaN).
 _LATER_HISTORY = ("gap",)

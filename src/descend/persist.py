@@ -38,13 +38,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import jsonfile
 from .errors import DataError
-from .modelfields import ESTIMATORS, FORMAT, FORMAT_VERSION, build, document, model_names, quoted
+from .modelfile import FORMAT, FORMAT_VERSION, read_document
+from .modelfields import ESTIMATORS, build, document, model_names, quoted
 from .outputs import atomic
 
 __all__ = ["save", "dumps", "load", "check_columns", "FORMAT", "FORMAT_VERSION"]
-
-_REQUIRED = ("estimator", "params", "n_features_in", "feature_names", "feature_names_in",
-             "coef", "intercept", "x_mean", "x_scale", "fit")
 
 
 def save(model, path, *, feature_names=None, training_data=None, overwrite=False):
@@ -129,41 +127,8 @@ def load(path):
         from a newer descend, or missing, mis-shaped or non-finite values.
     """
     path = Path(path)
-
-    def bad(problem):
-        return DataError(f"cannot load model file '{path}': {problem}")
-
-    try:
-        doc = jsonfile.read(path)
-    except FileNotFoundError:
-        raise bad("no such file; check the path.") from None
-    except jsonfile.JSONFileError as e:
-        raise bad(f"{e}. Save the model again.") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise bad(f"it cannot be read as a text file ({e}).") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        found = doc.get("format") if isinstance(doc, dict) else None
-        raise bad(f"it is JSON but not a descend model file (its \"format\" is {found!r}, "
-                  f"expected {FORMAT!r}). Give the path of a file written by descend.persist.save.")
-    version = doc.get("format_version")
-    if type(version) is not int or version < 1:
-        raise bad(f"\"format_version\" must be a positive integer, got {version!r}.")
-    if version > FORMAT_VERSION:
-        from . import __version__
-        raise bad(f"it has format_version {version}, written by a newer descend; descend "
-                  f"{__version__} reads format_version {FORMAT_VERSION}. Upgrade descend "
-                  "(pip install --upgrade descend) to load it.")
-    name = doc.get("estimator")
-    required = _REQUIRED + (("classes", "classes_dtype") if name == "LogisticClassifier" else ())
-    missing = [key for key in required if key not in doc]
-    if missing:
-        raise bad(f"missing the key{'s' * (len(missing) > 1)} {quoted(missing)}; "
-                  "the file is incomplete or was edited. Save the model again.")
-    if name not in ESTIMATORS:
-        raise bad(f"unknown estimator {name!r}; descend can load {', '.join(ESTIMATORS)}.")
-    if version >= 2 and "checksum" not in doc:
-        raise bad("missing the key 'checksum'; the file is incomplete or was edited. Save the "
-                  "model again.")
+    doc, bad = read_document(path)
+    name = doc["estimator"]
     model = build(ESTIMATORS[name], doc, bad)
     if jsonfile.seal_state(doc) == "changed":
         raise bad("its content does not match its checksum: the file was edited or damaged "

@@ -8,11 +8,12 @@ returns None or an exit code.
 from __future__ import annotations
 
 import sys
-import warnings
 
 import numpy as np
 
 from ..metrics import classification_metrics, describe_fit, format_table, regression_metrics
+from ..tables.report import count
+from ..tables.targets import whole_labels
 
 __all__ = ["demo", "train", "predict", "evaluate", "info", "explain", "plot"]
 
@@ -24,30 +25,34 @@ def demo(args):
 
 
 def _choose_model(data, kind):
+    """The estimator for ``--model``: auto takes a class label (text, true/false, two values
+    or a few whole numbers) for classification, never for a silent regression."""
+    from ..errors import DataError
     from ..models import LinearRegression, LogisticClassifier
+    from ..tables.targets import check_two_classes, is_class_label
 
     if kind == "auto":
-        distinct = np.unique(np.asarray(data.y).astype(str)).size
-        kind = "logistic" if distinct == 2 else "linear"
+        kind = "logistic" if is_class_label(data.y) else "linear"
     if kind == "logistic":
-        data.check_classification_target()
+        check_two_classes(data.y, data.row_labels, data.target_name, data.report.source)
         return LogisticClassifier
     if data.y.dtype.kind not in "biuf":
-        from ..errors import DataError
         raise DataError(
             f"target {data.target_name!r} is not numeric, so linear regression cannot predict it; "
-            "use --model logistic for a two-class target."
+            "use --model logistic (or auto) for a class label."
         )
     return LinearRegression
 
 
 class _Progress:
-    """A tqdm bar with the live loss; it appears only for fits longer than a second."""
+    """A tqdm bar with the live loss; it appears only for fits longer than a second, and
+    only on a terminal (a log file gets no carriage-return lines)."""
 
-    def __init__(self, total, quiet):
+    def __init__(self, total, quiet, terminal=None):
         from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=total, delay=1.0, disable=quiet, unit="it", desc="descending",
+        shown = not quiet and (sys.stderr.isatty() if terminal is None else terminal)
+        self.bar = tqdm(total=total, delay=1.0, disable=not shown, unit="it", desc="descending",
                         file=sys.stderr, leave=False)
 
     def __call__(self, step):
@@ -59,41 +64,54 @@ class _Progress:
         self.bar.close()
 
 
-def _integral_labels(y):
-    # A 0/1 column read from CSV arrives as floats; give the classifier integers.
-    y = np.asarray(y)
-    if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
-        return y.astype(np.int64)
-    return y
+def _split(data, args, logistic):
+    """The training and held-out parts, or the whole data and None with --test-frac 0."""
+    from ..errors import DataError
+
+    if args.test_frac == 0:
+        return data, None
+    if logistic:
+        labels, counts = np.unique(whole_labels(data.y), return_counts=True)
+        small = [f"{lv!r} has {count(k, 'row')}" for lv, k in zip(labels.tolist(), counts) if k < 2]
+        if small:
+            raise DataError(f"{args.data}: class {', '.join(small)}: too few to hold out part "
+                            "of each class; add rows, or pass --test-frac 0 to train on every "
+                            "row (the metrics are then on the training rows)")
+    if len(data) < 3:
+        raise DataError(f"{args.data} has {count(len(data), 'row')}: too few to hold out a "
+                        "part; add rows, or pass --test-frac 0 to train on every row")
+    train_part, test_part = data.train_test_split(1.0 - args.test_frac, seed=args.seed,
+                                                  stratify=logistic)
+    if len(test_part) < 2:
+        raise DataError(f"--test-frac {args.test_frac} holds out {len(test_part)} row of "
+                        f"{len(data)}, too few to measure anything; raise --test-frac, or "
+                        "pass --test-frac 0 to score on the training data.")
+    return train_part, test_part
 
 
 def train(args):
     from ..tables.data import DataContainer
-    from ..errors import DataError
     from ..outputs import check, write_figure, written
     from ..persist import dumps
+    from .reading import read_options, training_record
 
     say = (lambda *a: None) if args.quiet else print
     out = check(args.out, force=args.force)
     plot = check(args.plot, force=args.force) if args.plot else None
     data = DataContainer.from_csv(args.data, args.target, features=args.features,
-                                  missing=args.missing, sep=args.sep, encoding=args.encoding)
+                                  exclude=args.exclude, missing=args.missing,
+                                  **read_options(args))
     Model = _choose_model(data, args.model)
     logistic = Model._loss.classifies
-    say(f"data: {len(data)} rows, {data.shape[1]} features, target {data.target_name!r}")
+    say(f"data: {count(len(data), 'row')}, {count(data.shape[1], 'feature')}, "
+        f"target {data.target_name!r}")
     say(str(data.report).rstrip())
-    if args.test_frac > 0:
-        train_part, test_part = data.train_test_split(1.0 - args.test_frac, seed=args.seed,
-                                                      stratify=logistic)
-        if len(test_part) < 2:
-            raise DataError(f"--test-frac {args.test_frac} holds out {len(test_part)} row of "
-                            f"{len(data)}, too few to measure anything; raise --test-frac, or "
-                            "pass --test-frac 0 to score on the training data.")
+    train_part, test_part = _split(data, args, logistic)
+    if test_part is not None:
         say(f"split: {len(train_part)} rows to train on, {len(test_part)} held out (seed {args.seed})")
     else:
-        train_part, test_part = data, None
         say("split: none (--test-frac 0): the metrics below are on the training data")
-    labels = _integral_labels if logistic else np.asarray
+    labels = whole_labels if logistic else np.asarray
     progress = _Progress(args.max_iter, args.quiet)
     model = Model(learning_rate=args.learning_rate, max_iter=args.max_iter, tol=args.tol,
                   alpha=args.alpha, solver=args.solver, random_state=args.seed, callback=progress)
@@ -110,58 +128,28 @@ def train(args):
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
     print(format_table(_metrics_of(model, scored.X, labels(scored.y)), f"{where} metrics:"))
-    text = dumps(model, feature_names=data.feature_names, training_data=_training_data(data),
+    text = dumps(model, feature_names=data.feature_names, training_data=training_record(data),
                  path=out)
     with written(out) as f:
         f.write(text)
     if plot is not None:
+        from pathlib import Path
         from ..teach.plots import loss_curve
-        write_figure(loss_curve(model), plot)
+
+        title = (f"{Path(args.data).name}: {Model.__name__} on {data.target_name!r}, "
+                 f"loss per iteration ({model.solver_})")
+        write_figure(loss_curve(model, title=title), plot)
         print(f"loss curve: {plot}")
     print(f"model saved: {out}")
 
 
-def _training_data(data):
-    # What the model file keeps of the data, to read new files the same way.
-    schema = data.schema
-    return {"target_name": data.target_name,
-            "schema": schema.to_dict() if hasattr(schema, "to_dict") else schema}
-
-
-def _load_with_data(args, with_target):
-    """The saved model and the CSV read as the model's training data was."""
-    from ..tables.data import DataContainer
-    from ..errors import DataError
-    from ..persist import check_columns, load
-
-    model = load(args.model)
-    saved = model.training_data_ or {}
-    target = saved.get("target_name") if with_target else None
-    if with_target and target is None:
-        raise DataError(f"{args.model} does not record its target column, so the data cannot "
-                        "be scored; save the model with descend train.")
-    try:
-        data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"), sep=args.sep,
-                                      encoding=args.encoding,
-                                      missing=getattr(args, "missing", "error"))
-    except DataError as err:
-        if with_target:
-            raise
-        # predict writes one row per input row, so it never leaves rows out
-        raise DataError(str(err).replace(", pass missing='drop' to leave those rows out", "")) from None
-    order = check_columns(model, data.feature_names)
-    X = data.X[:, order]
-    if hasattr(model, "feature_names_in_"):
-        import pandas as pd
-        X = pd.DataFrame(X, columns=list(model.feature_names_in_))
-    return model, data, X, target
-
-
 def predict(args):
     from ..outputs import check, written
+    from .reading import load_with_data
 
     out = check(args.out, force=args.force) if args.out else None
-    model, data, X, _ = _load_with_data(args, with_target=False)
+    keep = True if args.keep_all else args.keep
+    model, data, X, _ = load_with_data(args.model, args, with_target=False, keep=keep)
     import pandas as pd
 
     target = (model.training_data_ or {}).get("target_name") or "y"
@@ -170,6 +158,11 @@ def predict(args):
         proba = model.predict_proba(X)
         for j, cls in enumerate(model.classes_):
             table[f"probability_{cls}"] = proba[:, j]
+    if data.kept is not None:
+        kept = data.kept.reset_index(drop=True)
+        clash = [c for c in kept.columns if c in table.columns]
+        kept.columns = [f"{c} (input)" if c in clash else c for c in kept.columns]
+        table = pd.concat([kept, table], axis=1)
     if out is not None:
         with written(out) as f:
             table.to_csv(f, index=False)
@@ -177,47 +170,50 @@ def predict(args):
     else:
         table.to_csv(sys.stdout, index=False)
     report = str(data.report).strip()
-    if report and "nothing needed" not in report:
+    if data.report.changed:
         print(report, file=sys.stderr)
 
 
 def evaluate(args):
-    model, data, X, target = _load_with_data(args, with_target=True)
+    from .reading import load_with_data
+
+    model, data, X, target = load_with_data(args.model, args, with_target=True)
     print(f"{type(model).__name__} on {args.data}: {len(data)} rows, target {target!r}")
+    if data.report.changed:
+        print(str(data.report).rstrip())
     print(format_table(_metrics_of(model, X, data.y), "metrics:"))
 
 
 def _metrics_of(model, X, y):
     if model._loss.classifies:
-        y = _integral_labels(y)
+        y = whole_labels(y)
         return classification_metrics(y, model.predict_proba(X)[:, 1], model.classes_)
     return regression_metrics(y, model.predict(X))
 
 
 def info(args):
-    from ..persist import load
+    from ..modelfile import summary
 
-    model = load(args.model)
+    model = summary(args.model)                 # no scikit-learn import: info starts fast
     saved = model.training_data_ or {}
-    print(f"{args.model}: {type(model).__name__}")
+    print(f"{args.model}: {model.estimator}")
     if saved.get("target_name"):
         print(f"  target: {saved['target_name']}")
-    if model._loss.classifies:
+    if model.classifies:
         print(f"  classes: {', '.join(map(str, model.classes_))} "
               f"(probabilities are of {model.classes_[1]})")
-    params = model.get_params()
-    shown = ", ".join(f"{k}={params[k]!r}" for k in ("solver", "learning_rate", "alpha", "tol",
-                                                      "max_iter", "standardize"))
+    shown = ", ".join(f"{k}={model.params.get(k)!r}" for k in (
+        "solver", "learning_rate", "alpha", "tol", "max_iter", "standardize"))
     print(f"  hyperparameters: {shown}")
     print("  fit: " + describe_fit(model))
-    names = getattr(model, "feature_names_in_", getattr(model, "feature_names_", None))
-    if names is None:
-        names = [f"x{j}" for j in range(model.n_features_in_)]
-    coef = model.coef_.ravel()
-    rows = {"(intercept)": float(model.intercept_ if not model._loss.classifies
-                                 else model.intercept_[0])}
-    rows.update({str(name): float(c) for name, c in zip(names, coef)})
-    print(format_table(rows, f"  weights ({model.n_features_in_} features, in the data's units):"))
+    rows = {"(intercept)": float(model.intercept)}
+    rows.update({str(name): float(c) for name, c in zip(model.names, model.coef)})
+    print(format_table(rows, f"  weights ({count(model.n_features_in_, 'feature')}, in the "
+                             "data's units):"))
+    csv = saved.get("csv")
+    if isinstance(csv, dict):
+        from ..tables.dialect import Dialect
+        print(f"  reads new files with {Dialect.from_dict(csv).describe()}")
 
 
 def explain(args):
@@ -250,51 +246,6 @@ def explain(args):
 
 
 def plot(args):
-    from ..teach import datasets, plots
-    from ..models import LinearRegression, LogisticClassifier
-    from ..outputs import check, write_figure
+    from .figures import plot as draw
 
-    out = check(args.out, force=args.force)
-    if args.figure == "loss-curve":
-        if args.data == "housing":
-            data, model = datasets.load_housing(), LinearRegression(solver=args.solver)
-        else:
-            data = datasets.load_breast_cancer()
-            model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, solver=args.solver)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")          # gd stopping at max_iter is the point
-            model.fit(data.X, data.y)
-        fig = plots.loss_curve(model, title=f"{args.data}: loss per iteration ({args.solver})")
-    elif args.figure in ("surface", "learning-rates"):
-        from ..tables.data import DataContainer
-        blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
-        if args.figure == "surface":                     # one feature: the parameters are (w, b)
-            data = (datasets.make_regression_line(n=50, seed=0) if args.model == "linear" else
-                    DataContainer(blobs.X[:, :1], blobs.y, feature_names=blobs.feature_names[:1]))
-            fig = plots.loss_surface(data.X, data.y, model=args.model, view=args.view)
-        else:                                            # unscaled, so the curvatures differ
-            if args.model == "linear":
-                data, model = (datasets.make_regression_plane(n=60, seed=0),
-                               LinearRegression(standardize=False))
-            else:
-                data, model = blobs, LogisticClassifier(standardize=False)
-            fig = plots.learning_rates(data.X, data.y, model=model)
-    elif args.figure == "solver-paths":
-        # One feature, divided by its spread but not centred: the offset couples w and b
-        # into a narrow valley, where the solvers part ways.
-        data = datasets.load_housing() if args.model == "linear" else datasets.load_breast_cancer()
-        x = data.X[:, data.feature_names.index(
-            "median_income" if args.model == "linear" else "mean_radius")]
-        fig = plots.solver_paths(x / x.std(), data.y, model=args.model)
-    elif args.figure == "boundaries":
-        fig = plots.decision_boundaries()
-    elif args.figure == "fit":
-        data = datasets.load_housing()
-        train_part, test_part = data.train_test_split(0.8, seed=0)
-        model = LinearRegression().fit(train_part.X, train_part.y)
-        fig = plots.predicted_vs_actual(test_part.y, model.predict(test_part.X),
-                                        title="Housing: held-out predicted vs actual")
-    else:
-        fig = plots.sigmoid_figure()
-    write_figure(fig, out)
-    print(f"{args.figure}: {out}")
+    draw(args)

@@ -44,9 +44,11 @@ def housing(out, *, force=False, echo=print):
     pred = model.predict(test.X)
     echo(format_table(regression_metrics(test.y, pred), "  held-out metrics:"))
     paths = [
-        _save(plots.loss_curve(model, title=f"Housing: loss per iteration ({model.solver_})"),
+        _save(plots.loss_curve(model, title=f"California housing: LinearRegression, loss per "
+                                            f"iteration ({model.solver_})"),
               out, "housing_loss.png", force),
-        _save(plots.predicted_vs_actual(test.y, pred, title="Housing: predicted vs actual value"),
+        _save(plots.predicted_vs_actual(test.y, pred, title=f"California housing: LinearRegression, "
+                                                            f"{len(test)} held-out rows"),
               out, "housing_fit.png", force),
     ]
     return model, paths
@@ -73,11 +75,12 @@ def breast_cancer(out, *, force=False, echo=print):
     proba = model.predict_proba(test.X)[:, 1]
     echo(format_table(classification_metrics(test.y, proba, model.classes_), "  held-out metrics:"))
     paths = [
-        _save(plots.loss_curve(model,
-                               title=f"Breast cancer: loss per iteration ({model.solver_})"),
+        _save(plots.loss_curve(model, title=f"Breast cancer: LogisticClassifier, loss per "
+                                            f"iteration ({model.solver_})"),
               out, "cancer_loss.png", force),
         _save(plots.probability_histogram(test.y, proba, model.classes_,
-                                          title="Breast cancer: held-out probabilities"),
+                                          title=f"Breast cancer: LogisticClassifier, {len(test)} "
+                                                "held-out rows"),
               out, "cancer_fit.png", force),
     ]
     return model, paths

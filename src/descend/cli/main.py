@@ -1,12 +1,13 @@
 """The ``descend`` command: a thin layer over the library.
 
 Exit codes: 0 success, 1 a data or model problem (one line on stderr, no
-traceback unless ``--debug``), 2 bad usage.
+traceback unless ``--debug``), 2 bad usage (the command's own usage line).
+Warnings and errors are said in the command line's words (``--missing drop``,
+not ``missing='drop'``).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import signal
@@ -14,233 +15,41 @@ import sys
 import threading
 import warnings
 
+from .parser import build_parser
+
 __all__ = ["main"]
-
-EPILOG = """examples:
-  descend demo --out figures
-  descend train houses.csv --target price --out price.json
-  descend predict price.json new_houses.csv --out predictions.csv
-  descend evaluate price.json held_out.csv
-  descend info price.json
-  descend explain chain-rule
-  descend plot surface --model logistic --out surface.png
-"""
-
-
-FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "boundaries", "fit",
-           "sigmoid"]
-
-
-def _common(p):
-    p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-
-
-def _force(p):
-    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
-
-
-def _csv_options(p, missing=False):
-    if missing:
-        p.add_argument("--missing", choices=["error", "drop"], default="error",
-                       help="rows with empty cells that training had no fill value for: an "
-                       "error, or left out (default: %(default)s)")
-    p.add_argument("--sep", default=",", help="the field separator (default: ',')")
-    p.add_argument("--encoding", default="utf-8", help="the file's text encoding (default: utf-8)")
-
-
-def _model_and_data(p):
-    p.add_argument("model", metavar="MODEL.json")
-    p.add_argument("data", metavar="DATA.csv")
-
-
-def _number(kind, test, words):
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {words}") from None
-        if not test(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not {words}")
-        return value
-    return parse
-
-
-_positive_int = _number(int, lambda v: v >= 1, "a whole number of at least 1")
-_nonnegative = _number(float, lambda v: v >= 0 and v != float("inf"), "a finite number >= 0")
-_fraction = _number(float, lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1")
-
-
-def _rate(text):
-    if text == "auto":
-        return text
-    return _number(float, lambda v: 0 < v < float("inf"), "'auto' or a positive number")(text)
-
-
-def _columns(text):
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("give column names separated by commas")
-    return names
-
-
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="descend", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Linear and logistic regression trained by gradient descent, shown step by step.",
-    )
-    from .. import __version__
-    parser.add_argument("--version", action="version", version=f"descend {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("demo", help="housing prices and breast cancer, end to end",
-                       description="Fit LinearRegression to the bundled California housing data "
-                       "and LogisticClassifier to the breast-cancer data; print what was done "
-                       "and the held-out metrics; write loss curves and fit figures as PNG.")
-    p.add_argument("--out", default="descend-output", metavar="DIR",
-                   help="folder for the figures (default: %(default)s)")
-    _force(p)
-    _common(p)
-
-    p = sub.add_parser("train", help="fit a model to a CSV file and save it",
-                       description="Read DATA.csv, hold out part of it, fit by gradient descent, "
-                       "print the cleaning report and held-out metrics, and save the model as JSON.")
-    p.add_argument("data", metavar="DATA.csv", help="the CSV file, with a header row")
-    p.add_argument("--target", required=True, metavar="COL", help="the column to predict")
-    p.add_argument("--features", type=_columns, metavar="COL,COL,...",
-                   help="the columns to learn from, separated by commas (default: all but the target)")
-    p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
-                   help="auto: logistic when the target has two distinct values (default)")
-    p.add_argument("--solver", default="auto",
-                   choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"],
-                   help="gd is the plain update of the material; auto is newton (linear, up to "
-                        "2,000 features) or lbfgs-newton (logistic, up to 400), lbfgs beyond, gd "
-                        "with --learning-rate (default: %(default)s)")
-    p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
-                   help="a positive number, or auto (default); not with --solver lbfgs, "
-                        "newton or lbfgs-newton")
-    p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
-                   help="(default: %(default)s)")
-    p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
-    p.add_argument("--alpha", type=_nonnegative, default=0.0, help="L2 penalty (default: %(default)s)")
-    p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
-                   help="share of rows held out for testing (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split (default: %(default)s)")
-    p.add_argument("--missing", choices=["error", "drop", "mean", "median"], default="error",
-                   help="what to do with empty cells (default: %(default)s)")
-    p.add_argument("--out", default="model.json", metavar="MODEL.json",
-                   help="where to save the model (default: %(default)s)")
-    p.add_argument("--plot", metavar="LOSS.png",
-                   help="also draw the loss curve into this file (.png, .svg or .pdf)")
-    _csv_options(p)
-    _force(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar and no narration")
-    _common(p)
-
-    p = sub.add_parser("predict", help="predict with a saved model",
-                       description="Predict every row of DATA.csv with a saved model; a classifier "
-                       "also gives the probability of each class.")
-    _model_and_data(p)
-    p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
-    _csv_options(p)
-    _force(p)
-    _common(p)
-
-    p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
-                       description="Print the metrics of a saved model on DATA.csv, which must "
-                       "hold the target column the model was trained on.")
-    _model_and_data(p)
-    _csv_options(p, missing=True)
-    _common(p)
-
-    p = sub.add_parser("explain", help="the material's ideas on real numbers",
-                       description="Print one idea of the material, computed and checked.")
-    topics = p.add_subparsers(dest="topic", required=True, metavar="TOPIC")
-    t = topics.add_parser("chain-rule", help="dL/da * da/dz * dz/dw for one example",
-                          description="The chain rule for one example and one weight, beside the "
-                          "closed form (a - y) x and a finite difference.")
-    t.add_argument("--model", choices=["linear", "logistic", "both"], default="both",
-                   help="(default: both, showing they share one gradient)")
-    t.add_argument("--x", type=float, nargs="+", default=[2.0, -1.0], metavar="X",
-                   help="the example's features (default: 2 -1)")
-    t.add_argument("--y", type=float, default=1.0, help="its target (default: 1)")
-    t.add_argument("--w", type=float, nargs="+", default=[0.3, 0.8], metavar="W",
-                   help="the weights, one per feature (default: 0.3 0.8)")
-    t.add_argument("--b", type=float, default=0.1, help="the intercept (default: 0.1)")
-    _common(t)
-    t = topics.add_parser("coin-toss", help="maximum likelihood of a coin's p",
-                          description="The likelihood of HEADS in TOSSES as a function of p, and "
-                          "its maximum at p = HEADS/TOSSES.")
-    t.add_argument("heads", type=int)
-    t.add_argument("tosses", type=int)
-    _common(t)
-    t = topics.add_parser("newton", help="one step of Newton's method, with the numbers",
-                          description="Newton's method uses the curvature, not just the slope: "
-                          "fit the local parabola and jump to its bottom. One step on six "
-                          "examples, every number shown, beside a gradient step.")
-    t.add_argument("--model", choices=["linear", "logistic"], default="logistic",
-                   help="(default: %(default)s)")
-    _common(t)
-    t = topics.add_parser("loop-vs-vector", help="the per-example loop against the vectorized update",
-                          description="Train with the material's loop over examples and with the "
-                          "vectorized gradient: the same weights, and the speed-up.")
-    t.add_argument("--rows", type=int, default=2000, help="(default: %(default)s)")
-    t.add_argument("--features", type=int, default=5, help="(default: %(default)s)")
-    t.add_argument("--iter", type=int, default=10, help="updates (default: %(default)s)")
-    t.add_argument("--model", choices=["linear", "logistic"], default="logistic")
-    _common(t)
-    t = topics.add_parser("gradient-check", help="central differences against the model's gradient",
-                          description="Check descend's gradient on the bundled housing and "
-                          "breast-cancer data with central differences.")
-    _common(t)
-
-    p = sub.add_parser("plot", help="draw one of descend's figures into a file",
-                       description="Draw a figure of the material on the bundled or toy data and "
-                       "write it to a file: the loss curve of a fit (housing or cancer), the loss "
-                       "surface with the descent's path, four solvers' paths on one surface, "
-                       "learning rates compared, decision boundaries on the toy data sets, predicted vs actual house values, or the "
-                       "sigmoid and its derivative.")
-    p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
-    p.add_argument("--out", metavar="FILE.png",
-                   help="where to write it (.png, .svg or .pdf; default: FIGURE.png)")
-    p.add_argument("--data", choices=["housing", "cancer"], default="housing",
-                   help="for loss-curve: which data set (default: %(default)s)")
-    p.add_argument("--model", choices=["linear", "logistic"], default="linear",
-                   help="for surface, solver-paths and learning-rates (default: %(default)s)")
-    p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd"], default="lbfgs",
-                   help="for loss-curve (default: %(default)s)")
-    p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
-                   help="for surface (default: %(default)s)")
-    _force(p)
-    _common(p)
-
-    p = sub.add_parser("info", help="describe a saved model",
-                       description="Print what a saved model file holds.")
-    p.add_argument("model", metavar="MODEL.json")
-    _common(p)
-    return parser
 
 
 def _warn_in_one_line(message, category, *args, **kwargs):
-    print(f"descend: warning: {message}", file=sys.stderr)
+    from tqdm import tqdm                   # clears a progress bar's line, then redraws it
+
+    tqdm.write(f"descend: warning: {cli_words(str(message))}", file=sys.stderr)
 
 
-_OPTION = re.compile(r"\b(missing|sep|encoding|learning_rate|alpha|solver|max_iter|tol|features|"
-                     r"test_frac)=('[^']*'|\[[^\]]*\]|[\w.+-]+)")
-
-
+#: An option in the library's words, with a value or without one (``features=``).
+_OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha|solver|max_iter|"
+                     r"tol|features|exclude|keep|target|model|test_frac)="
+                     r"""('[^']*'|"[^"]*"|\[[^\]]*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
+_WORDS = (("force=True", "--force"), (" (--force)", ""),
+          ("descend.persist.save", "descend train"))
 
 
-def _cli_words(text):
+def cli_words(text):
     """Library advice in command-line words: missing='drop' -> --missing drop."""
     def option(match):
         name, value = match.group(1).replace("_", "-"), match.group(2)
+        if value is None:
+            return f"--{name}"
         if value.startswith("["):
             value = ",".join(v.strip(" '\"") for v in value[1:-1].split(","))
-        bare = value.strip("'")
+        bare = value[1:-1] if value[:1] in "'\"" and value[-1:] == value[:1] else value
         shown = bare if _PLAIN.fullmatch(bare) else repr(bare)
         return f"--{name} {shown}"
-    return _OPTION.sub(option, text).replace("force=True", "--force").replace(" (--force)", "")
+    text = _OPTION.sub(option, text)
+    for library, command in _WORDS:
+        text = text.replace(library, command)
+    return text
 
 
 #: Per command, the files it reads and writes, by the words the user typed for them.
@@ -248,9 +57,10 @@ _FILES = {
     "train": (("DATA.csv", "data"),), "predict": (("MODEL.json", "model"), ("DATA.csv", "data")),
 }
 _WRITES = {"train": (("--out", "out"), ("--plot", "plot")), "predict": (("--out", "out"),)}
+_CSV = (".csv", ".csv.gz", ".tsv", ".txt", ".dat")
 
 
-def _check_files(parser, args):
+def _check_files(error, args):
     """No command writes over one of its own inputs, or writes two outputs to one file."""
     from ..outputs import clash
 
@@ -260,29 +70,88 @@ def _check_files(parser, args):
     if found:
         role, other = found
         if other in inputs:
-            parser.error(f"{role} {outputs[role]} is the same file as {other} {inputs[other]}: "
-                         f"writing it would destroy {other}; give {role} another file name")
-        parser.error(f"{role} {outputs[role]} is the same file as {other} {outputs[other]}: "
-                     f"one would overwrite the other; give {role} another file name")
+            error(f"{role} {outputs[role]} is the same file as {other} {inputs[other]}: "
+                  f"writing it would destroy {other}; give {role} another file name")
+        error(f"{role} {outputs[role]} is the same file as {other} {outputs[other]}: "
+              f"one would overwrite the other; give {role} another file name")
 
 
 def _check_usage(parser, args):
-    _check_files(parser, args)
+    error = parser.commands[args.command].error
+    _check_files(error, args)
+    if args.command in ("predict", "evaluate"):
+        if args.model.lower().endswith(_CSV) and args.data.lower().endswith(".json"):
+            error(f"the arguments look swapped: {args.model} looks like a CSV file and "
+                  f"{args.data} like a model file; the model comes first: descend "
+                  f"{args.command} {args.data} {args.model}")
+    if args.command == "predict" and args.keep and args.keep_all:
+        error("give --keep COLS or --keep-all, not both")
     if args.command == "plot":
-        args.out = args.out or f"{args.figure}.png"
-        if not args.out.lower().endswith((".png", ".svg", ".pdf")):
-            parser.error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
+        _check_plot(error, args)
     if args.command != "train":
         return
     if args.solver in ("lbfgs", "newton", "lbfgs-newton") and args.learning_rate != "auto":
-        parser.error(f"--solver {args.solver} chooses its own steps: leave out "
-                     "--learning-rate, or use --solver gd or nesterov with it")
+        error(f"--solver {args.solver} chooses its own steps: leave out "
+              "--learning-rate, or use --solver gd or nesterov with it")
     if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
-        parser.error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
+        error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
+
+
+def _check_plot(error, args):
+    args.out = args.out or f"{args.figure}.png"
+    if not args.out.lower().endswith((".png", ".svg", ".pdf")):
+        error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
+    saved = args.model not in (None, "linear", "logistic")
+    bundled = args.data in (None, "housing", "cancer")
+    if saved and args.figure not in ("loss-curve", "fit"):
+        error(f"--model {args.model}: a model file draws loss-curve or fit; {args.figure} "
+              "takes --model linear or logistic")
+    if not bundled and not saved:
+        error(f"--data {args.data}: a CSV file is drawn with the model that scores it; add "
+              "--model MODEL.json (a model saved by descend train)")
+    if not bundled and args.figure != "fit":
+        error(f"--data {args.data}: a CSV file is drawn by the fit figure; {args.figure} "
+              "takes --data housing or cancer")
+    if saved and args.figure == "fit" and bundled:
+        error(f"plot fit --model {args.model} needs the CSV file to score: add --data DATA.csv")
+    if saved and args.data is not None and args.figure == "loss-curve":
+        error("plot loss-curve --model MODEL.json draws the loss the model file recorded; "
+              "leave out --data")
 
 
 def _terminated(signum, frame):
     raise SystemExit(128 + signum)
+
+
+class _Stdout:
+    """Standard output whose reader may leave (``descend train ... | head``): from then on
+    it writes to devnull, and the command still finishes its work (the model is saved)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self):
+        # What is still buffered must go nowhere: point the descriptor at devnull, so
+        # that later writes and the flush at exit neither fail nor print a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 def main(argv=None):
@@ -295,27 +164,22 @@ def main(argv=None):
     warnings.showwarning = _warn_in_one_line
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
+    stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
     try:
         code = getattr(commands, args.command)(args) or 0
         sys.stdout.flush()        # a reader that left shows here, not at interpreter exit
         return code
-    except BrokenPipeError:                  # e.g. `descend predict ... | head`
-        # What is still buffered must go nowhere: point stdout's descriptor at
-        # devnull, so that the flush at exit neither fails nor prints a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return 0
     except (DescendError, OSError, ValueError) as exc:
         if args.debug:
             raise
         text = str(exc).strip() or type(exc).__name__
-        print("descend: error: " + _cli_words(text).replace("\n", "\n  "), file=sys.stderr)
+        print("descend: error: " + cli_words(text).replace("\n", "\n  "), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("descend: interrupted", file=sys.stderr)
         return 130
     finally:
+        sys.stdout = stdout
         if main_thread:
             signal.signal(signal.SIGTERM, previous)   # SIGTERM unwinds, so half-written files go away
 

@@ -127,6 +127,15 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
     return rows.table(dialect, text_columns, guess)
 
 
+class _Every:
+    """``text_columns=EVERY``: every column kept as text."""
+
+    def __contains__(self, name):
+        return True
+
+
+EVERY = _Every()
+
 #: What :func:`read_csv` reads ahead to detect the delimiter: lines, characters.
 HEAD_LINES, HEAD_CHARS = 64, 1 << 16
 
@@ -343,3 +352,16 @@ def _check_header(fields, name, line):
                         "line with the column names")
     check_unique(header, repr(name))
     return header
+
+
+def first_record(path, dialect) -> list[str]:
+    """The first record (the header) of a file as ``dialect`` splits it; [] if unreadable."""
+    from .dialect import split_records
+
+    try:
+        with _open_text(os.fsdecode(path), dialect.encoding) as stream:
+            head = list(_without_bom(_head(stream)))
+    except (DataError, OSError, UnicodeDecodeError, EOFError, zlib.error):
+        return []
+    records = split_records(head, dialect)
+    return [f.strip() for f in records[0]] if records else []

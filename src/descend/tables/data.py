@@ -83,6 +83,7 @@ class DataContainer:
         self._feature_names, self._target_name = names, target_name
         self._report = CleaningReport(source="arrays", n_rows_read=m, n_rows=m)
         self._schema = Schema.numeric(names, target_name)
+        self._kept, self._labels = None, None
 
     # ------------------------------------------------------------ readers
     @classmethod
@@ -123,7 +124,7 @@ class DataContainer:
     @classmethod
     def from_csv(cls, path, target=None, *, schema=None, features=None, exclude=None,
                  missing="error", categorical="auto", sep=",", encoding="utf-8", quote='"',
-                 decimal="."):
+                 decimal=".", keep=None):
         """Read a CSV file (``.gz`` allowed) and clean it like :meth:`from_frame`.
 
         Errors name the file and the 1-based line number (the header is line 1).
@@ -144,6 +145,10 @@ class DataContainer:
             The quote character, or ``"none"``.
         decimal : {".", ","}
             The decimal mark of the file's numbers.
+        keep : list of str, or True, optional
+            Columns to carry along as written (text cells, e.g. an identifier),
+            one row per row kept, in :attr:`kept`; they may be features too.
+            True keeps every column.
 
         The cleaning report records how the file was read (``report.dialect``),
         so that new files can be read the same way.
@@ -153,14 +158,26 @@ class DataContainer:
         DataContainer
         """
         # Columns a schema reads as categories or true/false stay text, as written.
-        text = () if schema is None else {f.source for f in Schema.from_dict(schema).features
-                                          if f.kind != "number"}
-        table = csvfile.read_csv(path, sep=sep, encoding=encoding, text_columns=text,
-                                 quote=quote, decimal=decimal)
+        text = set() if schema is None else {f.source for f in Schema.from_dict(schema).features
+                                             if f.kind != "number"}
+        every = keep is True
+        keep = [] if keep in (None, False, True) else [keep] if isinstance(keep, str) else list(keep)
+        table = csvfile.read_csv(path, sep=sep, encoding=encoding, quote=quote, decimal=decimal,
+                                 text_columns=csvfile.EVERY if every else text | set(keep))
+        source = repr(table.name)
+        if keep or every:
+            from .columns import column_names, find_column
+
+            names = column_names(table.frame, source)
+            keep = names if every else [find_column(k, names, "keep= column", source)
+                                        for k in keep]
         data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
-                         repr(table.name), "line")
+                         source, "line")
         data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
                                            dialect=table.dialect)
+        if keep:
+            frame = table.frame.set_axis(names, axis=1)
+            data._kept = frame.loc[data.row_labels.astype(np.int64), list(dict.fromkeys(keep))]
         return data
 
     @staticmethod
@@ -181,8 +198,10 @@ class DataContainer:
         out = ingest.ingest_frame(df, target, schema=schema, features=features, exclude=exclude,
                                   missing=missing, categorical=categorical, source=source,
                                   row_word=row_word)
-        return cls._build(out.X, out.y, out.feature_names, out.target_name, out.report,
+        data = cls._build(out.X, out.y, out.feature_names, out.target_name, out.report,
                           out.schema)
+        data._labels = out.labels
+        return data
 
     @classmethod
     def _build(cls, X, y, feature_names, target_name, report, schema):
@@ -222,6 +241,18 @@ class DataContainer:
         return self._schema
 
     @property
+    def row_labels(self) -> np.ndarray:
+        """Where each row came from (m,): its line in a CSV file (the header is line 1), its
+        index label in a DataFrame, its position in arrays."""
+        return np.arange(len(self)) if self._labels is None else self._labels
+
+    @property
+    def kept(self) -> pd.DataFrame | None:
+        """The columns :meth:`from_csv` was asked to ``keep``, as written, one row per row of
+        ``X``, indexed by file line; None when none were."""
+        return self._kept
+
+    @property
     def shape(self) -> tuple[int, int]:
         """``(m, n)``: rows and features."""
         return self._X.shape
@@ -246,16 +277,21 @@ class DataContainer:
     def take(self, rows) -> DataContainer:
         """A new container with the given rows (integer positions or a boolean mask)."""
         rows = np.asarray(rows)
-        return self._build(self._X[rows], None if self._y is None else self._y[rows],
+        data = self._build(self._X[rows], None if self._y is None else self._y[rows],
                            self._feature_names, self._target_name, self._report, self._schema)
+        data._kept = None if self._kept is None else self._kept.iloc[rows]
+        data._labels = None if self._labels is None else self._labels[rows]
+        return data
 
     def with_X(self, X) -> DataContainer:
         """A new container with the same ``y``, names and report and new ``X`` (m × n)."""
         X = as_matrix(X)
         if X.shape != self.shape:
             raise DataError(f"the new X has shape {X.shape}; expected {self.shape}")
-        return self._build(X, self._y, self._feature_names, self._target_name, self._report,
+        data = self._build(X, self._y, self._feature_names, self._target_name, self._report,
                            self._schema)
+        data._kept, data._labels = self._kept, self._labels
+        return data
 
     # ------------------------------------------------------------ checks, splits
     def check_classification_target(self) -> np.ndarray:

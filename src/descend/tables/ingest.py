@@ -61,6 +61,7 @@ class Ingested(NamedTuple):
     target_name: str | None
     report: CleaningReport
     schema: Schema
+    labels: np.ndarray          # (m,) the label of each row kept: its file line, or index label
 
 
 def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
@@ -106,8 +107,12 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
         schema = Schema.from_dict(schema)
         X, y, report = apply_schema(df, schema, target, missing=missing, source=source,
                                     row_word=row_word)
+        labels = Where.of(df, source, row_word).labels
+        dropped = [*report.dropped_missing_target, *report.dropped_missing_features]
+        if dropped:
+            labels = labels[~np.isin(labels, np.array(dropped, dtype=object))]
         return Ingested(X, y, schema.names, None if target is None else str(target).strip(),
-                        report, schema)
+                        report, schema, labels)
     if missing not in MISSING_OPTIONS:
         raise DataError(f"missing={missing!r} is not an option; use one of {MISSING_OPTIONS}")
     if categorical not in CATEGORICAL_OPTIONS:
@@ -119,6 +124,10 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
     problems = Problems(source)
     y_col = None if target is None else problems.check(
         parse_target, df.iloc[:, names.index(target)], target, where)
+    if y_col is not None and y_col.kind == "text" and _decimal_commas(
+            sorted(set(y_col.values[~y_col.missing]))):
+        problems.add(f"{source}: the target {target!r} holds numbers written with decimal "
+                     "commas, read as text: pass decimal=','")
     cols = {h: col for h in features if (col := problems.check(
         parse_column, df.iloc[:, names.index(h)], h, where)) is not None}
     empty = _without_values(cols, features, where, problems)
@@ -171,7 +180,8 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
         dropped_missing_target=drop_t, dropped_missing_features=drop_f, imputed=imputed,
         encoded=encoded, booleans=tuple(h for h, c in cols.items() if c.kind == "boolean"),
         dropped_columns=dropped_cols)
-    return Ingested(np.hstack(X_parts), y, schema.names, target, report, schema)
+    return Ingested(np.hstack(X_parts), y, schema.names, target, report, schema,
+                    where.labels[keep])
 
 
 def _select(df, target, features, exclude, source):
@@ -209,15 +219,18 @@ def _levels(values, name, source):
     """The sorted levels of a text column, refusing identifier-like columns."""
     levels = sorted(set(values))
     if len(levels) > MAX_LEVELS or len(levels) > max(2, len(values) // 2):
-        commas = sum(number(v.replace(",", ".")) is not None for v in levels[:200])
-        hint = (" Its cells are numbers written with decimal commas (e.g. "
-                f"{few([v for v in levels if ',' in v], 2, True)}): pass decimal=','."
-                if commas > min(len(levels), 200) // 2 else
-                f" Leave it out with exclude={[name]}.")
+        hint = (" Its cells are numbers written with decimal commas: pass decimal=','."
+                if _decimal_commas(levels) else f" Leave it out with exclude={[name]}.")
         raise DataError(f"{source}: column {name!r} is text with {len(levels)} distinct "
                         f"values in {len(values)} rows (e.g. {few(levels, 3, True)}); it "
                         f"looks like an identifier or free text, not a category.{hint}")
     return levels
+
+
+def _decimal_commas(levels):
+    """Whether most of these text cells are numbers written with a decimal comma."""
+    shown = levels[:200]
+    return sum("," in v and number(v.replace(",", ".")) is not None for v in shown) > len(shown) // 2
 
 
 def _without_values(cols, features, where, problems):
@@ -244,7 +257,7 @@ def _refuse_missing(y_col, target, cols, where):
         return f"{count(m.sum(), 'missing cell')}, on {where.rows(m, 3)}"
 
     parts = [f"{h!r} ({cells(m)})" for h, m in gaps.items()]
-    msg = f"{where.source} has missing values"
+    msg = f"{where.source}: missing values"
     if no_target.any():
         msg += (f" in the target {target!r} ({cells(no_target)}; rows without a "
                 "target are dropped by every other option, never imputed)")

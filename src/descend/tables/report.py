@@ -104,9 +104,20 @@ class CleaningReport:
             if rows:
                 lines.append(f"- dropped {count(len(rows), 'row')} with {what} "
                              f"({plural(self.row_word, len(rows))} {few(rows)})")
+        rules = {}
         for name, imp in self.imputed.items():
-            lines.append(f"- imputed {count(imp.count, 'missing cell')} of {name!r} "
-                         f"with the {imp.strategy} {imp.value!r}")
+            rules.setdefault(imp.strategy, []).append((name, imp))
+        for strategy, done in rules.items():
+            if len(done) == 1:
+                (name, imp), = done
+                lines.append(f"- imputed {count(imp.count, 'missing cell')} of {name!r} "
+                             f"with the {strategy} {shown(imp.value)}")
+                continue
+            cells = sum(imp.count for _, imp in done)
+            lines.append(f"- imputed {count(cells, 'missing cell')} in {len(done)} columns "
+                         f"with each column's {strategy}: " +
+                         few([f"{name!r} {shown(imp.value)} ({imp.count})"
+                              for name, imp in done], 6))
         for name, enc in self.encoded.items():
             lines.append(f"- one-hot encoded {name!r} ({len(enc.levels)} levels) as "
                          f"{few(enc.columns, quote=True)}; level {enc.dropped_level!r} "
@@ -153,6 +164,13 @@ def few(items, k=8, quote=False) -> str:
     items = list(items)
     shown = ", ".join(cell(v) if quote else str(v) for v in items[:k])
     return shown + (f", ... ({len(items)} in all)" if len(items) > k else "")
+
+
+def shown(value) -> str:
+    """A fill value for a message: ``6.1795``, not ``6.179499999999999``; text quoted."""
+    if isinstance(value, float):
+        return repr(float(f"{value:.10g}"))
+    return repr(value)
 
 
 def cell(value, limit=80) -> str:

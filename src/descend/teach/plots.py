@@ -36,6 +36,33 @@ def _axes(ax, ncols=1, figsize=(6.0, 4.0)):
     return fig, fig.subplots(1, ncols)
 
 
+def _iteration_axis(ax):
+    """The x axis counts updates, in whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.set_xlabel("iteration (updates of w and b)")
+
+
+def _log_y(ax):
+    """A log-scale y axis labelled 0.55, 20, 1e-12 rather than 5.5×10⁻¹ (matplotlib still
+    chooses which minor ticks to label)."""
+    from matplotlib.ticker import LogFormatter
+
+    class Plain(LogFormatter):
+        def __call__(self, x, pos=None):
+            if not super().__call__(x, pos):
+                return ""
+            if 1e-3 <= abs(x) < 1e4:
+                return f"{x:.6g}"
+            mantissa, exponent = f"{x:.2e}".split("e")
+            return f"{float(mantissa):g}e{int(exponent)}"
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(Plain(labelOnlyBase=False))
+    ax.yaxis.set_minor_formatter(Plain(labelOnlyBase=False))
+
+
 def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
                title="Loss during gradient descent"):
     """The loss :math:`J` after each update, from a fitted model's ``history_``.
@@ -50,6 +77,11 @@ def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
         The optimal loss :math:`J^*`. When given, the distance to it,
         :math:`J - J^*`, is drawn on a log scale: how many digits each
         iteration gains.
+    label : str, optional
+        The curve's legend entry (several curves in one ``ax``).
+    title : str or None
+        The panel's title, e.g. naming the data and the model; None leaves
+        the title as it is.
     """
     history = getattr(history, "history_", history)
     loss = np.asarray(history["loss"], dtype=float)
@@ -65,10 +97,11 @@ def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
     if log is None:
         log = positive.size == finite.sum() and positive.size > 1 and positive.max() > 100 * positive.min()
     if log:
-        ax.set_yscale("log")
-    ax.set_xlabel("iteration (updates of w and b)")
+        _log_y(ax)
+    _iteration_axis(ax)
     ax.set_ylabel("loss J" if optimum is None else "J - J*  (distance to the optimum)")
-    ax.set_title(title)
+    if title is not None:
+        ax.set_title(title)
     if label is not None:
         ax.legend()
     return fig
@@ -77,7 +110,11 @@ def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
 def predicted_vs_actual(y_true, y_pred, *, ax=None, title="Predicted versus actual"):
     """A regression's predictions against the truth, with the residuals beside.
 
-    With ``ax`` given, only the first panel is drawn, into it.
+    The axes are about the actual values: predictions are drawn within half
+    their range beyond either end, residuals within that range of zero; a
+    point beyond (a linear model extrapolates far for an unusual row) sits on
+    the edge as a red cross, counted in the legend. Markers grow and darken
+    as points get fewer. With ``ax`` given, only the first panel is drawn, into it.
     """
     y_true = np.asarray(y_true, dtype=float)
     y_pred = np.asarray(y_pred, dtype=float)
@@ -85,26 +122,44 @@ def predicted_vs_actual(y_true, y_pred, *, ax=None, title="Predicted versus actu
         fig, (ax, ax_res) = _axes(None, ncols=2, figsize=(10.0, 4.2))
     else:
         fig, ax_res = ax.figure, None
-    from matplotlib.ticker import EngFormatter
-
-    lo, hi = float(min(y_true.min(), y_pred.min())), float(max(y_true.max(), y_pred.max()))
-    ax.scatter(y_true, y_pred, s=4, alpha=0.35)
-    ax.plot([lo, hi], [lo, hi], color="black", linewidth=1, label="perfect prediction")
-    ax.set_xlabel("actual")
-    ax.set_ylabel("predicted")
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_formatter(EngFormatter())
-    ax.set_title(title)
-    ax.legend(loc="upper left")
+    lo, hi = float(y_true.min()), float(y_true.max())
+    span = max(hi - lo, 1e-12 * max(abs(lo), 1.0))
+    shown = (lo - span / 2, hi + span / 2)                     # where predictions are drawn
+    _scatter_within(ax, y_true, y_pred, (lo, hi), shown)
+    ax.axline((lo, lo), slope=1.0, color="black", linewidth=1, label="perfect prediction")
+    ax.set(xlabel="actual", ylabel="predicted", title=title)
+    ax.legend(loc="best", fontsize="small")
     if ax_res is not None:
-        ax_res.scatter(y_pred, y_true - y_pred, s=4, alpha=0.35)
+        _scatter_within(ax_res, y_pred, y_true - y_pred, shown, (-span, span))
         ax_res.axhline(0.0, color="black", linewidth=1)
-        ax_res.set_xlabel("predicted")
-        ax_res.set_ylabel("residual (actual - predicted)")
-        ax_res.set_title("Residuals")
-        for axis in (ax_res.xaxis, ax_res.yaxis):
-            axis.set_major_formatter(EngFormatter())
+        ax_res.set(xlabel="predicted", ylabel="residual (actual - predicted)", title="Residuals")
+        if ax_res.get_legend_handles_labels()[0]:
+            ax_res.legend(loc="best", fontsize="small")
     return fig
+
+
+def _scatter_within(ax, x, y, xlim, ylim):
+    """Scatter (x, y) sized for their number; points beyond the limits go on the edge."""
+    from matplotlib.ticker import EngFormatter, MaxNLocator
+
+    clipped_x, clipped_y = np.clip(x, *xlim), np.clip(y, *ylim)
+    off = (clipped_x != x) | (clipped_y != y)
+    n = max(int(np.sum(~off)), 1)
+    size = float(np.clip(300 / np.sqrt(n), 6.0, 40.0))          # 11 points: 40; 4,000: 6
+    ax.scatter(x[~off], y[~off], s=size, alpha=float(np.clip(10 / np.sqrt(n), 0.3, 0.9)),
+               color="tab:blue", edgecolors="#08306b", linewidths=0.02 * size)
+    if off.any():
+        beyond = np.concatenate([x[clipped_x != x], y[clipped_y != y]])
+        furthest = EngFormatter(places=0)(beyond[np.argmax(np.abs(beyond))])
+        ax.scatter(clipped_x[off], clipped_y[off], s=max(size, 30.0), marker="X", color="tab:red",
+                   edgecolors="black", linewidths=0.5, zorder=3,
+                   label=f"{int(off.sum())} off the scale (to {furthest}), on the edge")
+    for axis, values, limits in ((ax.xaxis, clipped_x, ax.set_xlim), (ax.yaxis, clipped_y, ax.set_ylim)):
+        low, high = float(values.min()), float(values.max())
+        pad = 0.04 * max(high - low, 1e-12 * max(abs(high), 1.0))
+        limits(low - pad, high + pad)
+        axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        axis.set_major_formatter(EngFormatter())
 
 
 def probability_histogram(y_true, proba, classes, *, ax=None, title="Predicted probabilities"):
@@ -123,26 +178,37 @@ def probability_histogram(y_true, proba, classes, *, ax=None, title="Predicted p
     return fig
 
 
+#: Multiples of 1/L tried in turn for the too-large rate; the first whose loss climbs back is drawn.
+_TOO_LARGE = (2.2, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0, 128.0, 256.0)
+
+
 def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
     r"""Plain gradient descent on the same data at a too small, a good and a too large rate.
 
     Each rate is shown in units of :math:`1/L`, with :math:`L` the largest
     curvature of :math:`J` (``objective_of(model, X, y)[0].lipschitz()``, the
-    first step of ``learning_rate="auto"``). Below :math:`2/L` the loss falls, the
-    faster the closer the rate is to :math:`1/L`; above it the descent
-    overshoots further at every step. A rate that diverges raises
-    :class:`~descend.errors.DivergenceError` inside the fit; it is caught,
-    and its curve stops at the last iterate before it, marked ``^`` and
-    labelled "diverged at iteration k". For the log-loss :math:`L` uses the
-    bound :math:`\sigma' \le 1/4`, so rates somewhat above :math:`2/L` may
-    still converge.
+    first step of ``learning_rate="auto"``). A rate that diverges raises
+    :class:`~descend.errors.DivergenceError` inside the fit; it is caught, and
+    its curve stops there, marked ``^`` and labelled "diverged at iteration k".
+
+    For the squared error the Hessian is :math:`X^\top X/m` everywhere, so
+    :math:`2/L` is exact: below it the loss falls, above it every step
+    overshoots further. For the log-loss the Hessian is :math:`X^\top D X/m`
+    with :math:`D = \mathrm{diag}(a(1-a))` and :math:`a(1-a) \le 1/4`; its
+    :math:`L` takes :math:`D = I/4`, a worst case reached only where every
+    :math:`a = 1/2`, so rates somewhat above :math:`2/L` can still converge.
+    So the default too-large rate is found, not assumed: the first of
+    :math:`2.2/L, 3/L, 4/L, 6/L, \dots, 256/L` whose loss diverges within
+    ``max_iter`` and climbs back at least a quarter of the way to its start
+    (for the squared error, :math:`2.2/L`). The title says which case holds.
 
     Parameters
     ----------
     X, y : array_like
         The data, as for the model's ``fit``.
     rates : sequence of float, optional
-        Fixed learning rates; default :math:`0.05/L,\ 1/L,\ 2.2/L`.
+        Fixed learning rates; default :math:`0.05/L` ("too small"),
+        :math:`1/L` ("good") and the too-large rate found as above.
     model : "linear", "logistic" or an unfitted estimator
         A string picks ``LinearRegression`` or ``LogisticClassifier`` with
         default parameters; an estimator is copied. Either way the solver is
@@ -160,19 +226,17 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
     from sklearn.exceptions import ConvergenceWarning
 
     from ..errors import DivergenceError
-
+    from ..losses import loss_of
     from ..models import objective_of
 
     base = clone(_model(model)).set_params(solver="gd", callback=None, verbose=0)
     objective, theta0 = objective_of(base, X, y)
     inv_L = 1.0 / objective.lipschitz()
     J0 = float(objective.at(*objective.params(theta0))[0])
-    rates = inv_L * np.array([0.05, 1.0, 2.2]) if rates is None else np.asarray(rates, dtype=float)
 
-    fig, ax = _axes(ax, figsize=(7.0, 4.5))
-    for rate in rates:
+    def descend(rate):                            # (rate, J from the start on, diverged at)
         steps, diverged_at = [], None
-        run = clone(base).set_params(learning_rate=float(rate), max_iter=max_iter, callback=steps.append)
+        run = clone(base).set_params(learning_rate=rate, max_iter=max_iter, callback=steps.append)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)  # stopping at max_iter is the point
@@ -180,22 +244,56 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
         except DivergenceError as err:
             diverged_at = err.iteration           # raised before that iteration's callback
             steps.append(err)                     # so the curve ends where the loss rose
-        _rate_curve(ax, rate, inv_L, np.array([J0] + [step.loss for step in steps]), diverged_at)
-    ax.set_yscale("log")
-    ax.set_xlabel("iteration (updates of w and b)")
+        return rate, np.array([J0] + [step.loss for step in steps]), diverged_at
+
+    calm = None                                   # the largest multiple tried that did not diverge
+    if rates is None:                             # too small, good, and a too large one looked for
+        runs = [descend(0.05 * inv_L), descend(inv_L)]
+        roles = ["too small", "good", "too large"]
+        for multiple in _TOO_LARGE:
+            run = descend(multiple * inv_L)
+            if _climbs_back(*run[1:]):
+                break
+            calm = multiple if run[2] is None else calm
+        else:
+            roles[-1] = "the largest tried, yet it did not diverge"
+        runs.append(run)
+    else:
+        runs = [descend(float(rate)) for rate in rates]
+        roles = [None] * len(runs)
+
+    fig, ax = _axes(ax, figsize=(7.0, 4.5))
+    for (rate, loss, diverged_at), role in zip(runs, roles):
+        _rate_curve(ax, rate, inv_L, loss, diverged_at, role)
+    _log_y(ax)
+    _iteration_axis(ax)
     ax.set_ylabel("loss J (log scale)")
-    ax.set_title(f"Plain gradient descent at fixed learning rates\n"
-                 f"L = {1 / inv_L:.4g}, the largest curvature of J; stable below 2/L")
+    title = f"Plain gradient descent at fixed learning rates, {loss_of(base).title}\n"
+    if loss_of(base).classifies:
+        found = [] if calm is None else [f"{calm:g}/L does not diverge here"]
+        if roles[-1:] == ["too large"]:
+            found.append(f"{runs[-1][0] / inv_L:.3g}/L is the first tried whose loss climbs back")
+        ax.set_title(title + f"L = {1 / inv_L:.4g} bounds the curvature (a(1 - a) ≤ 1/4), so 2/L "
+                     "is a worst case" + (":\n" + "; ".join(found) if found else ""), fontsize="medium")
+    else:
+        ax.set_title(title + f"L = {1 / inv_L:.4g}, the largest curvature of J; stable exactly below 2/L")
     ax.legend(fontsize="small")
     return fig
 
 
-def _rate_curve(ax, rate, inv_L, loss, diverged_at):
+def _climbs_back(loss, diverged_at):
+    """Diverged, and visibly: the loss rose back at least a quarter of the way to its start
+    (a descent that only wobbles at its bottom also stops, after ten rises in a row)."""
+    low = float(np.nanmin(loss))
+    return diverged_at is not None and not (loss[-1] - low < 0.25 * (loss[0] - low))
+
+
+def _rate_curve(ax, rate, inv_L, loss, diverged_at, role=None):
     finite = np.isfinite(loss)
     if not finite.all():                          # stop where the loss stopped being a number
         diverged_at = int(np.argmin(finite))
         loss = loss[:diverged_at]
-    label = f"α = {rate:.3g} = {rate / inv_L:.3g}/L"
+    label = f"α = {rate:.3g} = {rate / inv_L:.3g}/L" + (f", {role}" if role else "")
     if diverged_at is not None:
         label += f": diverged at iteration {diverged_at}"
     (line,) = ax.plot(np.arange(loss.size), loss, marker="." if loss.size <= 60 else None, label=label)

@@ -1,0 +1,94 @@
+"""``descend plot``: the material's figures on the bundled and toy data, and the user's
+own work: the loss curve a model file recorded, and a saved model's fit on a CSV file
+(predicted against actual values, or the predicted probabilities of each class)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+__all__ = ["plot"]
+
+
+def plot(args):
+    from ..outputs import check, write_figure
+
+    out = check(args.out, force=args.force)
+    if args.model in (None, "linear", "logistic"):
+        args.model, args.data = args.model or "linear", args.data or "housing"
+        fig = _bundled(args)
+    else:
+        fig = _own(args)
+    write_figure(fig, out)
+    print(f"{args.figure}: {out}")
+
+
+def _own(args):
+    """A figure of a model file (loss-curve), or of a model file and a CSV file (fit)."""
+    from ..persist import load
+    from ..teach import plots
+    from ..tables.targets import whole_labels
+    from .reading import load_with_data
+
+    if args.figure == "loss-curve":
+        model = load(args.model)
+        target = (model.training_data_ or {}).get("target_name")
+        on = f" on {target!r}" if target else ""
+        return plots.loss_curve(model, title=f"{Path(args.model).name}: {type(model).__name__}"
+                                f"{on}, loss per iteration ({model.solver_})")
+    model, data, X, target = load_with_data(args.model, args, with_target=True)
+    about = f"{Path(args.data).name}: {type(model).__name__} ({Path(args.model).name})"
+    if model._loss.classifies:
+        return plots.probability_histogram(whole_labels(data.y), model.predict_proba(X)[:, 1],
+                                           model.classes_,
+                                           title=f"{about}, predicted probabilities")
+    return plots.predicted_vs_actual(data.y, model.predict(X),
+                                     title=f"{about}: predicted vs actual {target!r}")
+
+
+def _bundled(args):
+    from ..teach import datasets, plots
+    from ..models import LinearRegression, LogisticClassifier
+
+    if args.figure == "loss-curve":
+        if args.data == "housing":
+            data, model = datasets.load_housing(), LinearRegression(solver=args.solver)
+        else:
+            data = datasets.load_breast_cancer()
+            model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, solver=args.solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # gd stopping at max_iter is the point
+            model.fit(data.X, data.y)
+        fig = plots.loss_curve(model, title=f"{args.data}: loss per iteration ({args.solver})")
+    elif args.figure in ("surface", "learning-rates"):
+        from ..tables.data import DataContainer
+        blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
+        if args.figure == "surface":                     # one feature: the parameters are (w, b)
+            data = (datasets.make_regression_line(n=50, seed=0) if args.model == "linear" else
+                    DataContainer(blobs.X[:, :1], blobs.y, feature_names=blobs.feature_names[:1]))
+            fig = plots.loss_surface(data.X, data.y, model=args.model, view=args.view)
+        else:                                            # unscaled, so the curvatures differ
+            if args.model == "linear":
+                data, model = (datasets.make_regression_plane(n=60, seed=0),
+                               LinearRegression(standardize=False))
+            else:
+                data, model = blobs, LogisticClassifier(standardize=False)
+            fig = plots.learning_rates(data.X, data.y, model=model)
+    elif args.figure == "solver-paths":
+        # One feature, divided by its spread but not centred: the offset couples w and b
+        # into a narrow valley, where the solvers part ways.
+        data = datasets.load_housing() if args.model == "linear" else datasets.load_breast_cancer()
+        x = data.X[:, data.feature_names.index(
+            "median_income" if args.model == "linear" else "mean_radius")]
+        fig = plots.solver_paths(x / x.std(), data.y, model=args.model)
+    elif args.figure == "boundaries":
+        fig = plots.decision_boundaries()
+    elif args.figure == "fit":
+        data = datasets.load_housing()
+        train_part, test_part = data.train_test_split(0.8, seed=0)
+        model = LinearRegression().fit(train_part.X, train_part.y)
+        fig = plots.predicted_vs_actual(test_part.y, model.predict(test_part.X),
+                                        title="Housing: held-out predicted vs actual")
+    else:
+        fig = plots.sigmoid_figure()
+    return fig

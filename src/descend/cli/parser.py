@@ -1,0 +1,280 @@
+"""The ``descend`` command's arguments: :func:`build_parser`.
+
+Every value is checked here, so that a bad one is a usage error (exit 2, the
+command's own usage line) before any file is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+
+__all__ = ["build_parser", "FIGURES"]
+
+EPILOG = """examples:
+  descend demo --out figures
+  descend train houses.csv --target price --out price.json
+  descend predict price.json new_houses.csv --out predictions.csv
+  descend evaluate price.json held_out.csv
+  descend info price.json
+  descend explain chain-rule
+  descend plot surface --model logistic --out surface.png
+"""
+
+
+FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "boundaries", "fit",
+           "sigmoid"]
+
+
+def _common(p):
+    p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+
+
+def _force(p):
+    p.add_argument("--force", action="store_true", help="overwrite files descend did not create")
+
+
+def _csv_options(p, saved=False):
+    given = ("(default: as the model's training file was read)" if saved else None)
+    p.add_argument("--sep", type=_sep, metavar="SEP",
+                   help="the field delimiter: a character such as ';', or tab, space, "
+                        "whitespace (runs of spaces) or auto " +
+                        (given or "(default: auto, detected from the file)"))
+    p.add_argument("--decimal", choices=[".", ","],
+                   help="the decimal mark of the numbers " + (given or "(default: '.')"))
+    p.add_argument("--quote", type=_quote, metavar="CHAR",
+                   help="the quote character, or none " + (given or "(default: '\"')"))
+    p.add_argument("--encoding", type=_encoding,
+                   help="the file's text encoding, e.g. latin-1 " + (given or "(default: utf-8)"))
+
+
+def _sep(text):
+    from ..tables.dialect import parse_sep
+    from ..errors import DataError
+    try:
+        return parse_sep(text)
+    except DataError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a delimiter; give one character such as ',' ';' '|', or tab "
+            "(or \\t), space, whitespace (runs of spaces), auto (detected)") from None
+
+
+def _quote(text):
+    from ..tables.dialect import parse_quote
+    from ..errors import DataError
+    try:
+        return parse_quote(text)
+    except DataError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a quote character; give one "
+                                         "character such as \" or ', or none") from None
+
+
+def _encoding(text):
+    try:
+        info = codecs.lookup(text)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a text encoding Python knows; "
+                                         "use e.g. utf-8, latin-1 or cp1252")
+    return text
+
+
+def _model_and_data(p):
+    p.add_argument("model", metavar="MODEL.json")
+    p.add_argument("data", metavar="DATA.csv")
+
+
+def _number(kind, test, words):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}") from None
+        if not test(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}")
+        return value
+    return parse
+
+
+_positive_int = _number(int, lambda v: v >= 1, "a whole number of at least 1")
+_seed = _number(int, lambda v: v >= 0, "a whole number of at least 0")
+_nonnegative = _number(float, lambda v: v >= 0 and v != float("inf"), "a finite number >= 0")
+_fraction = _number(float, lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1")
+
+
+def _rate(text):
+    if text == "auto":
+        return text
+    return _number(float, lambda v: 0 < v < float("inf"), "'auto' or a positive number")(text)
+
+
+def _columns(text):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give column names separated by commas")
+    return names
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="descend", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Linear and logistic regression trained by gradient descent, shown step by step.",
+    )
+    from .. import __version__
+    parser.add_argument("--version", action="version", version=f"descend {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.commands = sub.choices                 # each command's parser, for its usage errors
+
+    p = sub.add_parser("demo", help="housing prices and breast cancer, end to end",
+                       description="Fit LinearRegression to the bundled California housing data "
+                       "and LogisticClassifier to the breast-cancer data; print what was done "
+                       "and the held-out metrics; write loss curves and fit figures as PNG.")
+    p.add_argument("--out", default="descend-output", metavar="DIR",
+                   help="folder for the figures (default: %(default)s)")
+    _force(p)
+    _common(p)
+
+    p = sub.add_parser("train", help="fit a model to a CSV file and save it",
+                       description="Read DATA.csv, hold out part of it, fit by gradient descent, "
+                       "print the cleaning report and held-out metrics, and save the model as JSON.")
+    p.add_argument("data", metavar="DATA.csv", help="the CSV file, with a header row")
+    p.add_argument("--target", required=True, metavar="COL", help="the column to predict")
+    p.add_argument("--features", type=_columns, metavar="COL,COL,...",
+                   help="the columns to learn from, separated by commas (default: all but the target)")
+    p.add_argument("--exclude", type=_columns, metavar="COL,COL,...",
+                   help="columns to leave out of the features, such as an identifier")
+    p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
+                   help="auto (default): logistic for a class label (text, true/false, two "
+                        "values, or a few whole numbers), linear for other numbers")
+    p.add_argument("--solver", default="auto",
+                   choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"],
+                   help="gd is the plain update of the material; auto is newton (linear, up to "
+                        "2,000 features) or lbfgs-newton (logistic, up to 400), lbfgs beyond, gd "
+                        "with --learning-rate (default: %(default)s)")
+    p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
+                   help="a positive number, or auto (default); not with --solver lbfgs, "
+                        "newton or lbfgs-newton")
+    p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
+                   help="(default: %(default)s)")
+    p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
+    p.add_argument("--alpha", type=_nonnegative, default=0.0, help="L2 penalty (default: %(default)s)")
+    p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
+                   help="share of rows held out for testing (default: %(default)s)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the split (default: %(default)s)")
+    p.add_argument("--missing", choices=["error", "drop", "mean", "median"], default="error",
+                   help="what to do with empty cells (default: %(default)s)")
+    p.add_argument("--out", default="model.json", metavar="MODEL.json",
+                   help="where to save the model (default: %(default)s)")
+    p.add_argument("--plot", metavar="LOSS.png",
+                   help="also draw the loss curve into this file (.png, .svg or .pdf)")
+    _csv_options(p)
+    _force(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no narration")
+    _common(p)
+
+    p = sub.add_parser("predict", help="predict with a saved model",
+                       description="Predict every row of DATA.csv with a saved model; a classifier "
+                       "also gives the probability of each class.")
+    _model_and_data(p)
+    p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
+    p.add_argument("--keep", type=_columns, metavar="COL,COL,...",
+                   help="copy these columns of DATA.csv (an identifier, say) next to the "
+                        "predictions, as written")
+    p.add_argument("--keep-all", action="store_true",
+                   help="copy every column of DATA.csv next to the predictions")
+    p.add_argument("--missing", choices=["error", "drop"], default="error",
+                   help="rows with empty cells that training had no fill value for: an "
+                        "error, or left out and reported (default: %(default)s)")
+    _csv_options(p, saved=True)
+    _force(p)
+    _common(p)
+
+    p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
+                       description="Print the metrics of a saved model on DATA.csv, which must "
+                       "hold the target column the model was trained on.")
+    _model_and_data(p)
+    p.add_argument("--missing", choices=["error", "drop"], default="error",
+                   help="rows with empty cells that training had no fill value for: an "
+                        "error, or left out and reported (default: %(default)s)")
+    _csv_options(p, saved=True)
+    _common(p)
+
+    p = sub.add_parser("explain", help="the material's ideas on real numbers",
+                       description="Print one idea of the material, computed and checked.")
+    topics = p.add_subparsers(dest="topic", required=True, metavar="TOPIC")
+    t = topics.add_parser("chain-rule", help="dL/da * da/dz * dz/dw for one example",
+                          description="The chain rule for one example and one weight, beside the "
+                          "closed form (a - y) x and a finite difference.")
+    t.add_argument("--model", choices=["linear", "logistic", "both"], default="both",
+                   help="(default: both, showing they share one gradient)")
+    t.add_argument("--x", type=float, nargs="+", default=[2.0, -1.0], metavar="X",
+                   help="the example's features (default: 2 -1)")
+    t.add_argument("--y", type=float, default=1.0, help="its target (default: 1)")
+    t.add_argument("--w", type=float, nargs="+", default=[0.3, 0.8], metavar="W",
+                   help="the weights, one per feature (default: 0.3 0.8)")
+    t.add_argument("--b", type=float, default=0.1, help="the intercept (default: 0.1)")
+    _common(t)
+    t = topics.add_parser("coin-toss", help="maximum likelihood of a coin's p",
+                          description="The likelihood of HEADS in TOSSES as a function of p, and "
+                          "its maximum at p = HEADS/TOSSES.")
+    t.add_argument("heads", type=int)
+    t.add_argument("tosses", type=int)
+    _common(t)
+    t = topics.add_parser("newton", help="one step of Newton's method, with the numbers",
+                          description="Newton's method uses the curvature, not just the slope: "
+                          "fit the local parabola and jump to its bottom. One step on six "
+                          "examples, every number shown, beside a gradient step.")
+    t.add_argument("--model", choices=["linear", "logistic"], default="logistic",
+                   help="(default: %(default)s)")
+    _common(t)
+    t = topics.add_parser("loop-vs-vector", help="the per-example loop against the vectorized update",
+                          description="Train with the material's loop over examples and with the "
+                          "vectorized gradient: the same weights, and the speed-up.")
+    t.add_argument("--rows", type=_positive_int, default=2000, help="(default: %(default)s)")
+    t.add_argument("--features", type=_positive_int, default=5, help="(default: %(default)s)")
+    t.add_argument("--iter", type=_positive_int, default=10, help="updates (default: %(default)s)")
+    t.add_argument("--model", choices=["linear", "logistic"], default="logistic")
+    _common(t)
+    t = topics.add_parser("gradient-check", help="central differences against the model's gradient",
+                          description="Check descend's gradient on the bundled housing and "
+                          "breast-cancer data with central differences.")
+    _common(t)
+
+    p = sub.add_parser("plot", help="draw one of descend's figures into a file",
+                       description="Draw a figure and write it to a file: the loss curve of a "
+                       "fit, the loss surface with the descent's path, four solvers' paths on "
+                       "one surface, learning rates compared, decision boundaries on the toy "
+                       "data sets, predicted against actual values, or the sigmoid and its "
+                       "derivative. loss-curve and fit also draw your own work: give a model "
+                       "file saved by descend train (--model price.json), and for fit a CSV "
+                       "file to score (--data new.csv).",
+                       epilog="examples:\n  descend plot loss-curve --model price.json\n"
+                              "  descend plot fit --model price.json --data held_out.csv\n"
+                              "  descend plot surface --model logistic --view contour",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
+    p.add_argument("--out", metavar="FILE.png",
+                   help="where to write it (.png, .svg or .pdf; default: FIGURE.png)")
+    p.add_argument("--data", default=None, metavar="DATA",
+                   help="housing or cancer (bundled), or a CSV file to score with --model "
+                        "MODEL.json (for loss-curve and fit; default: housing)")
+    p.add_argument("--model", default=None, metavar="MODEL",
+                   help="linear or logistic (for surface, solver-paths, learning-rates; "
+                        "default: linear), or a model file saved by descend train (for "
+                        "loss-curve and fit)")
+    p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd"], default="lbfgs",
+                   help="for loss-curve (default: %(default)s)")
+    p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
+                   help="for surface (default: %(default)s)")
+    _csv_options(p, saved=True)
+    _force(p)
+    _common(p)
+
+    p = sub.add_parser("info", help="describe a saved model",
+                       description="Print what a saved model file holds.")
+    p.add_argument("model", metavar="MODEL.json")
+    _common(p)
+    return parser
+
+
