@@ -235,3 +235,23 @@ def test_info_does_not_import_scikit_learn(people, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "weights (2 features" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_train_plot_names_the_data_and_model_and_one_feature_is_singular(tmp_path,
+                                                                          monkeypatch, capsys):
+    from descend import outputs
+    from descend.cli.main import main
+
+    path = tmp_path / "line.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{2 * i + (i % 3)}\n" for i in range(30)))
+    drawn = []
+    monkeypatch.setattr(outputs, "write_figure", lambda fig, out: drawn.append(fig))
+    assert main(["train", str(path), "--target", "y", "--out", str(tmp_path / "m.json"),
+                 "--plot", str(tmp_path / "loss.png"), "--quiet"]) == 0
+    title = drawn[0].axes[0].get_title()
+    assert title.startswith("line.csv: LinearRegression on 'y', loss per iteration (newton)")
+    ticks = drawn[0].axes[0].get_xticks()
+    assert np.all(ticks == np.round(ticks))
+    code = main(["train", str(path), "--target", "y", "--out", str(tmp_path / "m.json"),
+                 "--force"])
+    assert code == 0 and "1 feature, target 'y'" in capsys.readouterr().out

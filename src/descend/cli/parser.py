@@ -40,8 +40,8 @@ def _csv_options(p, saved=False):
                    help="the field delimiter: a character such as ';', or tab, space, "
                         "whitespace (runs of spaces) or auto " +
                         (given or "(default: auto, detected from the file)"))
-    p.add_argument("--decimal", choices=[".", ","],
-                   help="the decimal mark of the numbers " + (given or "(default: '.')"))
+    p.add_argument("--decimal", type=_decimal, metavar="MARK",
+                   help="the decimal mark of the numbers, . or , " + (given or "(default: .)"))
     p.add_argument("--quote", type=_quote, metavar="CHAR",
                    help="the quote character, or none " + (given or "(default: '\"')"))
     p.add_argument("--encoding", type=_encoding,
@@ -57,6 +57,12 @@ def _sep(text):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a delimiter; give one character such as ',' ';' '|', or tab "
             "(or \\t), space, whitespace (runs of spaces), auto (detected)") from None
+
+
+def _decimal(text):
+    if text not in (".", ","):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal mark; give . or ,")
+    return text
 
 
 def _quote(text):
