@@ -97,15 +97,20 @@ def test_a_bad_reading_flag_is_a_usage_error_of_train(files, flag, value):
 def test_decimal_commas_are_named_then_read_with_decimal_and_kept(files, reference):
     model = files["dir"] / "decimal.json"
     code, _, err = run("train", files["decimal"], "--target", "price", "--out", model)
-    assert code == 1 and "decimal commas: pass --decimal ," in err
-    assert "3 problems" in err and "the target 'price' holds numbers written with decimal " \
-        "commas" in err                                 # a, b and price, in one run
+    assert code == 1 and err.count("\n") == 1          # a, b and price: one problem, one fix
+    assert ("columns 'price', 'a', 'b' hold numbers written with decimal commas (3,5), read "
+            "as text: pass --decimal ,") in err
     out, doc = train(files["decimal"], model, "--decimal", ",")
     assert "decimal mark ','" in out
     np.testing.assert_allclose(doc["coef"], reference["coef"], rtol=1e-12)
     code, text, err = run("evaluate", model, files["decimal"])      # no --decimal again
     assert code == 0, err
     assert "R2" in text
+    code, preds, err = run("predict", model, files["decimal"], "--keep-all")
+    assert code == 0, err
+    first = preds.splitlines()[1]                     # the cells as written, then predictions
+    assert first.startswith('"' + ";".join(files["decimal"].read_text().splitlines()[1]
+                                           .split(";")[0:1]))
 
 
 def test_a_point_in_a_decimal_comma_file_is_refused_with_its_line(files):
@@ -115,12 +120,16 @@ def test_a_point_in_a_decimal_comma_file_is_refused_with_its_line(files):
     assert code == 1 and "'1.234,5' (line 3)" in err and "thousands separator" in err
 
 
-def test_single_quoted_names_are_read_with_quote(files, reference):
-    code, _, err = run("train", files["quoted"], "--target", "price")
-    assert code == 1 and "--quote \"'\"" in err
-    out, doc = train(files["quoted"], files["dir"] / "quoted.json", "--quote", "'")
-    assert doc["feature_names"] == ["a", "b"]
+def test_single_quoted_names_are_detected_or_read_with_quote(files, reference):
+    out, doc = train(files["quoted"], files["dir"] / "quoted.json")
+    assert "quote \"'\"" in out and doc["feature_names"] == ["a", "b"]
     np.testing.assert_allclose(doc["coef"], reference["coef"], rtol=1e-12)
+    code, _, err = run("train", files["quoted"], "--target", "price", "--quote", '"')
+    assert code == 1 and "--quote \"'\"" in err         # told to, when told otherwise
+    double = files["dir"] / "double.csv"
+    double.write_text(files["comma"].read_text().replace("a,b,price", '"a","b","price"', 1))
+    code, _, err = run("predict", files["dir"] / "quoted.json", double)
+    assert code == 1 and "pass --quote '\"'" in err     # the model reads with ', this file "
 
 
 def test_latin_1_text_levels_are_read_back_with_the_saved_encoding(tmp_path):
@@ -140,16 +149,25 @@ def test_latin_1_text_levels_are_read_back_with_the_saved_encoding(tmp_path):
     code, preds, err = run("predict", tmp_path / "m.json", path)
     assert code == 0, err
     assert len(preds.strip().splitlines()) == 41
+    utf8 = tmp_path / "saisons-utf8.csv"
+    utf8.write_text(path.read_bytes().decode("latin-1"), encoding="utf-8")
+    code, _, err = run("predict", tmp_path / "m.json", utf8)
+    assert code == 1 and "reads as UTF-8" in err and "pass --encoding utf-8" in err
 
 
 def test_another_delimiter_that_would_match_is_named(files):
-    model = files["dir"] / "semicolon-model.json"
-    train(files["semicolon"], model)
-    code, _, err = run("predict", model, files["comma"])
+    given = files["dir"] / "semicolon-given.json"
+    train(files["semicolon"], given, "--sep", ";")
+    code, _, err = run("predict", given, files["comma"])
     assert code == 1
-    assert "split at ';'" in err and "pass --sep ," in err and "lacks" not in err
-    code, _, err = run("predict", model, files["comma"], "--sep", ",")
+    assert "delimiter ';' (as given to descend train)" in err and "pass --sep ," in err
+    assert "lacks" not in err
+    code, _, err = run("predict", given, files["comma"], "--sep", ",")
     assert code == 0, err
+    detected = files["dir"] / "semicolon-detected.json"
+    train(files["semicolon"], detected)                # detected in training: detected again
+    code, preds, err = run("predict", detected, files["comma"])
+    assert code == 0 and len(preds.strip().splitlines()) == M + 1, err
 
 
 def test_year_headers_are_column_names(tmp_path):

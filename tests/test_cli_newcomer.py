@@ -249,9 +249,60 @@ def test_train_plot_names_the_data_and_model_and_one_feature_is_singular(tmp_pat
     assert main(["train", str(path), "--target", "y", "--out", str(tmp_path / "m.json"),
                  "--plot", str(tmp_path / "loss.png"), "--quiet"]) == 0
     title = drawn[0].axes[0].get_title()
-    assert title.startswith("line.csv: LinearRegression on 'y', loss per iteration (newton)")
+    assert " ".join(title.split()) == ("line.csv: LinearRegression on 'y', loss per iteration "
+                                       "(newton)")     # wrapped to the figure's width
     ticks = drawn[0].axes[0].get_xticks()
     assert np.all(ticks == np.round(ticks))
     code = main(["train", str(path), "--target", "y", "--out", str(tmp_path / "m.json"),
                  "--force"])
     assert code == 0 and "1 feature, target 'y'" in capsys.readouterr().out
+
+
+def test_class_labels_and_quantities_are_told_apart(tmp_path):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=40)
+    owns = np.where(x + rng.normal(size=40) > 0, "yes", "no").astype(object)
+    owns[17] = "maybe"                                 # line 19
+    path = tmp_path / "owns.csv"
+    path.write_text("x,owns\n" + "".join(f"{a:.3f},{o}\n" for a, o in zip(x, owns)))
+    code, _, err = run("train", path, "--target", "owns")
+    assert code == 1 and "The value 'maybe' appears on line 19 only" in err
+    assert "Traceback" not in err
+    flags = tmp_path / "flags.csv"
+    flags.write_text("x,owns\n" + "".join(f"{a:.3f},{'TRUE' if o == 'yes' else 'FALSE'}\n"
+                                          for a, o in zip(x, owns)))
+    code, _, err = run("train", flags, "--target", "owns", "--model", "linear")
+    assert code == 1 and "true/false, a class label" in err
+    counts = tmp_path / "counts.csv"                   # eight whole numbers, none repeated
+    counts.write_text("x,cases\n" + "".join(f"{i},{v}\n" for i, v in
+                                            enumerate([60, 104, 3, 5, 7, 9, 11, 13])))
+    code, out, err = run("train", counts, "--target", "cases", "--test-frac", "0",
+                         "--out", tmp_path / "m.json")
+    assert code == 0 and "model: LinearRegression" in out, err
+
+
+def test_exclusions_add_up_and_a_row_counter_is_pointed_out(tmp_path):
+    path = tmp_path / "rows.csv"
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=30)
+    path.write_text("OBS,name,note,x,y\n" + "".join(
+        f"{i + 1},n{i},t{i},{a:.3f},{2 * a + rng.normal():.3f}\n" for i, a in enumerate(x)))
+    code, _, err = run("train", path, "--target", "y")
+    assert code == 1 and "To leave all of those columns out at once: --exclude name,note" in err
+    code, out, err = run("train", path, "--target", "y", "--exclude", "name", "--exclude",
+                         "note", "--out", tmp_path / "m.json")
+    assert code == 0, err
+    assert "column 'OBS' numbers the rows (1, 2, ..., 30)" in err and "--exclude OBS" in err
+    code, out, err = run("train", path, "--target", "y", "--exclude", "name,note",
+                         "--exclude", "OBS", "--out", tmp_path / "m.json", "--force")
+    assert code == 0 and "warning" not in err and "1 feature," in out, err
+
+
+def test_a_model_file_given_to_train_and_info_in_flag_words(people, tmp_path):
+    model = tmp_path / "m.json"
+    run("train", people, "--target", "buys", "--exclude", "id", "--out", model)
+    code, _, err = run("train", model, "--target", "buys")
+    assert code == 2 and "looks like a model file" in err
+    code, out, _ = run("info", model)
+    assert code == 0 and "trained with: --solver auto --learning-rate auto --alpha 0.0" in out
+    assert "=" not in out.split("weights")[0]

@@ -24,13 +24,13 @@ def write(tmp_path, text, name="data.csv", encoding="utf-8"):
 # ------------------------------------------------------------- good files
 def test_cells_are_text_indexed_by_line(tmp_path):
     path = write(tmp_path, 'a, note ,y\n\n1,"two\nlines",2\n3, x ,4e1\n')
-    frame, name, blank, _ = read_csv(path)
+    frame, name, blank, _, _ = read_csv(path)
     assert name == str(path) and list(frame.columns) == ["a", "note", "y"] and blank == (2,)
     assert frame.index.tolist() == [3, 5] and frame.index.name == "line"
     # Columns of numbers come as float64, others as the text cells written.
     assert frame.to_numpy().tolist() == [[1.0, "two\nlines", 2.0], [3.0, " x ", 40.0]]
     assert [str(d) for d in frame.dtypes] == ["float64", "object", "float64"]
-    text, _, _, _ = read_csv(path, text_columns={"a"})
+    text, _, _, _, _ = read_csv(path, text_columns={"a"})
     assert text["a"].tolist() == ["1", "3"]
 
 
@@ -224,7 +224,7 @@ def test_a_gzip_csv_streams_in_a_small_multiple_of_its_text(tmp_path):
     try:
         tracemalloc.reset_peak()
         before = tracemalloc.get_traced_memory()[0]
-        frame, _, _, _ = read_csv(path)
+        frame, _, _, _, _ = read_csv(path)
         peak = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
@@ -238,7 +238,7 @@ def test_a_gzip_csv_streams_in_a_small_multiple_of_its_text(tmp_path):
 # ------------------------------------------------------------- no row vanishes
 def test_a_blank_line_in_a_one_column_file_is_a_missing_cell(tmp_path):
     path = write(tmp_path, "x\n1\n\n3\n4\n")
-    frame, _, blank, _ = read_csv(path)
+    frame, _, blank, _, _ = read_csv(path)
     assert frame.index.tolist() == [2, 3, 4, 5]
     np.testing.assert_array_equal(frame["x"], [1.0, np.nan, 3.0, 4.0])
     assert blank == ()
@@ -256,7 +256,7 @@ def test_a_blank_line_in_a_one_column_file_is_a_missing_cell(tmp_path):
 ])
 def test_blank_lines_that_hold_no_row_are_counted_and_reported(tmp_path, text, rows, blank):
     path = write(tmp_path, text)
-    frame, _, found, _ = read_csv(path)
+    frame, _, found, _, _ = read_csv(path)
     np.testing.assert_array_equal(frame.iloc[:, 0], rows)
     assert found == blank
     data = DataContainer.from_csv(path, missing="median")
@@ -268,7 +268,7 @@ def test_blank_lines_that_hold_no_row_are_counted_and_reported(tmp_path, text, r
 def test_every_line_is_a_row_a_blank_line_or_an_error(tmp_path):
     # Whatever the file, lines read + blank lines + header = all lines up to the last record.
     text = 'a,b\n1,2\n\n"3\n3",4\n,\n  \n5,"6"\n'
-    frame, _, blank, _ = read_csv(write(tmp_path, text), text_columns={"a", "b"})
+    frame, _, blank, _, _ = read_csv(write(tmp_path, text), text_columns={"a", "b"})
     assert frame.index.tolist() == [2, 4, 6, 8] and blank == (3, 7)
     assert frame.to_numpy().tolist() == [["1", "2"], ["3\n3", "4"], ["", ""], ["5", "6"]]
 

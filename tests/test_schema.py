@@ -94,7 +94,7 @@ def test_new_csv_gets_exactly_the_training_columns(tmp_path, trained):
     report = new.report
     assert {h: (i.strategy, i.value, i.count) for h, i in report.imputed.items()} == {
         "rooms": ("training median", 3.5, 1), "garden": ("training median", 1.0, 1)}
-    assert report.dropped_columns == {"note": "not used by the schema's features"}
+    assert report.dropped_columns == {"note": "not used by the model's features"}
     assert ("imputed 2 missing cells in 2 columns with each column's training median: "
             "'rooms' 3.5 (1), 'garden' 1.0 (1)") in str(report)
     derived = DataContainer.from_csv(tmp_path / "new.csv", features=["rooms", "city", "garden"],
@@ -114,8 +114,8 @@ def test_frame_dtypes_and_the_target(trained):
 def test_target_column_is_ignored_without_target(tmp_path, trained):
     new = apply(tmp_path, trained, "rooms,city,garden,price\n1,Lyon,true,\n")
     assert new.y is None
-    assert new.report.dropped_columns == {"price": "the training target; not read with "
-                                                   "target=None"}
+    assert new.report.dropped_columns == {"price": "the training target, not needed for "
+                                                   "predictions"}
 
 
 def test_drop_leaves_out_rows_without_target_or_fill(tmp_path):

@@ -28,6 +28,7 @@ _WHERE = {
     "DataError": "errors",
     "DivergenceError": "errors",
     "SeparationWarning": "errors",
+    "IdentifierWarning": "errors",
 }
 _MODULES = {"datasets": "teach.datasets", "explain": "teach.explain", "plots": "teach.plots"}
 

@@ -140,8 +140,8 @@ def warn_unless_converged(model, result, rows):
             f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
             f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
             f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
-            "training example correctly. Set alpha > 0 (an L2 penalty) for a unique, finite "
-            "optimum.", SeparationWarning, stacklevel=3)
+            "training example correctly. An L2 penalty (alpha=1e-3, say) gives a unique, "
+            "finite optimum.", SeparationWarning, stacklevel=3)
         return
     found = causes(model, rows)
     if reason == "stalled":

@@ -36,3 +36,7 @@ class DivergenceError(DescendError):
 
 class SeparationWarning(UserWarning):
     """The classes are perfectly separable, so the unpenalized optimum does not exist."""
+
+
+class IdentifierWarning(UserWarning):
+    """A feature column looks like a row number or an identifier, not a measurement."""

@@ -69,5 +69,6 @@ def describe_fit(model):
         "separable": "stopped: the classes are perfectly separable (no finite optimum)",
     }.get(model.stop_reason_, f"stopped: {model.stop_reason_}")
     solver = getattr(model, "solver_", model.solver)
-    return (f"solver {solver!r}, {model.n_iter_} iterations, loss {hist['loss'][0]:.6g} -> "
+    iterations = "iteration" if model.n_iter_ == 1 else "iterations"
+    return (f"solver {solver!r}, {model.n_iter_} {iterations}, loss {hist['loss'][0]:.6g} -> "
             f"{hist['loss'][-1]:.6g}; {why}")

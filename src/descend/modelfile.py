@@ -47,8 +47,9 @@ def read_document(path):
         raise bad("no such file; check the path.") from None
     except jsonfile.JSONFileError as e:
         if _looks_like_csv(path):
-            raise bad("it looks like a CSV file, not a model file. Give the model file "
-                      "(written by descend.persist.save) first, then the data.") from None
+            raise bad("it looks like a CSV file, not a model file. Give a model file "
+                      "written by descend.persist.save (predict and evaluate take the model "
+                      "first, then the data).") from None
         raise bad(f"{e}. Save the model again.") from None
     except (OSError, UnicodeDecodeError) as e:
         raise bad(f"it cannot be read as a text file ({e}).") from None

@@ -36,10 +36,11 @@ def _choose_model(data, kind):
     if kind == "logistic":
         check_two_classes(data.y, data.row_labels, data.target_name, data.report.source)
         return LogisticClassifier
-    if data.y.dtype.kind not in "biuf":
+    if data.y.dtype.kind not in "iuf":
+        what = "true/false" if data.y.dtype.kind == "b" else "not numeric"
         raise DataError(
-            f"target {data.target_name!r} is not numeric, so linear regression cannot predict it; "
-            "use --model logistic (or auto) for a class label."
+            f"target {data.target_name!r} is {what}, a class label, so linear regression cannot "
+            "predict it; use --model logistic (or auto)."
         )
     return LinearRegression
 
@@ -115,19 +116,16 @@ def train(args):
     progress = _Progress(args.max_iter, args.quiet)
     model = Model(learning_rate=args.learning_rate, max_iter=args.max_iter, tol=args.tol,
                   alpha=args.alpha, solver=args.solver, random_state=args.seed, callback=progress)
-    try:
-        model.fit(train_part.X, labels(train_part.y))
+    try:                                  # a frame, so that warnings name the columns
+        model.fit(_frame(train_part), labels(train_part.y))
     finally:
         progress.close()
     model.callback = None
     say(f"model: {Model.__name__}; fit: " + describe_fit(model))
-    if model.stop_reason_ == "separable":
-        print("note: the classes are perfectly separable, so this model is the first boundary "
-              "that separates the training rows, not a unique optimum; retrain with "
-              "--alpha 1e-3 (an L2 penalty) for one.")
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
-    print(format_table(_metrics_of(model, scored.X, labels(scored.y)), f"{where} metrics:"))
+    print(format_table(_metrics_of(model, _frame(scored), labels(scored.y)),
+                       f"{where} metrics:"))
     text = dumps(model, feature_names=data.feature_names, training_data=training_record(data),
                  path=out)
     with written(out) as f:
@@ -135,12 +133,18 @@ def train(args):
     if plot is not None:
         from pathlib import Path
         from ..teach.plots import loss_curve
+        from .figures import loss_title
 
-        title = (f"{Path(args.data).name}: {Model.__name__} on {data.target_name!r}, "
-                 f"loss per iteration ({model.solver_})")
+        title = loss_title(Path(args.data).name, model, data.target_name)
         write_figure(loss_curve(model, title=title), plot)
         print(f"loss curve: {plot}")
     print(f"model saved: {out}")
+
+
+def _frame(data):
+    import pandas as pd
+
+    return pd.DataFrame(data.X, columns=data.feature_names, copy=False)
 
 
 def predict(args):
@@ -202,9 +206,10 @@ def info(args):
     if model.classifies:
         print(f"  classes: {', '.join(map(str, model.classes_))} "
               f"(probabilities are of {model.classes_[1]})")
-    shown = ", ".join(f"{k}={model.params.get(k)!r}" for k in (
-        "solver", "learning_rate", "alpha", "tol", "max_iter", "standardize"))
-    print(f"  hyperparameters: {shown}")
+    shown = " ".join(f"--{k.replace('_', '-')} {model.params.get(k)}" for k in (
+        "solver", "learning_rate", "alpha", "tol", "max_iter"))
+    standardized = "" if model.params.get("standardize") else " (not standardized)"
+    print(f"  trained with: {shown}{standardized}")
     print("  fit: " + describe_fit(model))
     rows = {"(intercept)": float(model.intercept)}
     rows.update({str(name): float(c) for name, c in zip(model.names, model.coef)})

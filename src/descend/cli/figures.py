@@ -4,10 +4,18 @@ own work: the loss curve a model file recorded, and a saved model's fit on a CSV
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from pathlib import Path
 
-__all__ = ["plot"]
+__all__ = ["plot", "loss_title"]
+
+
+def loss_title(data_name, model, target):
+    """The loss curve's title, wrapped to the figure: the file, model, target and solver."""
+    on = f" on {target!r}" if target else ""
+    return textwrap.fill(f"{data_name}: {type(model).__name__}{on}, loss per iteration "
+                         f"({model.solver_})", 58)
 
 
 def plot(args):
@@ -33,17 +41,15 @@ def _own(args):
     if args.figure == "loss-curve":
         model = load(args.model)
         target = (model.training_data_ or {}).get("target_name")
-        on = f" on {target!r}" if target else ""
-        return plots.loss_curve(model, title=f"{Path(args.model).name}: {type(model).__name__}"
-                                f"{on}, loss per iteration ({model.solver_})")
+        return plots.loss_curve(model, title=loss_title(Path(args.model).name, model, target))
     model, data, X, target = load_with_data(args.model, args, with_target=True)
     about = f"{Path(args.data).name}: {type(model).__name__} ({Path(args.model).name})"
     if model._loss.classifies:
         return plots.probability_histogram(whole_labels(data.y), model.predict_proba(X)[:, 1],
-                                           model.classes_,
-                                           title=f"{about}, predicted probabilities")
-    return plots.predicted_vs_actual(data.y, model.predict(X),
-                                     title=f"{about}: predicted vs actual {target!r}")
+                                           model.classes_, title=textwrap.fill(
+                                               f"{about}, predicted probabilities", 58))
+    return plots.predicted_vs_actual(data.y, model.predict(X), title=textwrap.fill(
+        f"{about}: predicted vs actual {target!r}", 46))
 
 
 def _bundled(args):

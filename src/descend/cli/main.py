@@ -32,7 +32,8 @@ _OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha
                      r"""('[^']*'|"[^"]*"|\[[^\]]*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
 _WORDS = (("force=True", "--force"), (" (--force)", ""),
-          ("descend.persist.save", "descend train"))
+          ("descend.persist.save", "descend train"),
+          ("set alpha > 0 (an L2 penalty)", "pass an L2 penalty, e.g. --alpha 1e-3"))
 
 
 def cli_words(text):
@@ -82,8 +83,11 @@ def _check_usage(parser, args):
     if args.command in ("predict", "evaluate"):
         if args.model.lower().endswith(_CSV) and args.data.lower().endswith(".json"):
             error(f"the arguments look swapped: {args.model} looks like a CSV file and "
-                  f"{args.data} like a model file; the model comes first: descend "
-                  f"{args.command} {args.data} {args.model}")
+                  f"{args.data} like a model file; give the model first, then the data: "
+                  f"descend {args.command} {args.data} {args.model} ...")
+    if args.command == "train" and args.data.lower().endswith(".json"):
+        error(f"{args.data} looks like a model file; train reads a CSV file (descend train "
+              "DATA.csv --target COL); to use a saved model, run descend predict or evaluate")
     if args.command == "predict" and args.keep and args.keep_all:
         error("give --keep COLS or --keep-all, not both")
     if args.command == "plot":
@@ -106,6 +110,9 @@ def _check_plot(error, args):
     if saved and args.figure not in ("loss-curve", "fit"):
         error(f"--model {args.model}: a model file draws loss-curve or fit; {args.figure} "
               "takes --model linear or logistic")
+    if (args.model or "").lower().endswith(_CSV) and (args.data or "").lower().endswith(".json"):
+        error(f"--model {args.model} looks like a CSV file and --data {args.data} like a model "
+              "file: swap them")
     if not bundled and not saved:
         error(f"--data {args.data}: a CSV file is drawn with the model that scores it; add "
               "--model MODEL.json (a model saved by descend train)")

@@ -43,7 +43,9 @@ def _csv_options(p, saved=False):
     p.add_argument("--decimal", type=_decimal, metavar="MARK",
                    help="the decimal mark of the numbers, . or , " + (given or "(default: .)"))
     p.add_argument("--quote", type=_quote, metavar="CHAR",
-                   help="the quote character, or none " + (given or "(default: '\"')"))
+                   help="the quote character, or none " + (given or "(default: \", or ' when "
+                                                               "every name in the header is "
+                                                               "in single quotes)"))
     p.add_argument("--encoding", type=_encoding,
                    help="the file's text encoding, e.g. latin-1 " + (given or "(default: utf-8)"))
 
@@ -146,10 +148,11 @@ def build_parser():
                        "print the cleaning report and held-out metrics, and save the model as JSON.")
     p.add_argument("data", metavar="DATA.csv", help="the CSV file, with a header row")
     p.add_argument("--target", required=True, metavar="COL", help="the column to predict")
-    p.add_argument("--features", type=_columns, metavar="COL,COL,...",
+    p.add_argument("--features", type=_columns, action="extend", metavar="COL,COL,...",
                    help="the columns to learn from, separated by commas (default: all but the target)")
-    p.add_argument("--exclude", type=_columns, metavar="COL,COL,...",
-                   help="columns to leave out of the features, such as an identifier")
+    p.add_argument("--exclude", type=_columns, action="extend", metavar="COL,COL,...",
+                   help="columns to leave out of the features, such as an identifier (may "
+                        "be given more than once)")
     p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
                    help="auto (default): logistic for a class label (text, true/false, two "
                         "values, or a few whole numbers), linear for other numbers")
@@ -184,7 +187,7 @@ def build_parser():
                        "also gives the probability of each class.")
     _model_and_data(p)
     p.add_argument("--out", metavar="PREDS.csv", help="write here instead of to standard output")
-    p.add_argument("--keep", type=_columns, metavar="COL,COL,...",
+    p.add_argument("--keep", type=_columns, action="extend", metavar="COL,COL,...",
                    help="copy these columns of DATA.csv (an identifier, say) next to the "
                         "predictions, as written")
     p.add_argument("--keep-all", action="store_true",

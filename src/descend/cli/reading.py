@@ -4,11 +4,15 @@
 ``--sep`` names it, and the model file records how (:func:`training_record`).
 ``predict``, ``evaluate`` and ``plot fit`` read new files the way the
 training file was read, each flag overriding what the model recorded
-(:func:`load_with_data`); when the columns then do not match, another
-delimiter that would make them match is named.
+(:func:`load_with_data`): the same decimal mark, quote and encoding, and the
+delimiter given to ``train``, or detected again where ``train`` detected it.
+When the columns then do not match, another reading that would make them
+match (delimiter, quote) is named.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from ..errors import DataError
 
@@ -20,7 +24,9 @@ def read_options(args, saved=None) -> dict:
     flags given, else the ``saved`` dialect (a model file's), else the defaults."""
     from ..tables.dialect import AUTO, Dialect
 
-    base = Dialect(sep=AUTO) if saved is None else saved
+    base = Dialect(sep=AUTO, quote=AUTO) if saved is None else saved
+    if base.detected:                   # detected in training: detected in each new file too
+        base = dataclasses.replace(base, sep=AUTO)
     given = {"sep": args.sep, "encoding": args.encoding, "quote": args.quote,
              "decimal": args.decimal}
     chosen = {k: v if v is not None else getattr(base, k) for k, v in given.items()}
@@ -63,18 +69,8 @@ def load_with_data(path, args, *, with_target, keep=None):
                                       missing=getattr(args, "missing", "error"), keep=keep,
                                       **options)
         order = check_columns(model, data.feature_names)
-    except DataError:
-        better = _other_delimiter(args.data, options, saved, target)
-        if better is None:
-            raise
-        from ..tables.dialect import shown_sep
-        how = ("detected" if options["sep"] == "auto" else "given with --sep" if args.sep
-               else "the one the model's training file was read with")
-        raise DataError(f"{args.data} does not have the columns the model needs when split "
-                        f"at {shown_sep(options['sep'])} ({how}), but has all of them when "
-                        f"split at {shown_sep(better)}: pass --sep "
-                        f"{ {',': ',', chr(9): 'tab', 'whitespace': 'whitespace'}.get(better, repr(better)) }"
-                        ) from None
+    except DataError as err:
+        raise DataError(_why_not(err, args, options, saved, target)) from None
     X = data.X[:, order]
     if hasattr(model, "feature_names_in_"):
         import pandas as pd
@@ -82,18 +78,69 @@ def load_with_data(path, args, *, with_target, keep=None):
     return model, data, X, target
 
 
-def _other_delimiter(path, options, saved, target):
-    """The delimiter under which the file has every column the model needs, when the one
-    used does not; None when no other does."""
+def _why_not(err, args, options, saved, target):
+    """The message for a file the model cannot read: another delimiter or quote under which
+    it has every column the model needs, named first; a UTF-8 file read as another
+    encoding; else the error as it was."""
+    from ..tables.csvfile import sniff
+    from ..tables.dialect import AUTO, shown_sep
+
+    if options["sep"] == AUTO:
+        options = {**options, "sep": sniff(args.data, options["encoding"])}
+    if options["quote"] == AUTO:
+        options = {**options, "quote": '"'}
+    better = _other_reading(args.data, options, saved, target)
+    if better:
+        how = ("given with --sep" if args.sep else "as given to descend train"
+               if saved.get("csv", {}).get("detected") is False else "detected")
+        flags = " ".join(f"--{k} {_flag(k, v)}" for k, v in better.items())
+        return (f"{args.data} does not have the columns the model needs when read with "
+                f"delimiter {shown_sep(options['sep'])} ({how}) and quote "
+                f"{options['quote']!r}, but has all of them with {flags}: pass {flags}")
+    if options["encoding"].replace("_", "-").lower() not in ("utf-8", "utf8") and _utf8(args.data):
+        return (f"{err} The file reads as UTF-8 (it holds non-ASCII text that is valid "
+                f"UTF-8), but it was read as {options['encoding']}, the training file's "
+                "encoding: pass --encoding utf-8")
+    return str(err)
+
+
+def _flag(key, value):
+    if key == "sep":
+        return {",": ",", "\t": "tab", "whitespace": "whitespace"}.get(value, repr(value))
+    return repr(value) if value != "none" else value
+
+
+def _utf8(path):
+    """Whether the file's first 64 KiB hold non-ASCII bytes that decode as UTF-8."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(1 << 16)
+        raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False                        # (a character cut at the end: no claim made)
+    return not raw.isascii()
+
+
+def _other_reading(path, options, saved, target):
+    """The delimiter and quote (those that differ from ``options``) under which the file's
+    header holds every column the model needs; {} when no other reading does."""
     from ..tables.csvfile import first_record
     from ..tables.dialect import CANDIDATES, WHITESPACE, Dialect
 
     schema = saved.get("schema") or {}
     needed = {f.get("source") for f in schema.get("features", []) if isinstance(f, dict)}
     needed |= {target} - {None}
-    quote = "" if options["quote"] == "none" else options["quote"]
-    for sep in CANDIDATES + (WHITESPACE,):
-        dialect = Dialect(sep=sep, quote=quote, encoding=options["encoding"])
-        if needed and sep != options["sep"] and needed <= set(first_record(path, dialect)):
-            return sep
-    return None
+    def header(sep, quote):
+        return set(first_record(path, Dialect(sep=sep, quote="" if quote == "none" else quote,
+                                              encoding=options["encoding"])))
+
+    if not needed or needed <= header(options["sep"], options["quote"]):
+        return {}                                   # the reading is not what is wrong
+    for quote in dict.fromkeys((options["quote"], '"', "'", "none")):
+        for sep in CANDIDATES + (WHITESPACE,):
+            if (sep, quote) == (options["sep"], options["quote"]):
+                continue
+            if needed <= header(sep, quote):
+                return {k: v for k, v in (("sep", sep), ("quote", quote))
+                        if v != options[k]}
+    return {}

@@ -154,7 +154,7 @@ def find_column(name, names, what, source) -> str:
     hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
     if len(names) == 1 and any(c in names[0] for c in ";\t|, "):
         hint += (f" The whole header is one column {names[0]!r}: the file may use another "
-                 "delimiter; pass sep='auto' to detect it, or give it (sep=';', sep='tab')")
+                 "delimiter; pass sep='auto' to detect it, or give it (sep=';', sep='tab').")
     if names and all(len(h) > 1 and h[0] == h[-1] == "'" for h in names):
         hint += (" The column names are in single quotes: pass quote=\"'\" to read them "
                  "without.")
@@ -169,7 +169,8 @@ def find_column(name, names, what, source) -> str:
 def close_names(name, names, n) -> list[str]:
     """Up to about ``n`` of ``names`` spelled like ``name`` (difflib, or equal but for case)."""
     close = difflib.get_close_matches(name, names, n=n, cutoff=0.6)
-    return close + [h for h in names if h.lower() == name.lower() and h not in close]
+    same = [h for h in names if h.lower() == name.lower()]
+    return same + [h for h in close if h not in same]
 
 
 def column_names(df, source) -> list[str]:

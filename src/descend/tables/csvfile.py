@@ -33,7 +33,8 @@ import pandas as pd
 
 from ..errors import DataError
 from .columns import check_unique, number, numbers, years
-from .dialect import AUTO, Dialect, detect_sep, parse_decimal, parse_quote, parse_sep, shown_sep
+from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal, parse_quote,
+                      parse_sep, shown_sep)
 from .report import few
 
 
@@ -44,10 +45,11 @@ class CsvTable(NamedTuple):
     name: str
     blank_lines: tuple[int, ...]       # lines that hold no row, for the cleaning report
     dialect: Dialect = Dialect()       # how the file was read
+    kept: pd.DataFrame | None = None   # the columns asked for as written (text cells)
 
 
 def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
-             decimal=".") -> CsvTable:
+             decimal=".", keep=()) -> CsvTable:
     """Read a CSV file into a frame indexed by file line number.
 
     Parameters
@@ -64,7 +66,11 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
         Columns kept as text even when every cell is a number (the levels
         of a category are compared as written).
     quote : str
-        The quote character, or ``"none"``.
+        The quote character, ``"none"``, or ``"auto"``: ``'`` when every field of the
+        header is in single quotes, else ``"``.
+    keep : collection of str
+        Columns also returned as written, text cells, in ``kept`` (an
+        identifier ``007`` stays ``007``), whatever they are read as.
     decimal : {".", ","}
         The decimal mark. With ``","``, a cell such as ``3,5`` is the number
         3.5, and a number written with a point (``1.234``, a thousands
@@ -90,7 +96,7 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
         If the file cannot be read, decoded or parsed, or has no header or data.
     """
     sep, quote, decimal = parse_sep(sep), parse_quote(quote), parse_decimal(decimal)
-    if sep == quote:
+    if sep == quote and sep != AUTO:
         raise DataError(f"sep={sep!r} and quote={quote!r} are the same character; the "
                         "delimiter and the quote must differ")
     try:
@@ -103,8 +109,10 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
         try:
             head = _head(stream)
             first = list(_without_bom(head))
-            dialect = Dialect(detect_sep(first, quote or '"') if sep == AUTO else sep, quote,
-                              decimal, encoding, detected=sep == AUTO)
+            found = detect_sep(first, '"' if quote in ("", AUTO) else quote) if sep == AUTO else sep
+            if quote == AUTO:
+                quote = detect_quote([line for line in first if line.strip()], found)
+            dialect = Dialect(found, quote, decimal, encoding, detected=sep == AUTO)
             lines = dialect.lines(itertools.chain(first, stream))
             reader = csv.reader(lines, strict=True, **dialect.csv_options())
             for fields in reader:
@@ -112,9 +120,13 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
                 rows.add(fields, line)
         except csv.Error as exc:
             span = f"line {start}" + (f" (to {reader.line_num})" if reader.line_num > start else "")
-            raise DataError(f"{name!r}, {span}: the CSV cannot be parsed ({exc}); check the "
-                            "quotes there: a quoted field must end with a quote followed by "
-                            "the delimiter or the end of the line") from None
+            guess = detect_sep(first, quote or '"')
+            hint = (f"; the file looks delimited by {shown_sep(guess)}, not "
+                    f"{shown_sep(dialect.sep)}: pass sep={guess!r} (or sep='auto')"
+                    if guess != dialect.sep and not dialect.detected else
+                    "; check the quotes there: a quoted field must end with a quote followed "
+                    "by the delimiter or the end of the line")
+            raise DataError(f"{name!r}, {span}: the CSV cannot be parsed ({exc}){hint}") from None
         except UnicodeDecodeError:
             _decode(_read_bytes(name), name, encoding)      # names the byte and its line
             raise
@@ -124,7 +136,7 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
             raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
                             "decompress or rename it") from None
     guess = None if dialect.detected else detect_sep(first, quote or '"')
-    return rows.table(dialect, text_columns, guess)
+    return rows.table(dialect, text_columns, guess, keep)
 
 
 class _Every:
@@ -213,7 +225,7 @@ class _Rows:
             self.packed[j].append(("".join(column), lengths))
             column.clear()
 
-    def table(self, dialect, text_columns, guess=None):
+    def table(self, dialect, text_columns, guess=None, keep=()):
         name, header = self.name, self.header
         if header is None:
             raise DataError(f"{name!r} is empty: it holds no header and no data")
@@ -234,12 +246,18 @@ class _Rows:
         self._pack()
         self.decimal = dialect.decimal
         index = pd.Index(np.frombuffer(self.lines, dtype=np.int64), name="line")
+        kept = {h: self._as_written(j) for j, h in enumerate(header) if h in keep}
+        kept = pd.DataFrame(kept, index=index) if kept else None
         columns = (self._column(j, h, h in text_columns) for j, h in enumerate(header))
         # dtype given, so that text stays object cells (pandas 3 would infer "str")
         frame = pd.DataFrame({h: pd.Series(c, index=index, dtype=c.dtype, copy=False)
                               for h, c in zip(header, columns)}, index=index)
         blank = self.blank + self.pending            # blank lines after the last row
-        return CsvTable(frame, name, tuple(sorted(blank)), dialect)
+        return CsvTable(frame, name, tuple(sorted(blank)), dialect, kept)
+
+    def _as_written(self, j):
+        """Column ``j``'s cells as written (object, m), leaving its packed chunks in place."""
+        return np.array([v for chunk in self.packed[j] for v in _unpack(*chunk)], dtype=object)
 
     def _column(self, j, name, text):
         """Column ``j`` as float64 (NaN missing) when all its chunks are numbers, else text."""
@@ -335,7 +353,7 @@ def _decode(raw, name, encoding):
         raise DataError(f"{name!r} is not valid {encoding}: byte 0x{raw[exc.start]:02x} at "
                         f"offset {exc.start} (line {line}) cannot be decoded. The file was "
                         "probably saved in another encoding: try encoding='latin-1' "
-                        "(or 'cp1252' for files from Excel on Windows)") from None
+                        "(or encoding='cp1252' for files from Excel on Windows)") from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -365,3 +383,12 @@ def first_record(path, dialect) -> list[str]:
         return []
     records = split_records(head, dialect)
     return [f.strip() for f in records[0]] if records else []
+
+
+def sniff(path, encoding="utf-8", quote='"') -> str:
+    """The delimiter :func:`read_csv` would detect in the file (``","`` if unreadable)."""
+    try:
+        with _open_text(os.fsdecode(path), encoding) as stream:
+            return detect_sep(list(_without_bom(_head(stream))), quote or '"')
+    except (DataError, OSError, UnicodeDecodeError, EOFError, zlib.error):
+        return ","

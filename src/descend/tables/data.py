@@ -142,7 +142,8 @@ class DataContainer:
         encoding : str
             Text encoding of the file; a UTF-8 byte order mark is ignored.
         quote : str
-            The quote character, or ``"none"``.
+            The quote character, ``"none"``, or ``"auto"`` (``'`` when every header
+            field is in single quotes, else ``"``).
         decimal : {".", ","}
             The decimal mark of the file's numbers.
         keep : list of str, or True, optional
@@ -163,21 +164,22 @@ class DataContainer:
         every = keep is True
         keep = [] if keep in (None, False, True) else [keep] if isinstance(keep, str) else list(keep)
         table = csvfile.read_csv(path, sep=sep, encoding=encoding, quote=quote, decimal=decimal,
-                                 text_columns=csvfile.EVERY if every else text | set(keep))
+                                 text_columns=text, keep=csvfile.EVERY if every else
+                                 {str(k).strip() for k in keep})
         source = repr(table.name)
-        if keep or every:
+        if keep:
             from .columns import column_names, find_column
 
             names = column_names(table.frame, source)
-            keep = names if every else [find_column(k, names, "keep= column", source)
-                                        for k in keep]
+            keep = [find_column(k, names, "keep= column", source) for k in keep]
         data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
                          source, "line")
         data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
                                            dialect=table.dialect)
-        if keep:
-            frame = table.frame.set_axis(names, axis=1)
-            data._kept = frame.loc[data.row_labels.astype(np.int64), list(dict.fromkeys(keep))]
+        if table.kept is not None:
+            kept = table.kept.set_axis([str(c).strip() for c in table.kept.columns], axis=1)
+            columns = list(kept.columns) if every else list(dict.fromkeys(keep))
+            data._kept = kept.loc[data.row_labels.astype(np.int64), columns]
         return data
 
     @staticmethod

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from ..errors import DataError
 
-__all__ = ["Dialect", "parse_sep", "parse_quote", "detect_sep", "split_records", "WHITESPACE",
+__all__ = ["Dialect", "parse_sep", "parse_quote", "detect_sep", "detect_quote", "split_records",
+           "WHITESPACE",
            "AUTO"]
 
 WHITESPACE = "whitespace"
@@ -58,9 +59,12 @@ def parse_sep(text) -> str:
 
 
 def parse_quote(text) -> str:
-    """The quote character meant by ``text``: one character, or ``""`` for ``none``."""
+    """The quote character meant by ``text``: one character, ``""`` for ``none``, or
+    ``"auto"`` (detected by :func:`detect_quote`)."""
     if isinstance(text, str) and text.lower() == "none":
         return ""
+    if text == AUTO:
+        return AUTO
     if isinstance(text, str) and len(text) == 1 and text not in "\r\n" and not text.isalnum():
         return text
     raise DataError(f"quote={text!r} is not a quote character; give one character such as "
@@ -92,7 +96,7 @@ class Dialect:
     def to_dict(self) -> dict:
         """Plain JSON, for a model file; :meth:`from_dict` reads it back."""
         return {"sep": self.sep, "quote": self.quote, "decimal": self.decimal,
-                "encoding": self.encoding}
+                "encoding": self.encoding, "detected": self.detected}
 
     @classmethod
     def from_dict(cls, doc) -> Dialect:
@@ -102,7 +106,8 @@ class Dialect:
         return cls(sep=parse_sep(doc.get("sep", default.sep)),
                    quote=parse_quote(doc.get("quote", default.quote) or "none"),
                    decimal=parse_decimal(doc.get("decimal", default.decimal)),
-                   encoding=str(doc.get("encoding", default.encoding)))
+                   encoding=str(doc.get("encoding", default.encoding)),
+                   detected=doc.get("detected") is True)
 
     def describe(self) -> str:
         """``"delimiter ';' (detected), decimal mark ',', quote '"', encoding utf-8"``."""
@@ -141,6 +146,17 @@ def split_records(lines, dialect) -> list[list[str]]:
     except csv.Error:
         pass
     return records
+
+
+def detect_quote(lines, sep) -> str:
+    """``'`` when every field of the first record is wrapped in single quotes (as some
+    statistics packages write), else ``"``."""
+    dialect = Dialect(sep=sep, quote="'")
+    records = split_records(lines[:1], Dialect(sep=sep, quote=""))
+    if records and all(len(f.strip()) > 1 and f.strip()[0] == f.strip()[-1] == "'"
+                       for f in records[0]):
+        return dialect.quote
+    return '"'
 
 
 def detect_sep(lines, quote='"') -> str:

@@ -33,13 +33,14 @@ The choices are recorded in a :class:`~descend.tables.schema.Schema`;
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 
 from .columns import (NA_TOKENS, check_unique, column_names, find_column, number,
                       parse_column, parse_target)
-from ..errors import DataError
+from ..errors import DataError, IdentifierWarning
 from .csvfile import read_csv
 from .report import CleaningReport, Encoding, Imputation, Problems, Where, count, few, plural
 from .schema import Feature, Schema, apply_schema
@@ -124,26 +125,29 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
     problems = Problems(source)
     y_col = None if target is None else problems.check(
         parse_target, df.iloc[:, names.index(target)], target, where)
-    if y_col is not None and y_col.kind == "text" and _decimal_commas(
-            sorted(set(y_col.values[~y_col.missing]))):
-        problems.add(f"{source}: the target {target!r} holds numbers written with decimal "
-                     "commas, read as text: pass decimal=','")
     cols = {h: col for h in features if (col := problems.check(
         parse_column, df.iloc[:, names.index(h)], h, where)) is not None}
     empty = _without_values(cols, features, where, problems)
     text = [h for h in features if h in cols and cols[h].kind == "text"]
+    commas = [h for h, c in ((target, y_col), *((h, cols[h]) for h in text))
+              if c is not None and c.kind == "text" and _decimal_commas(c.values[~c.missing])]
+    if commas:
+        problems.add(f"{source}: {plural('column', len(commas))} {few(commas, quote=True)} "
+                     f"{'holds' if len(commas) == 1 else 'hold'} numbers written with decimal "
+                     "commas (3,5), read as text: pass decimal=','")
     if text and categorical == "error":
         problems.add(f"{source}: text columns {text} are not numbers and "
                      "categorical='error'; use categorical='auto' to one-hot encode "
                      f"them, or leave them out with exclude={text}")
     elif categorical == "auto":
         for h in text:
-            if h not in empty:
+            if h not in empty and h not in commas:
                 problems.check(_levels, cols[h].values[~cols[h].missing], h, source)
     if missing == "error":
         problems.check(_refuse_missing, y_col, target, {h: c for h, c in cols.items()
                                                          if h not in empty}, where)
     problems.raise_found()
+    _warn_row_numbers(cols, source)
     dropped_cols = {}
     if categorical == "drop":
         for h in text:
@@ -219,17 +223,36 @@ def _levels(values, name, source):
     """The sorted levels of a text column, refusing identifier-like columns."""
     levels = sorted(set(values))
     if len(levels) > MAX_LEVELS or len(levels) > max(2, len(values) // 2):
-        hint = (" Its cells are numbers written with decimal commas: pass decimal=','."
-                if _decimal_commas(levels) else f" Leave it out with exclude={[name]}.")
+        hint = f" Leave it out with exclude={[name]}."
         raise DataError(f"{source}: column {name!r} is text with {len(levels)} distinct "
                         f"values in {len(values)} rows (e.g. {few(levels, 3, True)}); it "
                         f"looks like an identifier or free text, not a category.{hint}")
     return levels
 
 
-def _decimal_commas(levels):
+#: Names of columns that number rows (compared lowercased, letters and digits only).
+_ROW_NAMES = {"id", "obs", "observation", "index", "row", "rowid", "rownumber", "rownum",
+              "no", "record", "case", "caseid", "unnamed0", ""}
+
+
+def _warn_row_numbers(cols, source):
+    """Warn of number columns named like a row counter that count 1, 2, 3, ... (or from any
+    start): fitted as a feature, the row order would pass for a measurement."""
+    for h, col in cols.items():
+        key = "".join(c for c in h.lower() if c.isalnum())
+        if col.kind != "number" or not (key in _ROW_NAMES or h.lower().endswith(("_id", " id"))):
+            continue
+        v = col.values
+        if v.size >= 3 and not col.missing.any() and np.all(np.diff(v) == 1):
+            warnings.warn(f"{source}: column {h!r} numbers the rows ({v[0]:g}, {v[1]:g}, ..., "
+                          f"{v[-1]:g}), so the model learns from the row order; leave it out "
+                          f"with exclude={[h]} unless the order is a measurement (time)",
+                          IdentifierWarning, stacklevel=4)
+
+
+def _decimal_commas(cells):
     """Whether most of these text cells are numbers written with a decimal comma."""
-    shown = levels[:200]
+    shown = sorted(set(cells))[:200]
     return sum("," in v and number(v.replace(",", ".")) is not None for v in shown) > len(shown) // 2
 
 

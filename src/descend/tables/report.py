@@ -9,6 +9,8 @@ helpers :func:`plural`, :func:`count` and :func:`few` word both.
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -181,6 +183,9 @@ def cell(value, limit=80) -> str:
     return repr(value)
 
 
+_EXCLUDE = re.compile(r"exclude=(\[[^\]]*\])")
+
+
 class Problems:
     """Problems found in one table, said together: one run of a command names them all.
 
@@ -212,5 +217,10 @@ class Problems:
             shown = [f"{i}. {p}" for i, p in enumerate(self.found[:self.LIMIT], 1)]
             more = len(self.found) - self.LIMIT
             shown += [f"... and {count(more, 'more problem')}"] * (more > 0)
+            left_out = [name for p in self.found for found in _EXCLUDE.findall(p)
+                        for name in ast.literal_eval(found)]
+            if len(left_out) > 1:
+                shown.append(f"To leave all of those columns out at once: "
+                             f"exclude={list(dict.fromkeys(left_out))}")
             raise DataError(f"{self.source} has {len(self.found)} problems; each is named "
                             "with its fix:\n" + "\n".join(shown))

@@ -223,8 +223,8 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
     # 4. the columns of X in the schema's order
     X = np.column_stack([cells[f.source][0][keep] == f.level if f.kind == "indicator"
                          else cells[f.source][0][keep] for f in schema.features]).astype(float)
-    unused = {h: "the training target; not read with target=None" if h == schema.target
-              else "not used by the schema's features"
+    unused = {h: "the training target, not needed for predictions" if h == schema.target
+              else "not used by the model's features"
               for h in names if h not in cells and h != target}
     encoded = {h: Encoding(tuple(schema.levels(h)), level,
                            tuple(f.name for f in schema.built_from(h)))
@@ -303,7 +303,7 @@ def _rows(cells, y_col, target, schema, missing, where):
         it = "it" if len(no_fill) == 1 else "them"
         raise DataError(f"{where.source} has missing cells in {plural('column', len(no_fill))}"
                         f" {parts}, and the training data had no fill value for {it} (it was "
-                        "read without missing='median' or 'mean'). Fill those cells, pass "
+                        "read without missing='median' or missing='mean'). Fill those cells, pass "
                         "missing='drop' to leave those rows out, or train with "
                         "missing='median' to record fill values")
     gap = np.logical_or.reduce([*no_fill.values(), np.zeros_like(no_target)])

@@ -1,9 +1,10 @@
 """What a target column asks for: class labels or numbers.
 
 :func:`is_class_label` tells a class label from a quantity: text, true/false,
-two distinct values, or a few (at most :data:`MAX_CLASS_LEVELS`) whole
-numbers are labels, so that a 0/1/2 code is never silently fitted as a
-regression. :func:`check_two_classes` refuses a target that does not hold
+two whole (or repeated) values, or a few (at most :data:`MAX_CLASS_LEVELS`)
+whole numbers that repeat (most on two rows or more) are labels, so that a
+0/1/2 code is never silently fitted as a regression, while eight counts that
+each occur once are quantities. :func:`check_two_classes` refuses a target that does not hold
 exactly two classes, with the count of each class and the rows of a rare
 value, which is more often a typo (a stray ``3`` in a 1/2 code) than a class.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import py_scalar
 from ..errors import DataError
 from .report import count, few, plural
 
@@ -36,10 +38,11 @@ def is_class_label(y) -> bool:
     y = np.asarray(y)
     if y.dtype.kind not in "iuf":
         return True                                   # text, true/false
-    values = np.unique(y)
+    values, counts = np.unique(y, return_counts=True)
+    whole = bool(np.all(values == np.round(values)))
     if values.size <= 2:
-        return True
-    return values.size <= MAX_CLASS_LEVELS and bool(np.all(values == np.round(values)))
+        return whole or bool(np.all(counts > 1))
+    return whole and values.size <= MAX_CLASS_LEVELS and np.median(counts) >= 2
 
 
 def check_two_classes(y, labels, name, source, row_word="line"):
@@ -53,7 +56,7 @@ def check_two_classes(y, labels, name, source, row_word="line"):
     if levels.size == 2:
         return
     m = len(y)
-    items = [f"{lv!r} ({count(k, 'row')})" for lv, k in zip(levels.tolist(), counts)]
+    items = [f"{py_scalar(lv)!r} ({count(k, 'row')})" for lv, k in zip(levels.tolist(), counts)]
     shown = few(items, 12)
     if levels.size < 2:
         raise DataError(f"{source}: the target {name!r} has a single value, {shown}: "
@@ -65,7 +68,7 @@ def check_two_classes(y, labels, name, source, row_word="line"):
            f"{shown}.")
     if rare and levels.size - len(rare) == 2:
         stray = np.isin(codes, rare)
-        values = ", ".join(repr(levels[j].item()) for j in rare)
+        values = ", ".join(repr(py_scalar(levels[j])) for j in rare)
         msg += (f" The value{'s' * (len(rare) > 1)} {values} appear{'s' * (len(rare) == 1)} "
                 f"on {plural(row_word, stray.sum())} {few(labels[stray], 8)} only, a likely "
                 f"typo: correct or remove {'that row' if stray.sum() == 1 else 'those rows'}; "
