@@ -306,3 +306,25 @@ def test_a_model_file_given_to_train_and_info_in_flag_words(people, tmp_path):
     code, out, _ = run("info", model)
     assert code == 0 and "trained with: --solver auto --learning-rate auto --alpha 0.0" in out
     assert "=" not in out.split("weights")[0]
+
+
+def test_a_bracket_in_a_column_name_is_said_not_crashed_on(tmp_path):
+    path = tmp_path / "brackets.csv"
+    path.write_text("weight [kg],name,y\n" + "".join(f",n{i},{i}\n" for i in range(40)))
+    code, _, err = run("train", path, "--target", "y")
+    assert code == 1 and "Traceback" not in err
+    assert "--exclude 'weight [kg],name'" in err
+
+
+def test_plot_fit_leaves_out_rows_it_cannot_score_when_asked(people, tmp_path):
+    model = tmp_path / "m.json"
+    run("train", people, "--target", "buys", "--exclude", "id", "--out", model)
+    gaps = tmp_path / "gaps.csv"
+    lines = people.read_text().splitlines()
+    lines[5] = lines[5].replace(lines[5].split(",")[2], "", 1)
+    gaps.write_text("\n".join(lines) + "\n")
+    code, _, err = run("plot", "fit", "--model", model, "--data", gaps, "--out", tmp_path / "f.png")
+    assert code == 1 and "--missing drop" in err
+    code, _, err = run("plot", "fit", "--model", model, "--data", gaps, "--missing", "drop",
+                       "--out", tmp_path / "f.png")
+    assert code == 0, err

@@ -24,7 +24,8 @@ FORMAT_VERSION = 2           # 2: a checksum of the content; 1 (none) still load
 ESTIMATOR_NAMES = ("LinearRegression", "LogisticClassifier")
 _REQUIRED = ("estimator", "params", "n_features_in", "feature_names", "feature_names_in",
              "coef", "intercept", "x_mean", "x_scale", "fit")
-_CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".txt", ".dat")
+#: File names taken for tables, not model files.
+CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".txt", ".dat")
 
 
 def read_document(path):
@@ -83,7 +84,7 @@ def read_document(path):
 def _looks_like_csv(path):
     """Whether a file that is not JSON reads as a table: a CSV name, or a first line of
     several delimited fields."""
-    if path.name.lower().endswith(_CSV_SUFFIXES):
+    if path.name.lower().endswith(CSV_SUFFIXES):
         return True
     try:
         with open(path, encoding="utf-8", errors="replace") as f:

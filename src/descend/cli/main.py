@@ -15,6 +15,7 @@ import sys
 import threading
 import warnings
 
+from ..modelfile import CSV_SUFFIXES
 from .parser import build_parser
 
 __all__ = ["main"]
@@ -29,8 +30,9 @@ def _warn_in_one_line(message, category, *args, **kwargs):
 #: An option in the library's words, with a value or without one (``features=``).
 _OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha|solver|max_iter|"
                      r"tol|features|exclude|keep|target|model|test_frac)="
-                     r"""('[^']*'|"[^"]*"|\[[^\]]*\]|[\w.+-]+)?""")
+                     r"""('[^']*'|"[^"]*"|\[(?:'[^']*'|"[^"]*"|[^\]'"])*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
+_QUOTED = re.compile(r"'([^']*)'" + r'|"([^"]*)"')
 _WORDS = (("force=True", "--force"), (" (--force)", ""),
           ("descend.persist.save", "descend train"),
           ("set alpha > 0 (an L2 penalty)", "pass an L2 penalty, e.g. --alpha 1e-3"))
@@ -43,7 +45,9 @@ def cli_words(text):
         if value is None:
             return f"--{name}"
         if value.startswith("["):
-            value = ",".join(v.strip(" '\"") for v in value[1:-1].split(","))
+            names = _QUOTED.findall(value)
+            value = ",".join(a or b for a, b in names)
+            return f"--{name} {value if _PLAIN.fullmatch(value) else repr(value)}"
         bare = value[1:-1] if value[:1] in "'\"" and value[-1:] == value[:1] else value
         shown = bare if _PLAIN.fullmatch(bare) else repr(bare)
         return f"--{name} {shown}"
@@ -58,7 +62,6 @@ _FILES = {
     "train": (("DATA.csv", "data"),), "predict": (("MODEL.json", "model"), ("DATA.csv", "data")),
 }
 _WRITES = {"train": (("--out", "out"), ("--plot", "plot")), "predict": (("--out", "out"),)}
-_CSV = (".csv", ".csv.gz", ".tsv", ".txt", ".dat")
 
 
 def _check_files(error, args):
@@ -81,7 +84,7 @@ def _check_usage(parser, args):
     error = parser.commands[args.command].error
     _check_files(error, args)
     if args.command in ("predict", "evaluate"):
-        if args.model.lower().endswith(_CSV) and args.data.lower().endswith(".json"):
+        if args.model.lower().endswith(CSV_SUFFIXES) and args.data.lower().endswith(".json"):
             error(f"the arguments look swapped: {args.model} looks like a CSV file and "
                   f"{args.data} like a model file; give the model first, then the data: "
                   f"descend {args.command} {args.data} {args.model} ...")
@@ -110,7 +113,7 @@ def _check_plot(error, args):
     if saved and args.figure not in ("loss-curve", "fit"):
         error(f"--model {args.model}: a model file draws loss-curve or fit; {args.figure} "
               "takes --model linear or logistic")
-    if (args.model or "").lower().endswith(_CSV) and (args.data or "").lower().endswith(".json"):
+    if (args.model or "").lower().endswith(CSV_SUFFIXES) and (args.data or "").lower().endswith(".json"):
         error(f"--model {args.model} looks like a CSV file and --data {args.data} like a model "
               "file: swap them")
     if not bundled and not saved:
@@ -168,7 +171,7 @@ def main(argv=None):
     from . import commands
     from ..errors import DescendError
 
-    warnings.showwarning = _warn_in_one_line
+    shown, warnings.showwarning = warnings.showwarning, _warn_in_one_line
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     stdout, sys.stdout = sys.stdout, _Stdout(sys.stdout)
@@ -186,7 +189,7 @@ def main(argv=None):
         print("descend: interrupted", file=sys.stderr)
         return 130
     finally:
-        sys.stdout = stdout
+        sys.stdout, warnings.showwarning = stdout, shown
         if main_thread:
             signal.signal(signal.SIGTERM, previous)   # SIGTERM unwinds, so half-written files go away
 

@@ -1,7 +1,9 @@
 """The ``descend`` command's arguments: :func:`build_parser`.
 
-Every value is checked here, so that a bad one is a usage error (exit 2, the
-command's own usage line) before any file is read.
+Each value is checked here on its own, so that a bad one is a usage error
+(exit 2, the command's own usage line) before any file is read; values that
+clash with each other or with a file are checked by :mod:`.main` and the
+library.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ def _csv_options(p, saved=False):
                    help="the file's text encoding, e.g. latin-1 " + (given or "(default: utf-8)"))
 
 
+def _missing(p):
+    p.add_argument("--missing", choices=["error", "drop"], default="error",
+                   help="rows with empty cells that training had no fill value for: an "
+                        "error, or left out and reported (default: %(default)s)")
+
+
 def _sep(text):
     from ..tables.dialect import parse_sep
     from ..errors import DataError
@@ -62,9 +70,12 @@ def _sep(text):
 
 
 def _decimal(text):
-    if text not in (".", ","):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal mark; give . or ,")
-    return text
+    from ..tables.dialect import parse_decimal
+    from ..errors import DataError
+    try:
+        return parse_decimal(text)
+    except DataError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal mark; give . or ,") from None
 
 
 def _quote(text):
@@ -192,9 +203,7 @@ def build_parser():
                         "predictions, as written")
     p.add_argument("--keep-all", action="store_true",
                    help="copy every column of DATA.csv next to the predictions")
-    p.add_argument("--missing", choices=["error", "drop"], default="error",
-                   help="rows with empty cells that training had no fill value for: an "
-                        "error, or left out and reported (default: %(default)s)")
+    _missing(p)
     _csv_options(p, saved=True)
     _force(p)
     _common(p)
@@ -203,9 +212,7 @@ def build_parser():
                        description="Print the metrics of a saved model on DATA.csv, which must "
                        "hold the target column the model was trained on.")
     _model_and_data(p)
-    p.add_argument("--missing", choices=["error", "drop"], default="error",
-                   help="rows with empty cells that training had no fill value for: an "
-                        "error, or left out and reported (default: %(default)s)")
+    _missing(p)
     _csv_options(p, saved=True)
     _common(p)
 
@@ -276,6 +283,7 @@ def build_parser():
                    help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
                    help="for surface (default: %(default)s)")
+    _missing(p)
     _csv_options(p, saved=True)
     _force(p)
     _common(p)

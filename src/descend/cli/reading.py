@@ -92,7 +92,7 @@ def _why_not(err, args, options, saved, target):
     better = _other_reading(args.data, options, saved, target)
     if better:
         how = ("given with --sep" if args.sep else "as given to descend train"
-               if saved.get("csv", {}).get("detected") is False else "detected")
+               if (saved.get("csv") or {}).get("detected") is False else "detected")
         flags = " ".join(f"--{k} {_flag(k, v)}" for k, v in better.items())
         return (f"{args.data} does not have the columns the model needs when read with "
                 f"delimiter {shown_sep(options['sep'])} ({how}) and quote "

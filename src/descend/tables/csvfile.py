@@ -23,6 +23,7 @@ import gzip
 import io
 import itertools
 import os
+import re
 import zlib
 from array import array
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .columns import check_unique, number, numbers, years
+from .columns import NA_TOKENS, check_unique, number, numbers, years
 from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal, parse_quote,
                       parse_sep, shown_sep)
 from .report import few
@@ -99,6 +100,9 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
     if sep == quote and sep != AUTO:
         raise DataError(f"sep={sep!r} and quote={quote!r} are the same character; the "
                         "delimiter and the quote must differ")
+    if sep == decimal:
+        raise DataError(f"sep={sep!r} and decimal={decimal!r} are the same character; a "
+                        "file with decimal commas is delimited by another, often sep=';'")
     try:
         name = os.fsdecode(path)
     except TypeError:
@@ -109,7 +113,8 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
         try:
             head = _head(stream)
             first = list(_without_bom(head))
-            found = detect_sep(first, '"' if quote in ("", AUTO) else quote) if sep == AUTO else sep
+            found = (detect_sep(first, '"' if quote in ("", AUTO) else quote, decimal)
+                     if sep == AUTO else sep)
             if quote == AUTO:
                 quote = detect_quote([line for line in first if line.strip()], found)
             dialect = Dialect(found, quote, decimal, encoding, detected=sep == AUTO)
@@ -232,6 +237,13 @@ class _Rows:
         if self.ragged:
             shown = ", ".join(f"line {ln} has {k}" for ln, k in self.ragged[:5])
             more = f" ({len(self.ragged)} such lines)" if len(self.ragged) > 5 else ""
+            counts = {k for _, k in self.ragged}
+            if not self.lines and len(counts) == 1:
+                raise DataError(f"{name!r}: line {self.header_line} has {len(header)} "
+                                f"field{'s' * (len(header) != 1)} but every line after it has "
+                                f"{counts.pop()}: line {self.header_line} looks like a title "
+                                "above the header, not the header; remove it (the header is "
+                                "the first line, naming the columns)")
             if guess is not None and guess != dialect.sep:
                 fix = (f"the file looks delimited by {shown_sep(guess)}, not "
                        f"{shown_sep(dialect.sep)}: pass sep={guess!r} (or sep='auto')")
@@ -244,7 +256,7 @@ class _Rows:
         if not self.lines:
             raise DataError(f"{name!r} has a header on line {self.header_line} but no data rows")
         self._pack()
-        self.decimal = dialect.decimal
+        self.decimal = dialect.decimal                # read by _column
         index = pd.Index(np.frombuffer(self.lines, dtype=np.int64), name="line")
         kept = {h: self._as_written(j) for j, h in enumerate(header) if h in keep}
         kept = pd.DataFrame(kept, index=index) if kept else None
@@ -277,18 +289,22 @@ class _Rows:
                                for k in range(len(chunks))])
 
     def _commas(self, chunk, k, name):
-        """The cells of chunk ``k`` with decimal commas written as points. A number written
-        with a point is refused: in such a file a point is likely a thousands separator."""
-        out, points = [], []
+        """The cells of chunk ``k`` with decimal commas written as points. In a column of
+        numbers, one written with a point (``1.234``, ``1.234,5``, ``3.5``) is refused: in
+        such a file a point is likely a thousands separator. A column that holds other
+        text too (dates such as ``01.03.2021``, versions) is left as written."""
+        out, points, text = [], [], False
         for i, cell in enumerate(chunk):
-            if ("," in cell and "." not in cell
-                    and number((c := cell.replace(",", ".")).strip()) is not None):
+            token = cell.strip()
+            if "," in token and "." not in token and number(c := token.replace(",", ".")) is not None:
                 out.append(c)
                 continue
-            if "." in cell and number(cell.strip().replace(".", "").replace(",", ".")) is not None:
-                points.append((self.lines[k * CHUNK_ROWS + i], cell.strip()))
+            if _POINTED.fullmatch(token):
+                points.append((self.lines[k * CHUNK_ROWS + i], token))
+            elif token and number(token) is None and token not in NA_TOKENS:
+                text = True
             out.append(cell)
-        if points:
+        if points and not text:
             shown = ", ".join(f"{c!r} (line {line})" for line, c in points[:5])
             raise DataError(f"{self.name!r}: column {name!r} holds numbers written with a "
                             f"decimal point ({shown}), but decimal=','. In a file with decimal "
@@ -296,6 +312,10 @@ class _Rows:
                             "with a comma (1234,5, not 1.234,5), or pass decimal='.' if the "
                             "points are decimal marks")
         return out
+
+
+#: A number written with a decimal point or thousands points: 3.5, 1.234, 1.234.567,5.
+_POINTED = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+(?:,\d*)?|\d*\.\d+)", re.ASCII)
 
 
 def _unpack(joined, lengths):

@@ -159,13 +159,14 @@ def detect_quote(lines, sep) -> str:
     return '"'
 
 
-def detect_sep(lines, quote='"') -> str:
-    """The delimiter of a file whose first lines are ``lines`` (see the module's docstring)."""
+def detect_sep(lines, quote='"', decimal=".") -> str:
+    """The delimiter of a file whose first lines are ``lines`` (see the module's docstring);
+    never the decimal mark (a comma is then not tried, and one column reads with ``;``)."""
     lines = [line for line in lines if line.strip()]
     if lines and not lines[-1].endswith(("\n", "\r")) and len(lines) > 1:
         lines = lines[:-1]                              # a line the sample cut short
-    best, best_k = ",", 1
-    for sep in CANDIDATES + (WHITESPACE,):
+    best, best_k = ("," if decimal != "," else ";"), 1
+    for sep in [c for c in CANDIDATES if c != decimal] + [WHITESPACE]:
         if sep == WHITESPACE and best_k > 1:
             break                                       # whitespace only when nothing else fits
         counts = {len(r) for r in split_records(lines, Dialect(sep=sep, quote=quote))}

@@ -106,14 +106,10 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
             raise DataError("features=, exclude= and categorical= cannot be combined with "
                             "schema=: the schema fixes the features; leave them out")
         schema = Schema.from_dict(schema)
-        X, y, report = apply_schema(df, schema, target, missing=missing, source=source,
-                                    row_word=row_word)
-        labels = Where.of(df, source, row_word).labels
-        dropped = [*report.dropped_missing_target, *report.dropped_missing_features]
-        if dropped:
-            labels = labels[~np.isin(labels, np.array(dropped, dtype=object))]
+        X, y, report, keep = apply_schema(df, schema, target, missing=missing, source=source,
+                                          row_word=row_word)
         return Ingested(X, y, schema.names, None if target is None else str(target).strip(),
-                        report, schema, labels)
+                        report, schema, Where.of(df, source, row_word).labels[keep])
     if missing not in MISSING_OPTIONS:
         raise DataError(f"missing={missing!r} is not an option; use one of {MISSING_OPTIONS}")
     if categorical not in CATEGORICAL_OPTIONS:
@@ -126,7 +122,7 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
     y_col = None if target is None else problems.check(
         parse_target, df.iloc[:, names.index(target)], target, where)
     cols = {h: col for h in features if (col := problems.check(
-        parse_column, df.iloc[:, names.index(h)], h, where)) is not None}
+        parse_column, df.iloc[:, names.index(h)], h, where, offer=[h])) is not None}
     empty = _without_values(cols, features, where, problems)
     text = [h for h in features if h in cols and cols[h].kind == "text"]
     commas = [h for h, c in ((target, y_col), *((h, cols[h]) for h in text))
@@ -138,11 +134,12 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
     if text and categorical == "error":
         problems.add(f"{source}: text columns {text} are not numbers and "
                      "categorical='error'; use categorical='auto' to one-hot encode "
-                     f"them, or leave them out with exclude={text}")
+                     f"them, or leave them out with exclude={text}", offer=text)
     elif categorical == "auto":
         for h in text:
             if h not in empty and h not in commas:
-                problems.check(_levels, cols[h].values[~cols[h].missing], h, source)
+                problems.check(_levels, cols[h].values[~cols[h].missing], h, source,
+                               offer=[h])
     if missing == "error":
         problems.check(_refuse_missing, y_col, target, {h: c for h, c in cols.items()
                                                          if h not in empty}, where)
@@ -265,7 +262,8 @@ def _without_values(cols, features, where, problems):
         fix = (f"leave {them} out with exclude={empty}" if len(empty) < len(features)
                else f"fill {them}")
         problems.add(f"{where.source}: {plural('column', len(empty))} "
-                     f"{few(empty, quote=True)} {has} no values, only missing cells; {fix}")
+                     f"{few(empty, quote=True)} {has} no values, only missing cells; {fix}",
+                     offer=empty if len(empty) < len(features) else ())
     return set(empty)
 
 

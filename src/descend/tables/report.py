@@ -9,8 +9,6 @@ helpers :func:`plural`, :func:`count` and :func:`few` word both.
 
 from __future__ import annotations
 
-import ast
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -183,32 +181,32 @@ def cell(value, limit=80) -> str:
     return repr(value)
 
 
-_EXCLUDE = re.compile(r"exclude=(\[[^\]]*\])")
-
-
 class Problems:
     """Problems found in one table, said together: one run of a command names them all.
 
-    ``check(fn, *args)`` calls ``fn`` and keeps the :class:`DataError` it raises
-    (returning None) instead of stopping; :meth:`raise_found` raises one error
-    holding every problem kept, numbered, up to :attr:`LIMIT`.
+    ``check(fn, *args, offer=())`` calls ``fn`` and keeps the :class:`DataError`
+    it raises (returning None) instead of stopping; :meth:`raise_found` raises
+    one error holding every problem kept, numbered, up to :attr:`LIMIT`. The
+    columns ``offer``-ed with problems are named once more at the end, to be
+    left out all at once.
     """
 
     LIMIT = 12
 
     def __init__(self, source):
-        self.source, self.found, self.first = source, [], None
+        self.source, self.found, self.first, self.offered = source, [], None, []
 
-    def check(self, fn, *args, **kwargs):
+    def check(self, fn, *args, offer=(), **kwargs):
         try:
             return fn(*args, **kwargs)
         except DataError as err:
-            self.add(str(err))
+            self.add(str(err), offer)
             return None
 
-    def add(self, message):
+    def add(self, message, offer=()):
         self.first = self.first or message
         self.found.append(message.removeprefix(f"{self.source}: "))
+        self.offered += [name for name in offer if name not in self.offered]
 
     def raise_found(self):
         if len(self.found) == 1:
@@ -217,10 +215,8 @@ class Problems:
             shown = [f"{i}. {p}" for i, p in enumerate(self.found[:self.LIMIT], 1)]
             more = len(self.found) - self.LIMIT
             shown += [f"... and {count(more, 'more problem')}"] * (more > 0)
-            left_out = [name for p in self.found for found in _EXCLUDE.findall(p)
-                        for name in ast.literal_eval(found)]
-            if len(left_out) > 1:
+            if len(self.offered) > 1:
                 shown.append(f"To leave all of those columns out at once: "
-                             f"exclude={list(dict.fromkeys(left_out))}")
+                             f"exclude={self.offered}")
             raise DataError(f"{self.source} has {len(self.found)} problems; each is named "
                             "with its fix:\n" + "\n".join(shown))

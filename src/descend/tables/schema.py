@@ -184,6 +184,8 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
         The columns ``schema.names``, in that order.
     y : numpy.ndarray, shape (m,), or None
     report : CleaningReport
+    keep : numpy.ndarray of bool, shape (rows of df,)
+        Which rows of ``df`` the rows of ``X`` are.
 
     Raises
     ------
@@ -234,7 +236,7 @@ def apply_schema(df, schema, target=None, *, missing="error", source="the DataFr
         dropped_missing_target=drop_t, dropped_missing_features=drop_f, imputed=imputed,
         encoded=encoded, booleans=tuple(h for h in used if schema.of(h).kind == "boolean"),
         dropped_columns=unused)
-    return X, None if y_col is None else y_col.values[keep], report
+    return X, None if y_col is None else y_col.values[keep], report, keep
 
 
 def _target(target, schema, names, source):

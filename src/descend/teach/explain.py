@@ -252,7 +252,7 @@ def loop_vs_vector(m=1000, n=5, *, n_iter=10, learning_rate=0.1, model="logistic
     _at_least_one(m=(m, "trains on m examples (rows)", "row"),
                   n=(n, "draws n features (columns)", "feature"),
                   n_iter=(n_iter, "takes n_iter updates", "update"),
-                  repeats=(repeats, "times each of the two repeats times", "run"))
+                  repeats=(repeats, "times each version this many times", "run"))
     kind = loss_of(model)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(m, n))
