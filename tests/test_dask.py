@@ -475,3 +475,17 @@ def test_container_csv_blank_lines_are_missing_rows_not_skipped(client, tmp_path
         LinearRegression().fit(data.X, data.y)
     data = DataContainer.from_dask(str(tmp_path / "p.csv"), target="y", missing="drop")
     assert (data.report.n_rows_read, data.report.n_rows) == (4, 3)
+
+
+@pytest.mark.parametrize("sep, written", [("tab", "\t"), ("auto", ";"), ("whitespace", "   "),
+                                          (";", ";")])
+def test_a_csv_glob_is_read_with_the_delimiter_named_or_detected(tmp_path, sep, written):
+    rows = [[1.5, 2.0, 3.5], [2.5, 1.0, 4.0], [3.0, 0.5, 2.0]]
+    for part in range(2):
+        (tmp_path / f"p{part}.csv").write_text(
+            written.join(["a", "b", "y"]) + "\n" +
+            "".join(written.join(map(str, r)) + "\n" for r in rows))
+    data = DataContainer.from_dask(str(tmp_path / "*.csv"), target="y", sep=sep)
+    frame = data.frame.compute()
+    assert list(frame.columns) == ["a", "b", "y"] and len(frame) == 6
+    np.testing.assert_array_equal(frame["a"].to_numpy(), [1.5, 2.5, 3.0] * 2)

@@ -218,7 +218,7 @@ def build_parser():
 
     p = sub.add_parser("explain", help="the material's ideas on real numbers",
                        description="Print one idea of the material, computed and checked.")
-    topics = p.add_subparsers(dest="topic", required=True, metavar="TOPIC")
+    topics = p.add_subparsers(dest="topic", required=True)
     t = topics.add_parser("chain-rule", help="dL/da * da/dz * dz/dw for one example",
                           description="The chain rule for one example and one weight, beside the "
                           "closed form (a - y) x and a finite difference.")
@@ -256,6 +256,7 @@ def build_parser():
                           description="Check descend's gradient on the bundled housing and "
                           "breast-cancer data with central differences.")
     _common(t)
+    topics.metavar = "{" + ",".join(topics.choices) + "}"    # named when one is missing
 
     p = sub.add_parser("plot", help="draw one of descend's figures into a file",
                        description="Draw a figure and write it to a file: the loss curve of a "

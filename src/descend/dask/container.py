@@ -29,7 +29,9 @@ __all__ = ["DaskDataContainer", "read_dask"]
 def read_dask(source, *, sep=",", **kwargs):
     """A dask DataFrame from a dask DataFrame, or a path or glob of ``.parquet`` or ``.csv`` files.
 
-    Returns ``(frame, name)``, ``name`` being how errors refer to the data.
+    Returns ``(frame, name)``, ``name`` being how errors refer to the data. ``sep`` is
+    read as :func:`descend.tables.dialect.parse_sep` reads it (``"tab"``, ``"whitespace"``);
+    ``"auto"`` detects it from the first file of the glob.
     """
     require_dask("reading data with Dask")
     import dask.dataframe as dd
@@ -46,12 +48,29 @@ def read_dask(source, *, sep=",", **kwargs):
     if kind is None:
         raise DataError(f"{path!r}: cannot tell the file type; name .parquet or .csv files "
                         "(a glob such as 'data/part-*.parquet' is fine), or pass a dask DataFrame")
+    if kind == "csv":
+        sep = _csv_sep(path, sep)
     try:
         frame = dd.read_parquet(path, **kwargs) if kind == "parquet" else \
             dd.read_csv(path, sep=sep, **{"skip_blank_lines": False, **kwargs})
     except (OSError, ValueError) as err:
         raise DataError(f"{path!r}: could not read it as {kind}: {err}") from err
     return frame, repr(path)
+
+
+def _csv_sep(path, sep):
+    """The delimiter for pandas' reader: a character, runs of whitespace as a regular
+    expression, or for ``"auto"`` the one detected in the first file of the glob."""
+    import glob
+
+    from ..tables.csvfile import sniff
+    from ..tables.dialect import AUTO, WHITESPACE, parse_sep
+
+    sep = parse_sep(sep)
+    if sep == AUTO:
+        first = sorted(glob.glob(path))
+        sep = sniff(first[0]) if first else ","
+    return r"\s+" if sep == WHITESPACE else sep
 
 
 class DaskDataContainer:
