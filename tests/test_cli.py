@@ -271,8 +271,8 @@ def test_semicolons_and_integer_labels(tmp_path):
     assert code == 0, err
     code, out, _ = run("predict", model, data, "--sep", ";")
     assert code == 0
-    assert out.splitlines()[0] == "predicted_y,probability_0,probability_1"
-    assert set(line.split(",")[0] for line in out.splitlines()[1:]) <= {"0", "1"}
+    assert out.splitlines()[0] == "predicted_y;probability_0;probability_1"   # as the input
+    assert set(line.split(";")[0] for line in out.splitlines()[1:]) <= {"0", "1"}
 
 
 def test_demo_refuses_a_file_as_its_folder_before_any_work(tmp_path):

@@ -108,9 +108,13 @@ def test_decimal_commas_are_named_then_read_with_decimal_and_kept(files, referen
     assert "R2" in text
     code, preds, err = run("predict", model, files["decimal"], "--keep-all")
     assert code == 0, err
-    first = preds.splitlines()[1]                     # the cells as written, then predictions
-    assert first.startswith('"' + ";".join(files["decimal"].read_text().splitlines()[1]
-                                           .split(";")[0:1]))
+    header, first = preds.splitlines()[:2]            # written as the input: ';' and ','
+    written = files["decimal"].read_text().splitlines()[1]
+    assert header == "a;b;price;predicted_price" and first.startswith(written + ";")
+    predicted = float(first.split(";")[-1].replace(",", "."))
+    a, b = (float(v.replace(",", ".")) for v in written.split(";")[:2])
+    assert predicted == pytest.approx(reference["intercept"] + reference["coef"][0] * a
+                                      + reference["coef"][1] * b, rel=1e-9)
 
 
 def test_a_point_in_a_decimal_comma_file_is_refused_with_its_line(files):

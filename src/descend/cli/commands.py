@@ -167,12 +167,15 @@ def predict(args):
         clash = [c for c in kept.columns if c in table.columns]
         kept.columns = [f"{c} (input)" if c in clash else c for c in kept.columns]
         table = pd.concat([kept, table], axis=1)
+    # Written as the input was: a ';' file with decimal commas gets one back.
+    read = data.report.dialect
+    style = {"sep": read.sep if len(read.sep) == 1 else ",", "decimal": read.decimal}
     if out is not None:
         with written(out) as f:
-            table.to_csv(f, index=False)
+            table.to_csv(f, index=False, **style)
         print(f"{len(table)} predictions written to {out}")
     else:
-        table.to_csv(sys.stdout, index=False)
+        table.to_csv(sys.stdout, index=False, **style)
     report = str(data.report).strip()
     if data.report.changed:
         print(report, file=sys.stderr)
