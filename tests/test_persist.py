@@ -264,3 +264,10 @@ def test_training_data_round_trip(tmp_path):
     assert load(tmp_path / "m.json").training_data_ == info
     save(model, tmp_path / "n.json")
     assert load(tmp_path / "n.json").training_data_ is None
+
+
+def test_the_envelope_reader_knows_every_estimator_a_file_can_hold():
+    from descend.modelfields import ESTIMATORS
+    from descend.modelfile import ESTIMATOR_NAMES
+
+    assert tuple(ESTIMATORS) == ESTIMATOR_NAMES

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 from .errors import DataError
-from .modelfile import ESTIMATOR_NAMES, FORMAT, FORMAT_VERSION
+from .modelfile import FORMAT, FORMAT_VERSION
 from .models import LinearRegression, LogisticClassifier
 from .solvers import SOLVERS
 
@@ -24,7 +24,6 @@ __all__ = ["document", "build", "model_names", "quoted", "MAX_WEIGHT", "ESTIMATO
            "FORMAT_VERSION"]
 
 ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifier)}
-assert tuple(ESTIMATORS) == ESTIMATOR_NAMES
 _HISTORY = ("loss", "grad_norm", "learning_rate")
 #: History kept since Newton's method (older files have none: all NaN).
 _LATER_HISTORY = ("gap",)

@@ -9,7 +9,6 @@ library.
 from __future__ import annotations
 
 import argparse
-import codecs
 
 __all__ = ["build_parser", "FIGURES"]
 
@@ -37,7 +36,13 @@ def _force(p):
 
 
 def _csv_options(p, saved=False):
+    """How a CSV file is read; ``saved``: as a model file recorded (predict, evaluate, plot),
+    with ``--missing`` for the rows its fill values cannot complete."""
     given = ("(default: as the model's training file was read)" if saved else None)
+    if saved:
+        p.add_argument("--missing", choices=["error", "drop"], default="error",
+                       help="rows with empty cells that training had no fill value for: an "
+                            "error, or left out and reported (default: %(default)s)")
     p.add_argument("--sep", type=_sep, metavar="SEP",
                    help="the field delimiter: a character such as ';', or tab, space, "
                         "whitespace (runs of spaces) or auto " +
@@ -52,51 +57,26 @@ def _csv_options(p, saved=False):
                    help="the file's text encoding, e.g. latin-1 " + (given or "(default: utf-8)"))
 
 
-def _missing(p):
-    p.add_argument("--missing", choices=["error", "drop"], default="error",
-                   help="rows with empty cells that training had no fill value for: an "
-                        "error, or left out and reported (default: %(default)s)")
+def _library(name, words):
+    """An argparse type from one of the library's parsers of reading options: its
+    DataError becomes a usage error in the flag's words."""
+    def parse(text):
+        from ..errors import DataError
+        from ..tables import dialect
+        try:
+            return getattr(dialect, name)(text)
+        except DataError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}") from None
+    return parse
 
 
-def _sep(text):
-    from ..tables.dialect import parse_sep
-    from ..errors import DataError
-    try:
-        return parse_sep(text)
-    except DataError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a delimiter; give one character such as ',' ';' '|', or tab "
-            "(or \\t), space, whitespace (runs of spaces), auto (detected)") from None
-
-
-def _decimal(text):
-    from ..tables.dialect import parse_decimal
-    from ..errors import DataError
-    try:
-        return parse_decimal(text)
-    except DataError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a decimal mark; give . or ,") from None
-
-
-def _quote(text):
-    from ..tables.dialect import parse_quote
-    from ..errors import DataError
-    try:
-        return parse_quote(text)
-    except DataError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a quote character; give one "
-                                         "character such as \" or ', or none") from None
-
-
-def _encoding(text):
-    try:
-        info = codecs.lookup(text)
-    except LookupError:
-        info = None
-    if info is None or not getattr(info, "_is_text_encoding", True):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a text encoding Python knows; "
-                                         "use e.g. utf-8, latin-1 or cp1252")
-    return text
+_sep = _library("parse_sep", "a delimiter; give one character such as ',' ';' '|', or tab "
+                "(or \\t), space, whitespace (runs of spaces), auto (detected)")
+_decimal = _library("parse_decimal", "a decimal mark; give . or ,")
+_quote = _library("parse_quote", "a quote character; give one character such as \" or ', "
+                  "or none")
+_encoding = _library("parse_encoding", "a text encoding Python knows; use e.g. utf-8, "
+                     "latin-1 or cp1252")
 
 
 def _model_and_data(p):
@@ -203,7 +183,6 @@ def build_parser():
                         "predictions, as written")
     p.add_argument("--keep-all", action="store_true",
                    help="copy every column of DATA.csv next to the predictions")
-    _missing(p)
     _csv_options(p, saved=True)
     _force(p)
     _common(p)
@@ -212,7 +191,6 @@ def build_parser():
                        description="Print the metrics of a saved model on DATA.csv, which must "
                        "hold the target column the model was trained on.")
     _model_and_data(p)
-    _missing(p)
     _csv_options(p, saved=True)
     _common(p)
 
@@ -284,7 +262,6 @@ def build_parser():
                    help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
                    help="for surface (default: %(default)s)")
-    _missing(p)
     _csv_options(p, saved=True)
     _force(p)
     _common(p)

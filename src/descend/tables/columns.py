@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .dialect import single_quoted
 from .report import Where, cell, count, few
 
 NA_TOKENS = frozenset({"NA", "N/A", "n/a", "#N/A", "<NA>", "null", "NULL", "None", "?"})
@@ -155,7 +156,7 @@ def find_column(name, names, what, source) -> str:
     if len(names) == 1 and any(c in names[0] for c in ";\t|, "):
         hint += (f" The whole header is one column {names[0]!r}: the file may use another "
                  "delimiter; pass sep='auto' to detect it, or give it (sep=';', sep='tab').")
-    if names and all(len(h) > 1 and h[0] == h[-1] == "'" for h in names):
+    if single_quoted(names):
         hint += (" The column names are in single quotes: pass quote=\"'\" to read them "
                  "without.")
     numeric = [] if years(names) else [h for h in names if number(h) is not None]
@@ -235,6 +236,15 @@ def years(names) -> bool:
             and all(1000 <= v <= 2999 and v == int(v) for v in found))
 
 
+def comma_decimal(token):
+    """A number written with a decimal comma (``3,5``) as it reads with a point (``3.5``);
+    None for any other token."""
+    if "," not in token:
+        return None
+    pointed = token.replace(",", ".")
+    return pointed if number(pointed) is not None else None
+
+
 def _fast_numbers(tokens, missing):
     """All cells as float64 at C speed, or None when any cell needs :func:`number`."""
     joined = "".join(tokens)
@@ -253,7 +263,7 @@ def _fast_numbers(tokens, missing):
 def _not_a_number_hint(tokens):
     """Why these cells, meant as numbers, did not read as numbers, when it can be told."""
     hints = []
-    if any("," in t and number(t.replace(",", ".")) is not None for t in tokens):
+    if any(comma_decimal(t) is not None for t in tokens):
         hints.append("decimal commas? pass decimal=',' or write 3.5, not 3,5")
     if any("_" in t for t in tokens):
         hints.append("digit separators? write 1000, not 1_000")

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .columns import NA_TOKENS, check_unique, number, numbers, years
-from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal, parse_quote,
-                      parse_sep, shown_sep)
+from .columns import NA_TOKENS, check_unique, comma_decimal, number, numbers, years
+from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal, parse_encoding,
+                      parse_quote, parse_sep, shown_sep, split_records)
 from .report import few
 
 
@@ -256,11 +256,11 @@ class _Rows:
         if not self.lines:
             raise DataError(f"{name!r} has a header on line {self.header_line} but no data rows")
         self._pack()
-        self.decimal = dialect.decimal                # read by _column
         index = pd.Index(np.frombuffer(self.lines, dtype=np.int64), name="line")
         kept = {h: self._as_written(j) for j, h in enumerate(header) if h in keep}
         kept = pd.DataFrame(kept, index=index) if kept else None
-        columns = (self._column(j, h, h in text_columns) for j, h in enumerate(header))
+        columns = (self._column(j, h, h in text_columns, dialect.decimal)
+                   for j, h in enumerate(header))
         # dtype given, so that text stays object cells (pandas 3 would infer "str")
         frame = pd.DataFrame({h: pd.Series(c, index=index, dtype=c.dtype, copy=False)
                               for h, c in zip(header, columns)}, index=index)
@@ -271,14 +271,14 @@ class _Rows:
         """Column ``j``'s cells as written (object, m), leaving its packed chunks in place."""
         return np.array([v for chunk in self.packed[j] for v in _unpack(*chunk)], dtype=object)
 
-    def _column(self, j, name, text):
+    def _column(self, j, name, text, decimal):
         """Column ``j`` as float64 (NaN missing) when all its chunks are numbers, else text."""
         chunks = self.packed[j]
         self.packed[j] = []                          # free each column once it is built
 
         def cells(k):                                # chunk k's cells, one chunk at a time
             found = _unpack(*chunks[k])
-            return found if text or self.decimal == "." else self._commas(found, k, name)
+            return found if text or decimal == "." else self._commas(found, k, name)
 
         if not text:
             parts = [numbers(cells(k)) for k in range(len(chunks))]
@@ -296,7 +296,7 @@ class _Rows:
         out, points, text = [], [], False
         for i, cell in enumerate(chunk):
             token = cell.strip()
-            if "," in token and "." not in token and number(c := token.replace(",", ".")) is not None:
+            if (c := comma_decimal(token)) is not None:
                 out.append(c)
                 continue
             if _POINTED.fullmatch(token):
@@ -326,11 +326,7 @@ def _unpack(joined, lengths):
 @contextmanager
 def _open_text(name, encoding):
     """The file as a text stream, decompressed when its name ends in ``.gz``."""
-    try:
-        io.TextIOWrapper(io.BytesIO(), encoding=encoding)         # base64 and rot13 are not
-    except LookupError:
-        raise DataError(f"unknown encoding={encoding!r}: it is not a text encoding Python "
-                        "knows; use e.g. 'utf-8' or 'latin-1'") from None
+    parse_encoding(encoding)
     with _open_bytes(name) as raw:
         binary = gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw
         with io.TextIOWrapper(binary, encoding=encoding, newline="") as stream:
@@ -394,8 +390,6 @@ def _check_header(fields, name, line):
 
 def first_record(path, dialect) -> list[str]:
     """The first record (the header) of a file as ``dialect`` splits it; [] if unreadable."""
-    from .dialect import split_records
-
     try:
         with _open_text(os.fsdecode(path), dialect.encoding) as stream:
             head = list(_without_bom(_head(stream)))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import DataError
 
-__all__ = ["Dialect", "parse_sep", "parse_quote", "detect_sep", "detect_quote", "split_records",
+__all__ = ["Dialect", "parse_sep", "parse_quote", "parse_decimal", "parse_encoding", "detect_sep", "detect_quote", "split_records",
            "WHITESPACE",
            "AUTO"]
 
@@ -69,6 +69,17 @@ def parse_quote(text) -> str:
         return text
     raise DataError(f"quote={text!r} is not a quote character; give one character such as "
                     "'\"' or \"'\", or none (fields are never quoted)")
+
+
+def parse_encoding(text) -> str:
+    """``text`` if it names a text encoding Python knows (not base64 or rot13)."""
+    import io
+    try:
+        io.TextIOWrapper(io.BytesIO(), encoding=text)
+    except (LookupError, TypeError):
+        raise DataError(f"unknown encoding={text!r}: it is not a text encoding Python "
+                        "knows; use e.g. 'utf-8' or 'latin-1'") from None
+    return text
 
 
 def parse_decimal(text) -> str:
@@ -148,14 +159,18 @@ def split_records(lines, dialect) -> list[list[str]]:
     return records
 
 
+def single_quoted(names) -> bool:
+    """Whether every one of ``names`` (at least one) is wrapped in single quotes."""
+    names = [h.strip() for h in names]
+    return bool(names) and all(len(h) > 1 and h[0] == h[-1] == "'" for h in names)
+
+
 def detect_quote(lines, sep) -> str:
     """``'`` when every field of the first record is wrapped in single quotes (as some
     statistics packages write), else ``"``."""
-    dialect = Dialect(sep=sep, quote="'")
     records = split_records(lines[:1], Dialect(sep=sep, quote=""))
-    if records and all(len(f.strip()) > 1 and f.strip()[0] == f.strip()[-1] == "'"
-                       for f in records[0]):
-        return dialect.quote
+    if records and single_quoted(records[0]):
+        return "'"
     return '"'
 
 

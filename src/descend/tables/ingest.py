@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .columns import (NA_TOKENS, check_unique, column_names, find_column, number,
+from .columns import (NA_TOKENS, check_unique, column_names, comma_decimal, find_column,
                       parse_column, parse_target)
 from ..errors import DataError, IdentifierWarning
 from .csvfile import read_csv
@@ -250,7 +250,7 @@ def _warn_row_numbers(cols, source):
 def _decimal_commas(cells):
     """Whether most of these text cells are numbers written with a decimal comma."""
     shown = sorted(set(cells))[:200]
-    return sum("," in v and number(v.replace(",", ".")) is not None for v in shown) > len(shown) // 2
+    return sum(comma_decimal(v) is not None for v in shown) > len(shown) // 2
 
 
 def _without_values(cols, features, where, problems):
