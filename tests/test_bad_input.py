@@ -91,7 +91,7 @@ def test_continuous_target_for_classifier():
         ({"learning_rate": 0.1, "solver": "lbfgs"}, "solver='lbfgs' chooses its own steps"),
         ({"learning_rate": 0.1, "solver": "newton"}, "solver='newton' chooses its own steps"),
         ({"solver": "adam"},
-         r"solver must be one of \['gd', 'lbfgs', 'lbfgs-newton', 'nesterov', 'newton', 'auto'\], "
+         r"solver must be one of \['gd', 'lbfgs', 'lbfgs-newton', 'nesterov', 'newton', 'sgd', 'auto'\], "
          r"got 'adam'"),
         ({"max_iter": 0}, "max_iter must be a positive integer, got 0"),
         ({"alpha": -0.1}, "alpha must be a finite number >= 0, got -0.1"),

@@ -152,10 +152,16 @@ def warn_unless_converged(model, result, rows):
                      ", or let descend rescale the data (standardize=True)") + ".")
     else:
         solver = getattr(model, "solver_", model.solver)
-        what = (f"{name} did not converge in max_iter={model.max_iter} iterations "
+        what = (f"{name} did not converge in max_iter={model.max_iter} "
+                f"{'epochs' if solver == 'sgd' else 'iterations'} "
                 f"(solver={solver!r}): the largest gradient component is {gap}.")
         advice = ("Increase max_iter" + ("" if solver == "newton" else
                                          ", use solver='newton'") + ", or loosen tol.")
+        if solver == "sgd":
+            advice = ("Steps on batches settle only within their own noise: set average=True"
+                      f"{'' if model.schedule == 'auto' else ' and schedule=auto'}, a larger "
+                      "batch_size or more epochs (max_iter), or loosen tol (1e-3 is often within "
+                      "reach); solver='newton' or 'lbfgs' reach the optimum itself.")
     if found:
         advice = "The cause is in the data: " + "; and ".join(found) + "."
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)

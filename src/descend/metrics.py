@@ -67,8 +67,11 @@ def describe_fit(model):
         "max_iter": f"stopped at max_iter={model.max_iter} before converging",
         "stalled": "stopped short: float64 resolves no closer step or no certificate",
         "separable": "stopped: the classes are perfectly separable (no finite optimum)",
+        "partial_fit": "updated by partial_fit, one pass over each chunk (no certificate)",
     }.get(model.stop_reason_, f"stopped: {model.stop_reason_}")
     solver = getattr(model, "solver_", model.solver)
-    iterations = "iteration" if model.n_iter_ == 1 else "iterations"
+    unit = ("chunk" if model.stop_reason_ == "partial_fit" else "epoch") if solver == "sgd" \
+        else "iteration"
+    iterations = unit if model.n_iter_ == 1 else unit + "s"
     return (f"solver {solver!r}, {model.n_iter_} {iterations}, loss {hist['loss'][0]:.6g} -> "
             f"{hist['loss'][-1]:.6g}; {why}")

@@ -27,7 +27,10 @@ ESTIMATORS = {cls.__name__: cls for cls in (LinearRegression, LogisticClassifier
 _HISTORY = ("loss", "grad_norm", "learning_rate")
 #: History kept since Newton's method (older files have none: all NaN).
 _LATER_HISTORY = ("gap",)
-_STOP_REASONS = ("converged", "max_iter", "stalled", "separable")
+_STOP_REASONS = ("converged", "max_iter", "stalled", "separable", "partial_fit")
+#: The most batch losses a model file keeps (evenly thinned, the last one kept): a
+#: stochastic fit takes an update per batch, millions on large data.
+BATCH_POINTS = 2000
 #: The largest sum of the weights' magnitudes a model file may hold on the
 #: standardized scale, :math:`\sum_j |w_j s_j| + |b + \mu \cdot w|`: a bound on
 #: the predictions for inputs within a few spreads of the training data, so
@@ -96,7 +99,19 @@ def document(model, feature_names, path):
                   "stop_reason": str(model.stop_reason_), "history": history}
     if getattr(model, "solver_", None) in SOLVERS:
         doc["fit"]["solver"] = model.solver_
+    if "batch_loss" in model.history_:
+        doc["fit"]["batches"] = _thinned(model.history_["batch_loss"], model.history_["batch_epoch"])
     return doc
+
+
+def _thinned(loss, epoch):
+    """At most BATCH_POINTS of the batch losses and their epochs, evenly spaced."""
+    loss, epoch = np.asarray(loss, dtype=np.float64), np.asarray(epoch, dtype=np.float64)
+    if loss.size > BATCH_POINTS:
+        keep = np.unique(np.linspace(0, loss.size - 1, BATCH_POINTS).round().astype(int))
+        loss, epoch = loss[keep], epoch[keep]
+    return {"loss": [x if math.isfinite(x) else None for x in loss.tolist()],
+            "epoch": epoch.tolist()}
 
 
 def _params(model):
@@ -172,7 +187,26 @@ def build(cls, doc, bad):
         raise bad(f"\"fit.solver\" must be one of {', '.join(SOLVERS)}, got {solver!r:.100}.")
     if solver is not None:
         model.solver_ = solver
+    if "batches" in fit:
+        model.history_.update(_batches(fit["batches"], bad))
     return model
+
+
+def _batches(batches, bad):
+    """``fit.batches`` back as history: the batch losses and where they fell, in epochs."""
+    if not isinstance(batches, dict) or not isinstance(batches.get("loss"), list):
+        raise bad(f"\"fit.batches\" must hold lists \"loss\" and \"epoch\", got {batches!r:.200}.")
+    n = len(batches["loss"])
+    if n > BATCH_POINTS:
+        raise bad(f"\"fit.batches\" holds {n} losses, more than the {BATCH_POINTS} a model "
+                  "file keeps.")
+    if not isinstance(batches.get("epoch"), list) or len(batches["epoch"]) != n:
+        raise bad(f"\"fit.batches.epoch\" must be a list of {n} numbers, one per loss.")
+    loss = _floats(batches["loss"], "fit.batches.loss", n, bad, null=True)
+    epoch = _floats(batches.get("epoch"), "fit.batches.epoch", n, bad)
+    if np.any(np.diff(epoch) < 0):
+        raise bad("\"fit.batches.epoch\" must not decrease.")
+    return {"batch_loss": loss, "batch_epoch": epoch}
 
 
 def _check_schema_names(schema, names, bad):

@@ -16,6 +16,7 @@ penalty is on ``coef_`` in the units of ``X`` and never on the intercept, so
 from __future__ import annotations
 
 import numbers
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -24,13 +25,16 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.multiclass import check_classification_targets
 
 from .diagnosis import warn_collinear, warn_unless_converged
+from .docstrings import FITTED_DOC, PARAMS_DOC
 from .errors import DataError
 from .losses import LogLoss, SquaredError, loss_of, sigmoid
 from .material import MaterialMethods
 from .objective import Objective, target_scale
-from .rows import checked_input, computed, rows_for, scored
+from .rows import ArrayRows, checked_input, computed, rows_for, scored
 from .solvers import SOLVERS, minimize
+from .stochastic import sgd
 from .steps import Step, reporter
+from .stochastic import SCHEDULES, BatchLog, Batches
 
 __all__ = ["LinearRegression", "LogisticClassifier", "Step", "estimator", "objective_of"]
 
@@ -60,103 +64,6 @@ def _both_columns(z, link):
     """Columns ``link(-z)`` and ``link(z)``: the two classes' probabilities (or logs)."""
     return np.column_stack([link(-z), link(z)])
 
-_PARAMS_DOC = r"""
-    Parameters
-    ----------
-    learning_rate : "auto" or float, default="auto"
-        The step :math:`\alpha` of :math:`\theta \leftarrow \theta - \alpha
-        \nabla J`, on the standardized parameters when ``standardize``.
-        "auto" starts from :math:`1/L`, with :math:`L` the largest curvature of
-        :math:`J` (power iteration on :math:`X^\top X/m`, a quarter of it for
-        the log-loss), and backtracks whenever the loss would rise, so it never
-        diverges. A float is used as given; if the loss grows or becomes
-        non-finite the fit stops with :class:`~descend.errors.DivergenceError`
-        naming the solver's largest stable rate, :math:`2/L` for "gd" and
-        :math:`1/L` for "nesterov". The "lbfgs" and "newton" solvers choose
-        their own steps and accept only "auto".
-    max_iter : int, default=1000
-        The most iterations (updates of the parameters).
-    tol : float, default=1e-6
-        Converged means the loss is within ``tol`` of its optimum, relative to
-        the loss (or to float64's resolution of the loss at the start, for a
-        fit whose optimum is zero): :math:`J - J^* \le tol \cdot J`, certified
-        by the Newton decrement :math:`g^\top H^{-1} g/2` (exact for the
-        squared error). "newton" carries it at every step; the other solvers
-        compute it once their largest gradient component has fallen to
-        ``tol`` times its start, or L-BFGS's own estimate of the gap is well
-        within ``tol`` (up to 2,000 features; beyond, that gradient test alone
-        decides), and go on if it is not yet met. On wide data that bound
-        reads the Hessian of part of the rows: still a bound, a few tens of
-        times looser.
-    standardize : bool, default=True
-        Descend on standardized features, :math:`(x - \mu)/s`, which turns
-        unscaled, ill-conditioned data into a well-conditioned problem. ``X``
-        is not copied: the means and scales are folded into :math:`w` and
-        :math:`b`, and ``coef_`` and ``intercept_`` are reported in the
-        original units.
-    alpha : float, default=0.0
-        L2 penalty :math:`\frac{\alpha}{2}\lVert w \rVert^2`; 0 gives the
-        material's loss exactly.{alpha_doc}
-    solver : {"auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"}, default="auto"
-        "gd" is exactly the material's batch update; "nesterov" adds momentum
-        with restarts; "lbfgs" uses the same gradient with a quasi-Newton
-        direction; "newton" uses the curvature: one pass gives the loss, the
-        gradient and the Hessian, and the step solves :math:`H d = g`. On the
-        squared error it lands on the optimum in one step and then refines
-        the last digits from exact residuals (NIST's certified values to 11
-        digits and more). Collinear columns are solved for the minimum-norm
-        weights, with a :class:`~descend.diagnosis.CollinearityWarning`
-        naming them. "lbfgs-newton" runs L-BFGS for twenty steps, then Newton.
-        "auto" takes "newton" for the squared error up to 2,000 features and
-        "lbfgs-newton" for the log-loss up to 400, "lbfgs" beyond (where a
-        Hessian, :math:`m n^2`, costs more than the passes it saves), and
-        "gd" when a fixed ``learning_rate`` is given.
-    verbose : int, default=0
-        1 prints progress at iterations 1, 2, 4, 8, ... and every tenth of
-        ``max_iter``; 2 and more print every iteration.
-    random_state : int, Generator or None, default=None
-        Seeds the random start of the power iteration behind ``"auto"``;
-        None uses a fixed start, so that repeated fits give identical results.
-    callback : callable or None, default=None
-        Called as ``callback(step)`` after every iteration with a
-        :class:`Step`: the iteration, loss, largest gradient component,
-        learning rate, and ``coef``/``intercept`` in the units of ``X``. For
-        progress bars, live plots and drawing the path of the descent.
-"""
-
-_FITTED_DOC = r"""
-    Attributes
-    ----------
-    coef_, intercept_ :
-        The fitted :math:`w` and :math:`b` in the units of ``X``.
-    n_iter_ : int
-        Iterations run.
-    converged_ : bool
-        Whether the loss is certified to be within ``tol`` of its optimum
-        (see ``tol``).
-    stop_reason_ : str
-        "converged", "max_iter", "stalled" (no step lowers the loss at
-        float64 precision before ``tol`` is met), or "separable" (logistic regression on
-        perfectly separable data, see :class:`~descend.errors.SeparationWarning`).
-    history_ : dict of ndarray
-        ``"loss"`` (:math:`J`), ``"grad_norm"`` (largest gradient component)
-        and ``"learning_rate"`` (the step taken; for "lbfgs" the line-search
-        step along its direction): entry ``k`` after ``k``
-        updates, so each has ``n_iter_ + 1`` entries and entry 0 is the start;
-        ``"gap"``, the certificate :math:`J - J^*` where one was computed
-        (every step of "newton"), NaN elsewhere.
-    solver_ : str
-        The solver the fit ran ("auto" resolved).
-    x_mean_, x_scale_ : ndarray of shape (n_features,)
-        The standardization used: column means, and standard deviations
-        (:math:`\sqrt{s^2 + \alpha/c}` with a penalty, :math:`c` the loss's
-        largest curvature, which keeps the penalized problem well conditioned);
-        zeros and ones when ``standardize=False``.
-    n_features_in_, feature_names_in_ :
-        As in scikit-learn; ``feature_names_in_`` only for DataFrame input.
-"""
-
-
 class _Score:
     """``score`` that also takes Dask input (before scikit-learn's mixin in the bases)."""
 
@@ -182,7 +89,8 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
     _loss = SquaredError
 
     def __init__(self, *, learning_rate="auto", max_iter=1000, tol=1e-6, standardize=True,
-                 alpha=0.0, solver="auto", verbose=0, random_state=None, callback=None):
+                 alpha=0.0, solver="auto", verbose=0, random_state=None, callback=None,
+                 batch_size=32, schedule="auto", average=False, shuffle=True):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
@@ -192,6 +100,10 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.callback = callback
+        self.batch_size = batch_size
+        self.schedule = schedule
+        self.average = average
+        self.shuffle = shuffle
 
     # -- validation -------------------------------------------------------
     def _check_params(self):
@@ -208,10 +120,20 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         if self.solver in ("lbfgs", "newton", "lbfgs-newton") and lr != "auto":
             raise ValueError(
                 f"{name}: solver={self.solver!r} chooses its own steps; use "
-                f"learning_rate='auto' with it, or solver='gd'/'nesterov' for learning_rate={lr!r}."
+                f"learning_rate='auto' with it, or solver='gd', 'nesterov' or 'sgd' for "
+                f"learning_rate={lr!r}."
             )
-        if not isinstance(self.standardize, (bool, np.bool_)):
-            raise ValueError(f"{name}: standardize must be True or False, got {self.standardize!r}.")
+        for key in ("standardize", "average", "shuffle"):
+            if not isinstance(getattr(self, key), (bool, np.bool_)):
+                raise ValueError(f"{name}: {key} must be True or False, got {getattr(self, key)!r}.")
+        size = self.batch_size
+        if size is not None and (isinstance(size, bool) or not isinstance(size, numbers.Integral)
+                                 or size < 1):
+            raise ValueError(f"{name}: batch_size must be a positive integer (1 is stochastic "
+                             f"descent) or None (the whole set), got {size!r}.")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"{name}: schedule must be one of {list(SCHEDULES)}, "
+                             f"got {self.schedule!r}.")
         if self.callback is not None and not callable(self.callback):
             raise ValueError(f"{name}: callback must be callable or None, got {self.callback!r}.")
         if (isinstance(self.max_iter, bool) or not isinstance(self.max_iter, numbers.Integral)
@@ -223,26 +145,34 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
                 raise ValueError(f"{name}: {key} must be a finite number >= 0, got {val!r}.")
 
     # -- fitting ----------------------------------------------------------
-    def fit(self, X, y):
+    def fit(self, X, y, coef_init=None, intercept_init=None):
         """Fit on ``X`` (m, n) and targets ``y`` (m,); returns self.
 
         ``X`` and ``y`` may be dask arrays or a dask DataFrame and Series: the
         fit then runs on the cluster, one distributed pass per evaluation.
+        ``coef_init`` and ``intercept_init`` (in the units of ``X`` and ``y``)
+        start the descent there instead of at zero weights and the best
+        constant, as scikit-learn's SGD estimators take them.
         """
         self._check_params()
-        problem = self._problem(X, y)
+        problem = self._problem(X, y, coef_init, intercept_init)
         objective, factor = problem.objective, problem.factor
         rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
         name = type(self).__name__
         y_unit = objective.unit * factor                 # the user's y per objective unit
         solver = self._solver_for(problem.rows.n)
+        run, make, log, lipschitz = self._stochastic(solver, problem, rng)
         found = minimize(
-            objective, problem.theta0, solver=solver, learning_rate=self.learning_rate,
-            lipschitz=lambda: objective.lipschitz(rng), max_iter=self.max_iter, tol=self.tol,
+            objective, problem.theta0, solver=run, learning_rate=self.learning_rate,
+            lipschitz=lipschitz, max_iter=self.max_iter, tol=self.tol, make=make,
             callback=reporter(name, objective, factor, verbose=self.verbose,
                               callback=self.callback, max_iter=self.max_iter),
             loss_unit=y_unit * y_unit,
             certify=objective.certificate if problem.rows.n <= CERTIFY_FEATURES else None)
+        if solver == "sgd":
+            found.history["batch_loss"], found.history["batch_epoch"] = (
+                log.arrays() if log is not None else
+                (found.history["loss"][:-1], np.arange(found.n_iter, dtype=float)))
         result = found.in_units(y_unit)                  # history and tolerance in y's units
         w, b = objective.params(found.theta) if found.params is None else found.params
         with np.errstate(over="ignore", invalid="ignore"):
@@ -255,9 +185,43 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.stop_reason_ = result.stop_reason
         self.history_ = result.history
         self.solver_ = solver
+        self._stream = None                              # partial_fit starts afresh from here
         warn_collinear(self, found.null)
         warn_unless_converged(self, result, problem.rows)
         return self
+
+    def _stochastic(self, solver, problem, rng):
+        """``(run, make, log, lipschitz)`` for ``minimize``: the solver to run, its maker
+        and batch log for "sgd" (else None), and the curvature behind its first step.
+        "sgd" on the whole set (``batch_size`` None, or at least the rows) is "gd"."""
+        objective, rows = problem.objective, problem.rows
+        whole = solver == "sgd" and (self.batch_size is None or self.batch_size >= rows.m)
+        if solver != "sgd" or whole:
+            return ("gd" if whole else solver), None, None, lambda: objective.lipschitz(rng)
+        if not isinstance(rows, ArrayRows):
+            raise ValueError(
+                f"{type(self).__name__}: solver='sgd' reads batches of rows in memory, and X is "
+                "a Dask collection; fit it with another solver (one distributed pass per "
+                "step), or feed its partitions one by one to partial_fit.")
+        batches = Batches(rows.m, self.batch_size, shuffle=self.shuffle, rng=rng)
+        log = BatchLog()
+        make = partial(sgd, batches=batches, schedule=self.schedule, max_epochs=self.max_iter,
+                       average=self.average, log=log, objective=objective)
+        return solver, make, log, lambda: objective.batch_lipschitz(self.batch_size, rng)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass of mini-batch updates over the chunk ``X``, ``y``, in order, for data
+        that arrive in pieces (:mod:`descend.streaming`): ``batch_size`` rows per update,
+        a constant step (``learning_rate``, or 1/L(b) of the first chunk), the
+        standardization of the first chunk, and with ``average`` the mean of the
+        iterates from the second chunk on. A classifier needs ``classes`` on the first
+        call. After ``fit``, it goes on from the fitted weights; ``fit`` starts afresh.
+        """
+        if sample_weight is not None:
+            raise ValueError(f"{type(self).__name__}.partial_fit: sample_weight is not "
+                             "supported yet; leave it out (every row counts once).")
+        from .streaming import partial_fit
+        return partial_fit(self, X, y, classes)
 
     def _solver_for(self, n_features):
         """The solver a fit runs: ``solver``, or for "auto" Newton's method up to
@@ -271,25 +235,47 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
             return "lbfgs"
         return "newton" if self._loss.curvature_constant else "lbfgs-newton"
 
-    def _problem(self, X, y):
+    def _problem(self, X, y, coef_init=None, intercept_init=None):
         """The rows, the objective and its start for fitting ``X``, ``y``."""
         classify = self._loss.classifies
         rows = rows_for(self, X, y, classify=classify)
         unit, factor = self._target(rows)
-        # With a penalty, scale by sqrt(s^2 + alpha/curvature): the square root of the
-        # diagonal of the Hessian, which balances the data term and the penalty. Newton's
-        # Hessian is always formed in these coordinates (its step does not depend on them).
+        mean, scale, frame = self._coordinates(rows)
+        objective = Objective(rows, self._loss, alpha=self.alpha,
+                              mean=mean, scale=scale, unit=unit, frame=frame)
+        theta0 = objective.theta(*self._start(rows, coef_init, intercept_init, factor))
+        return _Problem(rows, objective, theta0, factor)
+
+    def _coordinates(self, rows):
+        """``(mean, scale, frame)``: the descent's standardization (none unless
+        ``standardize``) and the data's own, in which Newton's Hessian is formed. With a
+        penalty the scale is sqrt(s^2 + alpha/curvature), the square root of the
+        Hessian's diagonal, which balances the data term and the penalty."""
         mean, std = rows.moments()
         frame = (mean, np.hypot(std, np.sqrt(self.alpha / self._loss.curvature)))
         frame[1][~(frame[1] > 0) | ~np.isfinite(frame[1])] = 1.0
         if self.standardize:
-            mean, scale = frame
-        else:
-            mean, scale = np.zeros(rows.n), np.ones(rows.n)
-        objective = Objective(rows, self._loss, alpha=self.alpha,
-                              mean=mean, scale=scale, unit=unit, frame=frame)
-        theta0 = objective.theta(np.zeros(rows.n), self._loss.start(rows.y_mean))
-        return _Problem(rows, objective, theta0, factor)
+            return *frame, frame
+        return np.zeros(rows.n), np.ones(rows.n), frame
+
+    def _start(self, rows, coef_init, intercept_init, factor):
+        """Where the descent starts, ``(w, b)`` in the objective's units: zero weights and
+        the best constant, or ``coef_init`` and ``intercept_init`` (the user's units)."""
+        name = type(self).__name__
+        w = np.zeros(rows.n)
+        if coef_init is not None:
+            w = np.asarray(coef_init, dtype=float)
+            if w.size != rows.n or w.ndim > 2 or not np.all(np.isfinite(w)):
+                raise ValueError(f"{name}.fit: coef_init must hold {rows.n} finite numbers, one "
+                                 f"per column of X, got shape {w.shape}.")
+            w = w.reshape(rows.n) / factor
+        if intercept_init is None:
+            return w, self._loss.start(rows.y_mean)
+        b = np.asarray(intercept_init, dtype=float).ravel()
+        if b.size != 1 or not np.isfinite(b[0]):
+            raise ValueError(f"{name}.fit: intercept_init must be one finite number, got "
+                             f"{intercept_init!r}.")
+        return w, float(b[0]) / factor
 
     def _check_representable(self, coef, intercept, y_scale):
         """Refuse weights that overflow float64 (a column tiny against y), never return them."""
@@ -314,7 +300,7 @@ class LinearRegression(_Score, RegressorMixin, _GradientDescentModel):
     regression: scikit-learn's ``Ridge(alpha=a)`` minimizes
     :math:`\lVert y - Xw - b\rVert^2 + a\lVert w\rVert^2`, the same as this
     model with ``alpha = a / m``.
-    """ + _PARAMS_DOC.replace("{alpha_doc}", "") + _FITTED_DOC
+    """ + PARAMS_DOC.replace("{alpha_doc}", "") + FITTED_DOC
 
     _loss = SquaredError
     _metric = staticmethod(r2_score)
@@ -345,8 +331,8 @@ class LogisticClassifier(_Score, ClassifierMixin, _GradientDescentModel):
     scikit-learn's ``LogisticRegression(C=c)`` minimizes
     :math:`\frac12\lVert w\rVert^2 + c\sum_i L_i`; dividing by :math:`cm`
     shows it is this model with ``alpha = 1 / (c m)``.
-    """ + _PARAMS_DOC.replace("{alpha_doc}", (
-        " On perfectly separable data only\n        ``alpha > 0`` gives a finite optimum.")) + _FITTED_DOC
+    """ + PARAMS_DOC.replace("{alpha_doc}", (
+        " On perfectly separable data only\n        ``alpha > 0`` gives a finite optimum.")) + FITTED_DOC
 
     _loss = LogLoss
     _metric = staticmethod(accuracy_score)

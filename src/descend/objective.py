@@ -24,11 +24,14 @@ inverse is the automatic first step.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .losses import SquaredError
 from .newton import factor, half_decrement
 from .solvers import power_iteration
+from .stochastic import batch_smoothness
 
 __all__ = ["Objective", "target_scale"]
 
@@ -229,6 +232,27 @@ class Objective:
                 return gap
         _, g, solved, _ = self.curvature(theta)
         return half_decrement(solved, g, solved.solve(g))
+
+    def restricted(self, rows):
+        """This objective over some of its rows (a slice or an index array): a batch's
+        :math:`J_B`, with the same penalty, coordinates and unit."""
+        part = copy.copy(self)
+        part.rows = self.rows.subset(rows)
+        return part
+
+    def batch_lipschitz(self, size, rng=None):
+        r""":math:`L(b)`, the expected largest curvature of a batch of ``size`` rows drawn
+        without replacement (:func:`descend.stochastic.batch_smoothness`): from
+        :meth:`lipschitz` for the whole set and the largest row's,
+        :math:`c (\max_i \lVert z_i\rVert^2 + 1) + \alpha \max(1/s^2)`."""
+        L = self.lipschitz(rng)
+        m = self.rows.m
+        if size is None or size >= m:
+            return L
+        smallest = float(np.min(self.scale))
+        penalty = self.alpha / smallest / smallest if self.alpha else 0.0
+        row = self.rows.largest_row_norm(self.mean, self.scale) + 1.0
+        return batch_smoothness(L, self.loss.curvature * row + penalty, m, size)
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`

@@ -14,6 +14,8 @@ A fit asks its rows for four things, whatever holds them:
   Newton's method reads; ``hessian_bound(w, b, loss, shift, scale, every)``,
   a lower bound on the Hessian from every ``every``-th block of rows, and
   the share of the rows it read: what a gradient solver's certificate reads;
+* for stochastic descent (in memory only): ``subset(rows)``, a batch's rows, and
+  ``largest_row_norm(shift, scale)``, the largest standardized row;
 * the target's summary: ``labels`` (a classifier's distinct labels),
   ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
@@ -36,6 +38,7 @@ from .dask.inputs import is_dask
 from .gradient import loss_grad
 from .hessian import exact_grad, hessian_bound, loss_grad_hessian
 from .moments import column_moments
+from .stochastic import largest_row_norm
 
 __all__ = ["ArrayRows", "rows_for", "checked_input", "scored", "computed"]
 
@@ -95,6 +98,13 @@ class ArrayRows:
     def exact_grad(self, w, b, shift):
         return exact_grad(self.X, self.y, w, b, shift)
 
+    def subset(self, rows):
+        """The rows ``rows`` (a slice: views; an index array: a copy of those rows)."""
+        return ArrayRows(self.X[rows], self.y[rows])
+
+    def largest_row_norm(self, shift, scale):
+        return largest_row_norm(self.X, shift, scale)
+
     # -- the target
     @property
     def labels(self):
@@ -121,9 +131,10 @@ class ArrayRows:
         self.y = self.y / s
 
 
-def rows_for(estimator, X, y, *, classify):
+def rows_for(estimator, X, y, *, classify, reset=True):
     """The rows of ``(X, y)`` for ``estimator``'s fit, checked once, with scikit-learn's
-    bookkeeping (``n_features_in_``, ``feature_names_in_``) done on the estimator."""
+    bookkeeping (``n_features_in_``, ``feature_names_in_``) done on the estimator, or
+    checked against it (``reset=False``: a later chunk of ``partial_fit``)."""
     who = type(estimator).__name__
     if is_dask(X) or is_dask(y):            # one distributed pass per evaluation
         from .dask.cluster import DaskRows
@@ -134,7 +145,7 @@ def rows_for(estimator, X, y, *, classify):
     check_fit_inputs(X, y, who, numeric=not classify)
     # X's finiteness is checked by the moments pass (ArrayRows), not a pass of its own.
     X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify,
-                         ensure_all_finite=False)
+                         ensure_all_finite=False, reset=reset)
     return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64), who=who)
 
 

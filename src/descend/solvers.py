@@ -31,6 +31,9 @@ and a direction ``d``:
 ``"lbfgs-newton"``
     L-BFGS for twenty steps, then Newton's method: what ``solver="auto"`` runs on
     the log-loss.
+``"sgd"``
+    Stochastic and mini-batch descent (:mod:`descend.stochastic`): one iteration is
+    an epoch of updates on batches of rows, then the whole set's loss.
 ``"newton"``
     Newton's method (:mod:`descend.newton`): the direction solves
     :math:`H d = g` with the Hessian from one curvature pass, and the state
@@ -62,6 +65,7 @@ import numpy as np
 from .descent import Solver, _ulps, gd, lbfgs, nesterov
 from .errors import DivergenceError
 from .newton import lbfgs_newton, newton
+from .stochastic import sgd
 
 __all__ = ["minimize", "power_iteration", "SOLVERS", "Solver", "Result", "gd", "nesterov", "lbfgs"]
 
@@ -88,6 +92,8 @@ class Result:
             history = dict(self.history, loss=self.history["loss"] * scale * scale,
                            grad_norm=self.history["grad_norm"] * scale,
                            gap=self.history["gap"] * scale * scale)
+            if "batch_loss" in history:
+                history["batch_loss"] = history["batch_loss"] * scale * scale
         params = None if self.params is None else (self.params[0] * scale,
                                                    self.params[1] * scale)
         return Result(self.theta * scale, self.n_iter, self.converged, self.stop_reason,
@@ -95,7 +101,7 @@ class Result:
 
 
 SOLVERS = {"gd": gd, "nesterov": nesterov, "lbfgs": lbfgs, "newton": newton,
-           "lbfgs-newton": lbfgs_newton}
+           "lbfgs-newton": lbfgs_newton, "sgd": sgd}
 
 
 def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
@@ -124,12 +130,15 @@ def power_iteration(matvec, dim, *, rng, n_iter=100, rtol=1e-4):
 #: survive on a loss of largest curvature L: plain descent contracts for
 #: t < 2/L; accelerated descent (FISTA) is guaranteed to converge only for
 #: t <= 1/L (with momentum it can run away a little above it).
-STABLE_RATE = {"gd": 2.0, "nesterov": 1.0}
+STABLE_RATE = {"gd": 2.0, "nesterov": 1.0, "sgd": 1.0}
+#: What each solver's L is, for the divergence message.
+_CURVATURE = {"sgd": "the expected curvature of a batch's loss"}
 
 
 def _divergence(solver, learning_rate, k, J, J0, rises, L):
     """The DivergenceError for ``solver``, naming its own largest stable rate."""
     factor = STABLE_RATE[solver]
+    what = _CURVATURE.get(solver, "the largest curvature of the loss")
     stable = factor / L
     how = (f"the loss rose for {rises} iterations in a row, to {J:.6g} at iteration {k} (it "
            f"started at {J0:.6g})" if np.isfinite(J) and J <= J0 + 1e-12 * abs(J0) else
@@ -138,7 +147,7 @@ def _divergence(solver, learning_rate, k, J, J0, rises, L):
         k, J, stable,
         f"gradient descent diverged with learning_rate={learning_rate:g}: {how}. The largest "
         f"stable rate of solver={solver!r} for these data is {factor:g}/L = {stable:.4g} "
-        f"(L = {L:.4g}, the largest curvature of the loss); use a smaller learning_rate, or "
+        f"(L = {L:.4g}, {what}); use a smaller learning_rate, or "
         "learning_rate='auto'.")
 
 
@@ -172,7 +181,7 @@ _ESTIMATE_SHARE = 1 / 32
 
 
 def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=None,
-             max_iter=1000, tol=1e-6, callback=None, loss_unit=1.0, certify=None):
+             max_iter=1000, tol=1e-6, callback=None, loss_unit=1.0, certify=None, make=None):
     """Minimize ``fun`` from ``theta0`` with one of :data:`SOLVERS`.
 
     Parameters
@@ -199,6 +208,10 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         the gap that would do, and ``expected``, the solver's own estimate or
         None, let it choose how much to spend. Called with ``theta`` alone, it
         spends what the bound takes (a fit that stalled).
+    make : callable ``(t0, backtrack) -> Solver``, optional
+        The solver itself, for one that needs more than ``fun`` (``"sgd"`` reads batches
+        of rows); by default ``SOLVERS[solver]``. A stochastic solver's loss is checked
+        for divergence whatever its ``learning_rate``: it cannot backtrack.
     """
     fixed = learning_rate != "auto"
     L = None
@@ -220,7 +233,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         t0 = float(learning_rate)
     else:                              # only gd and nesterov step by 1/L: no power iteration
         t0 = 1.0 / get_L() if solver in STABLE_RATE else None
-    engine = SOLVERS[solver](t0, backtrack=not fixed)
+    engine = (make or SOLVERS[solver])(t0, backtrack=not fixed)
+    watched = fixed or solver == "sgd"       # a loss that may run away
     state = engine.init(theta0, J, g)
     if curved:
         state = dict(state, H0=H0)
@@ -249,9 +263,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         # Flat: neither the loss (beyond rounding) nor the gradient improves.
         progress = state["J"] - new["J"] > _ulps(state["J"]) or gnorm < 0.99 * best
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
-        if fixed and _diverged(new["J"], J0, rises):
-            raise _divergence(solver, learning_rate, k, new["J"] * loss_unit, J0 * loss_unit,
-                              rises, get_L())
+        if watched and _diverged(new["J"], J0, rises):
+            raise _divergence(solver, t0, k, new["J"] * loss_unit, J0 * loss_unit, rises, get_L())
         state = new
         gap = state.get("gap")
         ahead = state.get("estimate", np.inf)

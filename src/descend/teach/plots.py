@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 
+from .axes import figure_axes, iteration_axis, log_y
+from .batches import batch_losses, batch_paths, draw_batches
 from .surfaces import _model, loss_surface, solver_paths
 
 __all__ = [
@@ -22,45 +24,11 @@ __all__ = [
     "loss_surface",
     "solver_paths",
     "learning_rates",
+    "batch_paths",
+    "batch_losses",
     "decision_boundaries",
     "sigmoid_figure",
 ]
-
-
-def _axes(ax, ncols=1, figsize=(6.0, 4.0)):
-    if ax is not None:
-        return ax.figure, ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.subplots(1, ncols)
-
-
-def _iteration_axis(ax):
-    """The x axis counts updates, in whole numbers only."""
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    ax.set_xlabel("iteration (updates of w and b)")
-
-
-def _log_y(ax):
-    """A log-scale y axis labelled 0.55, 20, 1e-12 rather than 5.5×10⁻¹ (matplotlib still
-    chooses which minor ticks to label)."""
-    from matplotlib.ticker import LogFormatter
-
-    class Plain(LogFormatter):
-        def __call__(self, x, pos=None):
-            if not super().__call__(x, pos):
-                return ""
-            if 1e-3 <= abs(x) < 1e4:
-                return f"{x:.6g}"
-            mantissa, exponent = f"{x:.2e}".split("e")
-            return f"{float(mantissa):g}e{int(exponent)}"
-
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(Plain(labelOnlyBase=False))
-    ax.yaxis.set_minor_formatter(Plain(labelOnlyBase=False))
 
 
 def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
@@ -82,23 +50,36 @@ def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
     title : str or None
         The panel's title, e.g. naming the data and the model; None leaves
         the title as it is.
+
+    A stochastic fit (``solver="sgd"``, or ``partial_fit``) also records the
+    loss of every batch: it is drawn faintly behind the whole set's loss after
+    each epoch, so that the noise of the steps shows.
     """
+    streamed = getattr(history, "stop_reason_", None) == "partial_fit"
     history = getattr(history, "history_", history)
     loss = np.asarray(history["loss"], dtype=float)
     if optimum is not None:
         loss = loss - optimum
         loss[loss <= 0] = np.nan
         log = True
-    fig, ax = _axes(ax)
+    fig, ax = figure_axes(ax)
     iters = np.arange(loss.size)
     finite = np.isfinite(loss)
-    ax.plot(iters[finite], loss[finite], marker="." if loss.size <= 60 else None, label=label)
+    batches = draw_batches(ax, history, optimum)
+    if batches and label is None:
+        label = "the whole set's loss, after each epoch"
+    ax.plot(iters[finite], loss[finite], marker="." if loss.size <= 60 or batches else None,
+            label=label, zorder=2)
     positive = loss[finite & (loss > 0)]
     if log is None:
         log = positive.size == finite.sum() and positive.size > 1 and positive.max() > 100 * positive.min()
     if log:
-        _log_y(ax)
-    _iteration_axis(ax)
+        log_y(ax)
+    if batches:
+        iteration_axis(ax, "partial_fit call (one chunk each)" if streamed else
+                       "epoch (each row read once)")
+    else:
+        iteration_axis(ax)
     ax.set_ylabel("loss J" if optimum is None else "J - J*  (distance to the optimum)")
     if title is not None:
         ax.set_title(title)
@@ -119,7 +100,7 @@ def predicted_vs_actual(y_true, y_pred, *, ax=None, title="Predicted versus actu
     y_true = np.asarray(y_true, dtype=float)
     y_pred = np.asarray(y_pred, dtype=float)
     if ax is None:
-        fig, (ax, ax_res) = _axes(None, ncols=2, figsize=(10.0, 4.2))
+        fig, (ax, ax_res) = figure_axes(None, ncols=2, figsize=(10.0, 4.2))
     else:
         fig, ax_res = ax.figure, None
     lo, hi = float(y_true.min()), float(y_true.max())
@@ -166,7 +147,7 @@ def probability_histogram(y_true, proba, classes, *, ax=None, title="Predicted p
     """How the predicted probability of ``classes[1]`` falls for each true class."""
     y_true = np.asarray(y_true)
     proba = np.asarray(proba, dtype=float)
-    fig, ax = _axes(ax)
+    fig, ax = figure_axes(ax)
     bins = np.linspace(0.0, 1.0, 26)
     for cls in classes:
         ax.hist(proba[y_true == cls], bins=bins, alpha=0.6, label=f"true class {cls}")
@@ -262,11 +243,11 @@ def learning_rates(X, y, rates=None, *, model="linear", ax=None, max_iter=200):
         runs = [descend(float(rate)) for rate in rates]
         roles = [None] * len(runs)
 
-    fig, ax = _axes(ax, figsize=(7.0, 4.5))
+    fig, ax = figure_axes(ax, figsize=(7.0, 4.5))
     for (rate, loss, diverged_at), role in zip(runs, roles):
         _rate_curve(ax, rate, inv_L, loss, diverged_at, role)
-    _log_y(ax)
-    _iteration_axis(ax)
+    log_y(ax)
+    iteration_axis(ax)
     ax.set_ylabel("loss J (log scale)")
     title = f"Plain gradient descent at fixed learning rates, {loss_of(base).title}\n"
     if loss_of(base).classifies:
@@ -338,7 +319,7 @@ def decision_boundaries(datasets=None, *, seed=0, alpha=0.0, axes=None):
 
     datasets = dict(toy_sets(seed) if datasets is None else datasets)
     if axes is None:
-        fig, axes = _axes(None, ncols=len(datasets), figsize=(3.3 * len(datasets), 4.0))
+        fig, axes = figure_axes(None, ncols=len(datasets), figsize=(3.3 * len(datasets), 4.0))
         axes = np.atleast_1d(axes)
     elif len(axes) != len(datasets):
         raise ValueError(f"axes has {len(axes)} Axes for {len(datasets)} data sets; pass one per set.")
@@ -399,7 +380,7 @@ def sigmoid_figure(ax=None):
     from ..losses import sigmoid, sigmoid_derivative
 
     z = np.arange(-400, 401) / 50.0                   # [-8, 8] in steps of 0.02, with z = 0 exactly
-    fig, ax = _axes(ax, figsize=(6.5, 4.0))
+    fig, ax = figure_axes(ax, figsize=(6.5, 4.0))
     ax.plot(z, sigmoid(z), label=r"$\sigma(z) = 1 / (1 + e^{-z})$")
     ax.plot(z, sigmoid_derivative(z), label=r"$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$")
     ax.plot([0.0], [0.5], "o", color="tab:blue")

@@ -290,6 +290,11 @@ def _draw_contour(ax, W, B, surface, path, optimum):
                 label=f"optimum ({optimum[0]:.3g}, {optimum[1]:.3g})")
     if np.isclose(np.ptp(W), np.ptp(B)):
         ax.set_aspect("equal")
+    finish_wb(ax, W, B)
+
+
+def finish_wb(ax, W, B):
+    """Limits, labels and legend of a panel drawn over the (w, b) grid ``W``, ``B``."""
     ax.set_xlim(W.min(), W.max())
     ax.set_ylim(B.min(), B.max())
     ax.set_xlabel("w (weight of x)")

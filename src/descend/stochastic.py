@@ -1,0 +1,191 @@
+r"""Stochastic and mini-batch gradient descent: the material's update on part of the rows.
+
+The material computes its loss "of a particular training dataset (whether that
+be an individual sample, a batch, or the entire set)". Here each update reads
+a *batch* of ``batch_size`` rows:
+
+.. math::
+    \theta \leftarrow \theta - t_k \nabla J_B(\theta), \qquad
+    J_B = \frac{1}{|B|}\sum_{i \in B} L(z_i, y_i) + \frac{\alpha}{2}\lVert w\rVert^2,
+
+the same objective (:mod:`descend.objective`) restricted to the rows of
+``B``, so the batch gradient is an unbiased estimate of the whole set's. One
+*epoch* is one pass over the rows; ``batch_size=1`` is stochastic descent,
+an integer mini-batch descent, and the whole set is plain ``"gd"``.
+
+**Which rows a batch reads.** With ``shuffle`` each epoch draws a permutation of
+the row numbers (``8 m`` bytes) and each batch gathers its rows from ``X``: an
+epoch copies ``X`` once, in batch-sized pieces, never as a whole. Without
+``shuffle`` the batches are consecutive slices, views that copy nothing.
+
+**The step.** ``learning_rate="auto"`` starts from :math:`t_0 = 1/L(b)`, the
+*expected smoothness* of a batch of ``b`` rows drawn without replacement
+(Gower et al., "SGD: general analysis and improved rates", 2019):
+
+.. math::
+    L(b) = \frac{m(b-1)}{b(m-1)} L + \frac{m-b}{b(m-1)} L_{\max},
+
+between the whole set's largest curvature :math:`L` (for ``b = m``) and the
+largest single row's, :math:`L_{\max} = c\,\max_i (\lVert z_i\rVert^2 + 1)`
+(for ``b = 1``), with :math:`c` the loss's largest curvature. The
+``schedule`` then sets :math:`t_k` from the epochs done, :math:`e = k b / m`
+(see :func:`rate`). With ``average`` the weights returned are the mean of the
+iterates from the second epoch on (Polyak and Juditsky): the noise of the
+single steps averages out.
+
+:func:`sgd` is the solver :func:`descend.solvers.minimize` drives, one epoch per
+iteration, with the whole set's loss at the end of each; :func:`run_epoch` is
+the pass itself, which ``partial_fit`` runs on each chunk it is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .descent import Solver
+from .gradient import row_blocks
+
+__all__ = ["SCHEDULES", "Batches", "BatchLog", "rate", "batch_smoothness", "largest_row_norm",
+           "run_epoch", "sgd"]
+
+#: The learning-rate schedules of ``solver="sgd"``.
+SCHEDULES = ("auto", "constant", "invscaling", "step")
+#: "step" halves the rate this many times over ``max_iter`` epochs.
+STEP_DROPS = 10
+
+
+def rate(schedule, t0, epochs, max_epochs):
+    r"""The step after ``epochs`` epochs (a fraction: rows seen over rows per epoch).
+
+    * ``"constant"``: :math:`t_0` throughout;
+    * ``"invscaling"``: :math:`t_0/\sqrt{1 + e}`;
+    * ``"step"``: :math:`t_0` halved every tenth of ``max_epochs`` (ten halvings);
+    * ``"auto"`` depends on the descent, not only the clock: see :func:`sgd`.
+    """
+    if schedule == "constant":
+        return t0
+    if schedule == "invscaling":
+        return t0 / np.sqrt(1.0 + epochs)
+    if schedule == "step":
+        every = max(1.0, max_epochs / STEP_DROPS)
+        return t0 * 0.5 ** np.floor(epochs / every)
+    half = np.floor(max_epochs / 2)
+    return t0 if epochs < half else t0 / np.sqrt(1.0 + epochs - half)
+
+
+def average_from(schedule, max_epochs):
+    """The epoch at whose end ``average=True`` starts averaging the iterates: the first
+    for a schedule that decays from the start, half of ``max_epochs`` for "auto"."""
+    return max(1, int(max_epochs // 2)) if schedule == "auto" else 1
+
+
+def batch_smoothness(L, L_max, m, b):
+    """The expected smoothness :math:`L(b)` of the mean loss over ``b`` of ``m`` rows."""
+    if b >= m or m < 2:
+        return L
+    return (m * (b - 1) * L + (m - b) * L_max) / (b * (m - 1))
+
+
+def largest_row_norm(X, shift, scale):
+    r""":math:`\max_i \lVert (x_i - \mu)/s\rVert^2`, block by block (no copy of ``X``)."""
+    top = 0.0
+    for rows in row_blocks(X):
+        Z = (np.asarray(X[rows], dtype=np.float64) - shift) / scale
+        top = max(top, float(np.max(np.einsum("ij,ij->i", Z, Z), initial=0.0)))
+    return top
+
+
+class Batches:
+    """The batches of one epoch over ``m`` rows: index blocks of a fresh permutation drawn
+    from ``rng`` (``shuffle``), or consecutive slices."""
+
+    def __init__(self, m, size, *, shuffle=True, rng=None):
+        self.m = m
+        self.size = m if size is None else max(1, min(int(size), m))
+        self.shuffle = shuffle
+        self.rng = np.random.default_rng(0) if rng is None else rng
+
+    def __len__(self):
+        return -(-self.m // self.size)
+
+    def epoch(self):
+        m, size = self.m, self.size
+        if self.shuffle:
+            order = self.rng.permutation(m)
+            for start in range(0, m, size):
+                yield order[start:start + size]
+        else:
+            for start in range(0, m, size):
+                yield slice(start, min(start + size, m))
+
+
+class BatchLog:
+    """The loss of every batch, before its update, and where it fell in epochs."""
+
+    def __init__(self):
+        self.loss, self.epoch = [], []
+
+    def arrays(self):
+        return np.asarray(self.loss, dtype=float), np.asarray(self.epoch, dtype=float)
+
+
+def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None, start=0.0):
+    """One pass of updates ``x <- x - t grad J_B(x)`` over the batches of one epoch.
+
+    ``t_of(e)`` is the step after ``e`` epochs (``start`` plus the share of this one
+    done); ``average`` is None, or ``(mean, count)`` of the iterates so far, updated
+    with every new iterate. ``log`` (a :class:`BatchLog`) records each batch's loss,
+    ``trace`` (a list) each iterate. Returns ``(x, average, t, turns)``: ``t`` the
+    last step, ``turns`` the sum of the products of successive batch gradients
+    (Pflug's statistic: positive while the descent travels one way, negative once
+    the noise of the batches makes it turn back and forth).
+    """
+    m = batches.m
+    seen, t, turns, before = 0, t_of(start), 0.0, None
+    for rows in batches.epoch():
+        J, g, _ = objective.restricted(rows)(x)
+        t = t_of(start + seen / m)
+        x = x - t * g
+        if before is not None:
+            turns += float(g @ before)
+        before = g
+        seen += (rows.stop - rows.start) if isinstance(rows, slice) else rows.size
+        if log is not None:
+            log.loss.append(J)
+            log.epoch.append(start + seen / m)
+        if average is not None:
+            mean, count = average
+            count += 1
+            average = (mean + (x - mean) / count, count)
+        if trace is not None:
+            trace.append(x)
+    return x, average, t, turns
+
+
+def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=False, log=None,
+        trace=None, objective):
+    """The :class:`~descend.descent.Solver` for ``minimize``: each ``step`` is one epoch of
+    :func:`run_epoch` on ``objective``'s batches, then the whole set's loss and gradient
+    at the weights it returns (the average of the iterates, with ``average``, from
+    :func:`average_from` on). ``backtrack`` is unused: a batch's loss says too little
+    to backtrack on.
+    """
+    begin = average_from(schedule, max_epochs)
+
+    def init(theta, J, g):
+        return {"theta": theta, "J": J, "g": g, "t": t0, "x": theta, "average": None,
+                "epochs": 0}
+
+    def step(s, fun):
+        mean = s["average"]
+        if average and mean is None and s["epochs"] >= begin:
+            mean = (s["x"], 1)                   # the average starts here
+        x, mean, t, _ = run_epoch(objective, batches, s["x"], average=mean, log=log,
+                                  trace=trace, start=float(s["epochs"]),
+                                  t_of=lambda e: rate(schedule, t0, e, max_epochs))
+        theta = x if mean is None else mean[0]
+        J, g, halt = fun(theta)
+        return {"theta": theta, "J": J, "g": g, "t": t0, "x": x, "average": mean,
+                "epochs": s["epochs"] + 1}, t, halt
+
+    return Solver(init, step)

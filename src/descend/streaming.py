@@ -1,0 +1,182 @@
+r"""``partial_fit``: learning from data that arrive in chunks, one pass over each.
+
+Each call runs one epoch of :func:`descend.stochastic.run_epoch` over the
+chunk it is given, in the order given, in batches of ``batch_size`` rows, and
+keeps what the next call needs in an explicit :class:`Stream`: the raw
+iterate, the running average, the step and the coordinates. Feeding a data
+set in chunks, in order, is then exactly one epoch of ``solver="sgd"`` with
+``shuffle=False`` over the same rows (where each chunk holds whole batches),
+from the same start, coordinates and rate.
+
+What a stream cannot know in advance is fixed by its first chunk (or by the
+fit it continues):
+
+* the standardization, the first chunk's column means and spreads;
+* the step, ``learning_rate`` or :math:`1/L(b)` of the first chunk;
+* the target's unit, and for a classifier the ``classes`` passed on the first
+  call.
+
+The rate stays constant: a stream has no epochs to decay over. ``average=True``
+averages the iterates from the second chunk on, and that average is what
+settles the noise of the steps (for the squared error, constant steps with
+averaging converge: Bach and Moulines, 2013).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import DivergenceError
+from .objective import Objective
+from .rows import ArrayRows, rows_for
+from .stochastic import Batches, BatchLog, run_epoch
+
+__all__ = ["Stream", "partial_fit"]
+
+_TINY = np.finfo(float).tiny
+
+
+@dataclass
+class Stream:
+    """What ``partial_fit`` carries from one chunk to the next, in the objective's units."""
+
+    mean: np.ndarray          # the descent's standardization
+    scale: np.ndarray
+    unit: float               # the target's unit, and what y is divided by
+    factor: float
+    t0: float                 # the step
+    x: np.ndarray             # the raw iterate (theta)
+    average: tuple = None     # (mean, count) of the iterates, with average=True
+    chunks: int = 0
+
+
+def partial_fit(model, X, y, classes=None):
+    """One epoch of mini-batch updates of ``model`` over the chunk ``(X, y)``; see the
+    module's text. Returns ``model``."""
+    model._check_params()
+    name = type(model).__name__
+    stream = getattr(model, "_stream", None)
+    fitted = hasattr(model, "coef_")
+    first = stream is None and not fitted
+    classify = model._loss.classifies
+    if classify:
+        _check_classes(model, classes, first)
+    rows = rows_for(model, X, y, classify=classify, reset=first)
+    if not isinstance(rows, ArrayRows):
+        raise ValueError(f"{name}.partial_fit reads each chunk in memory: pass numpy arrays or "
+                         "pandas frames (compute a Dask partition first).")
+    rows.moments()                                   # X's finiteness, chunk by chunk
+    if classify:
+        _encode(model, rows)
+    if stream is None:
+        stream = _start(model, rows, fitted)
+    elif stream.factor != 1.0:
+        rows.divide_target(stream.factor)
+    objective = Objective(rows, model._loss, alpha=model.alpha, mean=stream.mean,
+                          scale=stream.scale, unit=stream.unit)
+    if stream.t0 is None:
+        stream.t0 = _first_step(model, objective)
+    if model.average and stream.chunks >= 1 and stream.average is None:
+        stream.average = (stream.x, 1)
+    J0 = objective(stream.x)[0]
+    log = BatchLog()
+    with np.errstate(over="ignore", invalid="ignore"):
+        stream.x, stream.average, _, _ = run_epoch(
+            objective, Batches(rows.m, model.batch_size, shuffle=False), stream.x,
+            t_of=lambda e: stream.t0, average=stream.average, log=log,
+            start=float(stream.chunks))
+        theta = stream.x if stream.average is None else stream.average[0]
+        J, g, _ = objective(theta)
+    y_unit = stream.unit * stream.factor
+    if not (np.isfinite(J) and np.all(np.isfinite(stream.x)) and J <= 4.0 * J0 + _TINY):
+        L = objective.batch_lipschitz(model.batch_size)
+        raise DivergenceError.at(
+            stream.chunks + 1, J * y_unit * y_unit, 1.0 / L,
+            f"{name}.partial_fit diverged with learning_rate={stream.t0:g}: over its pass, the "
+            f"loss of this chunk went from {J0 * y_unit * y_unit:.6g} to {J * y_unit * y_unit:.6g}. The "
+            f"largest stable rate for batches of {model.batch_size} of these rows is 1/L = "
+            f"{1.0 / L:.4g}; use a smaller learning_rate, or learning_rate='auto'.")
+    w, b = objective.params(theta)
+    coef, intercept = w * stream.factor, b * stream.factor
+    model._check_representable(coef, intercept, y_unit)
+    model._set_fitted(coef, intercept)
+    model.x_mean_, model.x_scale_ = stream.mean, stream.scale
+    _record(model, stream, log, J0, J, g, y_unit, fresh=stream.chunks == 0 and not fitted)
+    stream.chunks += 1
+    model._stream = stream
+    return model
+
+
+def _check_classes(model, classes, first):
+    """``classes_`` from the first call's ``classes``; later calls must agree."""
+    name = type(model).__name__
+    if classes is None:
+        if first:
+            raise ValueError(f"{name}.partial_fit: classes must be passed on the first call "
+                             "(all the labels the stream will hold, e.g. classes=[0, 1]): one "
+                             "chunk may not show every class.")
+        return
+    given = np.unique(np.asarray(classes))
+    if first:
+        model.classes_ = model._check_classes(given)
+    elif not np.array_equal(given, model.classes_):
+        raise ValueError(f"{name}.partial_fit: classes={given.tolist()!r} differ from the "
+                         f"classes of the earlier calls, {model.classes_.tolist()!r}.")
+
+
+def _encode(model, rows):
+    """The chunk's labels as 0/1, refusing labels outside ``classes_``."""
+    stray = np.setdiff1d(rows.labels, model.classes_)
+    if stray.size:
+        raise ValueError(f"{type(model).__name__}.partial_fit: y holds "
+                         f"{stray[:5].tolist()!r}, not among classes="
+                         f"{model.classes_.tolist()!r} given on the first call.")
+    rows.encode(model.classes_[1])
+
+
+def _start(model, rows, fitted):
+    """A new stream: the first chunk's coordinates and start, or the weights and
+    standardization of the fit it continues; the target's unit from the first chunk."""
+    unit, factor = (1.0, 1.0) if model._loss.classifies else model._target(rows)
+    if fitted:
+        mean, scale = np.asarray(model.x_mean_, float), np.asarray(model.x_scale_, float)
+        w = np.ravel(model.coef_) / factor
+        b = float(np.ravel(model.intercept_)[0]) / factor
+    else:
+        mean, scale, _ = model._coordinates(rows)
+        w, b = np.zeros(rows.n), model._loss.start(rows.y_mean)
+    x = Objective(rows, model._loss, mean=mean, scale=scale, unit=unit).theta(w, b)
+    return Stream(mean, scale, unit, factor, None, x)
+
+
+def _first_step(model, objective):
+    """The stream's step: ``learning_rate``, or 1/L(b) of the first chunk."""
+    if model.learning_rate != "auto":
+        return float(model.learning_rate)
+    rng = np.random.default_rng(0 if model.random_state is None else model.random_state)
+    return 1.0 / max(objective.batch_lipschitz(model.batch_size, rng), np.finfo(float).tiny)
+
+
+def _record(model, stream, log, J0, J, g, y_unit, fresh):
+    """The fitted attributes after a chunk; ``history_`` gains one entry per chunk: the
+    chunk's loss at the weights after its pass (entry 0, the first chunk's at the start)."""
+    square = y_unit * y_unit
+    gnorm = float(np.max(np.abs(g))) * y_unit if g.size else 0.0
+    batch_loss, batch_epoch = log.arrays()
+    new = {"loss": [J * square], "grad_norm": [gnorm], "learning_rate": [stream.t0],
+           "gap": [np.nan], "batch_loss": list(batch_loss * square), "batch_epoch": list(batch_epoch)}
+    if fresh or not hasattr(model, "history_") or "batch_loss" not in model.history_:
+        start = {"loss": [J0 * square], "grad_norm": [np.nan], "learning_rate": [stream.t0],
+                 "gap": [np.nan], "batch_loss": [], "batch_epoch": []}
+        old = start if fresh or not hasattr(model, "history_") else dict(
+            {key: list(np.asarray(model.history_.get(key, []), dtype=float)) for key in start},
+            batch_loss=[], batch_epoch=[])
+    else:
+        old = {key: list(model.history_[key]) for key in new}
+    model.history_ = {key: np.asarray(old[key] + new[key], dtype=float) for key in new}
+    model.n_iter_ = len(model.history_["loss"]) - 1
+    model.converged_ = False
+    model.stop_reason_ = "partial_fit"
+    model.solver_ = "sgd"
