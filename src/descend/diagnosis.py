@@ -158,10 +158,13 @@ def warn_unless_converged(model, result, rows):
         advice = ("Increase max_iter" + ("" if solver == "newton" else
                                          ", use solver='newton'") + ", or loosen tol.")
         if solver == "sgd":
-            advice = ("Steps on batches settle only within their own noise: set average=True"
-                      f"{'' if model.schedule == 'auto' else ' and schedule=auto'}, a larger "
-                      "batch_size or more epochs (max_iter), or loosen tol (1e-3 is often within "
-                      "reach); solver='newton' or 'lbfgs' reach the optimum itself.")
+            settle = [*(["average=True"] * (not model.average)),
+                      *(["schedule=auto"] * (model.schedule != "auto"))]
+            advice = ("Steps on batches settle only within their own noise: "
+                      + "".join(f"set {' and '.join(settle)}, " for _ in settle[:1])
+                      + "a larger batch_size or more epochs (max_iter), or loosen tol (1e-3 is "
+                      "often within reach); solver='newton' or solver='lbfgs' reach the optimum "
+                      "itself.")
     if found:
         advice = "The cause is in the data: " + "; and ".join(found) + "."
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)

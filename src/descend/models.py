@@ -212,7 +212,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One pass of mini-batch updates over the chunk ``X``, ``y``, in order, for data
         that arrive in pieces (:mod:`descend.streaming`): ``batch_size`` rows per update,
-        a constant step (``learning_rate``, or 1/L(b) of the first chunk), the
+        a constant step (``learning_rate``, or 1/L(b) of the rows seen so far), the
         standardization of the first chunk, and with ``average`` the mean of the
         iterates from the second chunk on. A classifier needs ``classes`` on the first
         call. After ``fit``, it goes on from the fitted weights; ``fit`` starts afresh.

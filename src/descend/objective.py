@@ -242,17 +242,20 @@ class Objective:
 
     def batch_lipschitz(self, size, rng=None):
         r""":math:`L(b)`, the expected largest curvature of a batch of ``size`` rows drawn
-        without replacement (:func:`descend.stochastic.batch_smoothness`): from
-        :meth:`lipschitz` for the whole set and the largest row's,
-        :math:`c (\max_i \lVert z_i\rVert^2 + 1) + \alpha \max(1/s^2)`."""
+        without replacement (:func:`descend.stochastic.batch_smoothness`), from
+        :meth:`lipschitz` for the whole set and :meth:`row_lipschitz` for one row."""
         L = self.lipschitz(rng)
-        m = self.rows.m
-        if size is None or size >= m:
+        if size is None or size >= self.rows.m:
             return L
+        return batch_smoothness(L, self.row_lipschitz(), self.rows.m, size)
+
+    def row_lipschitz(self):
+        r"""The largest curvature of one row's loss: :math:`c (\max_i \lVert z_i\rVert^2 + 1)
+        + \alpha \max(1/s^2)`, :math:`z_i` the row standardized (one pass)."""
         smallest = float(np.min(self.scale))
         penalty = self.alpha / smallest / smallest if self.alpha else 0.0
         row = self.rows.largest_row_norm(self.mean, self.scale) + 1.0
-        return batch_smoothness(L, self.loss.curvature * row + penalty, m, size)
+        return self.loss.curvature * row + penalty
 
     def lipschitz(self, rng=None):
         r""":math:`L` = curvature :math:`\times\ \lambda_{\max}([Z, 1]^\top [Z, 1]/m)`

@@ -12,7 +12,10 @@ What a stream cannot know in advance is fixed by its first chunk (or by the
 fit it continues):
 
 * the standardization, the first chunk's column means and spreads;
-* the step, ``learning_rate`` or :math:`1/L(b)` of the first chunk;
+* the step, ``learning_rate``; or :math:`1/L(b)` from the curvature of the
+  chunks seen, lowered (never raised) whenever a chunk is more spread out, or
+  holds a row of larger curvature, than any before it, so that a shift in the
+  data or one outlier does not throw the descent off;
 * the target's unit, and for a classifier the ``classes`` passed on the first
   call.
 
@@ -31,7 +34,7 @@ import numpy as np
 from .errors import DivergenceError
 from .objective import Objective
 from .rows import ArrayRows, rows_for
-from .stochastic import Batches, BatchLog, run_epoch
+from .stochastic import Batches, BatchLog, batch_smoothness, run_epoch
 
 __all__ = ["Stream", "partial_fit"]
 
@@ -48,6 +51,8 @@ class Stream:
     factor: float
     t0: float                 # the step
     x: np.ndarray             # the raw iterate (theta)
+    L: float = None           # with learning_rate="auto": the largest curvature of a chunk
+    L_max: float = 0.0        # and of a single row, seen so far
     average: tuple = None     # (mean, count) of the iterates, with average=True
     chunks: int = 0
 
@@ -76,8 +81,7 @@ def partial_fit(model, X, y, classes=None):
         rows.divide_target(stream.factor)
     objective = Objective(rows, model._loss, alpha=model.alpha, mean=stream.mean,
                           scale=stream.scale, unit=stream.unit)
-    if stream.t0 is None:
-        stream.t0 = _first_step(model, objective)
+    _step(model, objective, stream)
     if model.average and stream.chunks >= 1 and stream.average is None:
         stream.average = (stream.x, 1)
     J0 = objective(stream.x)[0]
@@ -151,12 +155,23 @@ def _start(model, rows, fitted):
     return Stream(mean, scale, unit, factor, None, x)
 
 
-def _first_step(model, objective):
-    """The stream's step: ``learning_rate``, or 1/L(b) of the first chunk."""
+def _step(model, objective, stream):
+    """The stream's step: ``learning_rate``; or for "auto" 1/L(b), from the largest
+    curvatures seen so far, of a whole chunk (L, power iteration, a few passes over the
+    chunk) and of one row (L_max, one pass), so that a chunk more spread out than any
+    before lowers the step before its pass (the step never rises again)."""
     if model.learning_rate != "auto":
-        return float(model.learning_rate)
+        stream.t0 = float(model.learning_rate)
+        return
     rng = np.random.default_rng(0 if model.random_state is None else model.random_state)
-    return 1.0 / max(objective.batch_lipschitz(model.batch_size, rng), np.finfo(float).tiny)
+    stream.L = max(stream.L or 0.0, objective.lipschitz(rng))
+    size = model.batch_size
+    if size is not None and size < objective.rows.m:
+        stream.L_max = max(stream.L_max, objective.row_lipschitz())
+    L = batch_smoothness(stream.L, max(stream.L_max, stream.L), objective.rows.m,
+                         objective.rows.m if size is None else size)
+    step = 1.0 / max(L, np.finfo(float).tiny)
+    stream.t0 = step if stream.t0 is None else min(stream.t0, step)
 
 
 def _record(model, stream, log, J0, J, g, y_unit, fresh):

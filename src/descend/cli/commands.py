@@ -91,14 +91,56 @@ def _split(data, args, logistic):
 
 
 def train(args):
-    from ..tables.data import DataContainer
     from ..outputs import check, write_figure, written
     from ..persist import dumps
-    from .reading import read_options, training_record
+    from .reading import training_record
 
     say = (lambda *a: None) if args.quiet else print
     out = check(args.out, force=args.force)
     plot = check(args.plot, force=args.force) if args.plot else None
+    params = dict(learning_rate=args.learning_rate, tol=args.tol, alpha=args.alpha,
+                  solver=args.solver, random_state=args.seed, batch_size=args.batch_size,
+                  schedule=args.schedule, average=args.average, shuffle=not args.no_shuffle)
+    if args.chunksize:
+        from .streamed import train_in_chunks
+
+        def make(data):
+            Model = _choose_model(data, args.model)
+            say(f"first chunk: {count(len(data), 'row')}, {count(data.shape[1], 'feature')}, "
+                f"target {data.target_name!r}")
+            say(str(data.report).rstrip())
+            return Model(max_iter=args.max_iter or 1, **params)
+
+        model, data, scored = train_in_chunks(args, say, make)
+        where = "held-out" if args.test_frac else "training"
+        metrics = _metrics_from(model, *scored) if scored is not None else None
+    else:
+        model, data, where, metrics = _train_in_memory(args, say, params)
+    say(f"model: {type(model).__name__}; fit: " + describe_fit(model))
+    if metrics is None:
+        say(f"{where} metrics: none (no {where} rows)")
+    else:
+        print(format_table(metrics, f"{where} metrics:"))
+    text = dumps(model, feature_names=data.feature_names, training_data=training_record(data),
+                 path=out)
+    with written(out) as f:
+        f.write(text)
+    if plot is not None:
+        from pathlib import Path
+        from ..teach.plots import loss_curve
+        from .figures import loss_title
+
+        title = loss_title(Path(args.data).name, model, data.target_name)
+        write_figure(loss_curve(model, title=title), plot)
+        print(f"loss curve: {plot}")
+    print(f"model saved: {out}")
+
+
+def _train_in_memory(args, say, params):
+    """Read the whole file, split it, fit; ``(model, data, where, metrics)``."""
+    from ..tables.data import DataContainer
+    from .reading import read_options
+
     data = DataContainer.from_csv(args.data, args.target, features=args.features,
                                   exclude=args.exclude, missing=args.missing,
                                   **read_options(args))
@@ -113,32 +155,17 @@ def train(args):
     else:
         say("split: none (--test-frac 0): the metrics below are on the training data")
     labels = whole_labels if logistic else np.asarray
-    progress = _Progress(args.max_iter, args.quiet)
-    model = Model(learning_rate=args.learning_rate, max_iter=args.max_iter, tol=args.tol,
-                  alpha=args.alpha, solver=args.solver, random_state=args.seed, callback=progress)
+    max_iter = args.max_iter or 1000
+    progress = _Progress(max_iter, args.quiet)
+    model = Model(max_iter=max_iter, callback=progress, **params)
     try:                                  # a frame, so that warnings name the columns
         model.fit(_frame(train_part), labels(train_part.y))
     finally:
         progress.close()
     model.callback = None
-    say(f"model: {Model.__name__}; fit: " + describe_fit(model))
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
-    print(format_table(_metrics_of(model, _frame(scored), labels(scored.y)),
-                       f"{where} metrics:"))
-    text = dumps(model, feature_names=data.feature_names, training_data=training_record(data),
-                 path=out)
-    with written(out) as f:
-        f.write(text)
-    if plot is not None:
-        from pathlib import Path
-        from ..teach.plots import loss_curve
-        from .figures import loss_title
-
-        title = loss_title(Path(args.data).name, model, data.target_name)
-        write_figure(loss_curve(model, title=title), plot)
-        print(f"loss curve: {plot}")
-    print(f"model saved: {out}")
+    return model, data, where, _metrics_of(model, _frame(scored), labels(scored.y))
 
 
 def _frame(data):
@@ -193,9 +220,15 @@ def evaluate(args):
 
 def _metrics_of(model, X, y):
     if model._loss.classifies:
-        y = whole_labels(y)
-        return classification_metrics(y, model.predict_proba(X)[:, 1], model.classes_)
-    return regression_metrics(y, model.predict(X))
+        return _metrics_from(model, whole_labels(y), model.predict_proba(X)[:, 1])
+    return _metrics_from(model, y, model.predict(X))
+
+
+def _metrics_from(model, y, scores):
+    """The metrics of ``scores`` (the probability of ``classes_[1]``, or predictions)."""
+    if model._loss.classifies:
+        return classification_metrics(y, scores, model.classes_)
+    return regression_metrics(y, scores)
 
 
 def info(args):
@@ -209,8 +242,11 @@ def info(args):
     if model.classifies:
         print(f"  classes: {', '.join(map(str, model.classes_))} "
               f"(probabilities are of {model.classes_[1]})")
-    shown = " ".join(f"--{k.replace('_', '-')} {model.params.get(k)}" for k in (
-        "solver", "learning_rate", "alpha", "tol", "max_iter"))
+    keys = ["solver", "learning_rate", "alpha", "tol", "max_iter"]
+    if model.solver_ == "sgd":
+        keys += ["batch_size", "schedule"] + ["average"] * bool(model.params.get("average"))
+    shown = " ".join(f"--{k.replace('_', '-')}" + ("" if k == "average" else
+                                                   f" {model.params.get(k)}") for k in keys)
     standardized = "" if model.params.get("standardize") else " (not standardized)"
     print(f"  trained with: {shown}{standardized}")
     print("  fit: " + describe_fit(model))

@@ -14,7 +14,9 @@ __all__ = ["plot", "loss_title"]
 def loss_title(data_name, model, target):
     """The loss curve's title, wrapped to the figure: the file, model, target and solver."""
     on = f" on {target!r}" if target else ""
-    return textwrap.fill(f"{data_name}: {type(model).__name__}{on}, loss per iteration "
+    per = {"partial_fit": "chunk"}.get(model.stop_reason_,
+                                       "epoch" if model.solver_ == "sgd" else "iteration")
+    return textwrap.fill(f"{data_name}: {type(model).__name__}{on}, loss per {per} "
                          f"({model.solver_})", 58)
 
 

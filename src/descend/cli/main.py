@@ -29,11 +29,13 @@ def _warn_in_one_line(message, category, *args, **kwargs):
 
 #: An option in the library's words, with a value or without one (``features=``).
 _OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha|solver|max_iter|"
-                     r"tol|features|exclude|keep|target|model|test_frac)="
+                     r"tol|features|exclude|keep|target|model|test_frac|batch_size|schedule)="
                      r"""('[^']*'|"[^"]*"|\[(?:'[^']*'|"[^"]*"|[^\]'"])*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
 _QUOTED = re.compile(r"'([^']*)'" + r'|"([^"]*)"')
-_WORDS = (("force=True", "--force"), (" (--force)", ""),
+_WORDS = (("force=True", "--force"), (" (--force)", ""), ("average=True", "--average"),
+          ("a larger batch_size", "a larger --batch-size"),
+          ("a smaller learning_rate", "a smaller --learning-rate"), ("(max_iter)", "(--max-iter)"),
           ("descend.persist.save", "descend train"),
           ("set alpha > 0 (an L2 penalty)", "pass an L2 penalty, e.g. --alpha 1e-3"))
 
@@ -99,7 +101,10 @@ def _check_usage(parser, args):
         return
     if args.solver in ("lbfgs", "newton", "lbfgs-newton") and args.learning_rate != "auto":
         error(f"--solver {args.solver} chooses its own steps: leave out "
-              "--learning-rate, or use --solver gd or nesterov with it")
+              "--learning-rate, or use --solver gd, nesterov or sgd with it")
+    if args.chunksize and args.solver not in ("auto", "sgd"):
+        error(f"--chunksize streams the file through partial_fit, mini-batch descent; "
+              f"--solver {args.solver} needs the whole file in memory: leave out one of them")
     if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
         error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
 

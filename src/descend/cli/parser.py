@@ -148,17 +148,34 @@ def build_parser():
                    help="auto (default): logistic for a class label (text, true/false, two "
                         "values, or a few whole numbers), linear for other numbers")
     p.add_argument("--solver", default="auto",
-                   choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd"],
-                   help="gd is the plain update of the material; auto is newton (linear, up to "
-                        "2,000 features) or lbfgs-newton (logistic, up to 400), lbfgs beyond, gd "
-                        "with --learning-rate (default: %(default)s)")
+                   choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd", "sgd"],
+                   help="gd is the plain update of the material, sgd the same on batches of "
+                        "--batch-size rows; auto is newton (linear, up to 2,000 features) or "
+                        "lbfgs-newton (logistic, up to 400), lbfgs beyond, gd with "
+                        "--learning-rate (default: %(default)s)")
     p.add_argument("--learning-rate", type=_rate, default="auto", metavar="RATE",
                    help="a positive number, or auto (default); not with --solver lbfgs, "
                         "newton or lbfgs-newton")
-    p.add_argument("--max-iter", type=_positive_int, default=1000, metavar="N",
-                   help="(default: %(default)s)")
+    p.add_argument("--max-iter", type=_positive_int, metavar="N",
+                   help="the most iterations: epochs for --solver sgd, passes over the file "
+                        "with --chunksize (default: 1000; 1 with --chunksize)")
     p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
     p.add_argument("--alpha", type=_nonnegative, default=0.0, help="L2 penalty (default: %(default)s)")
+    p.add_argument("--batch-size", type=_positive_int, default=32, metavar="N",
+                   help="rows per update of --solver sgd and --chunksize: 1 is stochastic "
+                        "descent (default: %(default)s)")
+    p.add_argument("--schedule", choices=["auto", "constant", "invscaling", "step"],
+                   default="auto", help="how --solver sgd's step falls with the epochs: auto "
+                   "holds it for half of --max-iter, then decays it (default: %(default)s)")
+    p.add_argument("--average", action="store_true",
+                   help="--solver sgd and --chunksize return the mean of their iterates, "
+                        "which settles the noise of the steps")
+    p.add_argument("--no-shuffle", action="store_true",
+                   help="take --solver sgd's batches (and each chunk's rows) in file order")
+    p.add_argument("--chunksize", type=_positive_int, metavar="N",
+                   help="stream the file N rows at a time through partial_fit, for a file "
+                        "larger than memory; the first chunk fixes the columns, classes, "
+                        "standardization and step")
     p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
                    help="share of rows held out for testing (default: %(default)s)")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the split (default: %(default)s)")

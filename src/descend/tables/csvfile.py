@@ -19,14 +19,11 @@ there is one.
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import itertools
 import os
 import re
 import zlib
 from array import array
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -34,8 +31,9 @@ import pandas as pd
 
 from ..errors import DataError
 from .columns import NA_TOKENS, check_unique, comma_decimal, number, numbers, years
-from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal, parse_encoding,
+from .dialect import (AUTO, Dialect, detect_quote, detect_sep, parse_decimal,
                       parse_quote, parse_sep, shown_sep, split_records)
+from .opening import decode, open_text, read_bytes
 from .report import few
 
 
@@ -96,6 +94,36 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
     DataError
         If the file cannot be read, decoded or parsed, or has no header or data.
     """
+    name, sep, quote, decimal = _checked(path, sep, quote, decimal)
+    records = _records(name, sep, encoding, quote, decimal)
+    dialect, guess = next(records)
+    rows = _Rows(name)
+    for fields, line in records:
+        rows.add(fields, line)
+    return rows.table(dialect, text_columns, guess, keep)
+
+
+def read_csv_chunks(path, chunksize, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
+                    decimal="."):
+    """:func:`read_csv` in pieces: yield a :class:`CsvTable` of each ``chunksize`` rows
+    (the last may hold fewer), read as the file streams, so that no more than one chunk
+    is ever held. Each chunk's frame is indexed by file line, as the whole file's would
+    be; a column is numbers or text in each chunk on its own."""
+    name, sep, quote, decimal = _checked(path, sep, quote, decimal)
+    records = _records(name, sep, encoding, quote, decimal)
+    dialect, guess = next(records)
+    rows, given = _Rows(name), False
+    for fields, line in records:
+        rows.add(fields, line)
+        if len(rows.lines) >= chunksize:
+            yield rows.table(dialect, text_columns, guess)
+            rows, given = rows.after(), True
+    if rows.lines or rows.ragged or not given:
+        yield rows.table(dialect, text_columns, guess)
+
+
+def _checked(path, sep, quote, decimal):
+    """The file's name for messages and the dialect's parsed parts, or a DataError."""
     sep, quote, decimal = parse_sep(sep), parse_quote(quote), parse_decimal(decimal)
     if sep == quote and sep != AUTO:
         raise DataError(f"sep={sep!r} and quote={quote!r} are the same character; the "
@@ -104,11 +132,16 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
         raise DataError(f"sep={sep!r} and decimal={decimal!r} are the same character; a "
                         "file with decimal commas is delimited by another, often sep=';'")
     try:
-        name = os.fsdecode(path)
+        return os.fsdecode(path), sep, quote, decimal
     except TypeError:
         raise DataError(f"path must be a file name or path, not {type(path).__name__}") from None
-    with _open_text(name, encoding) as stream:
-        rows = _Rows(name)
+
+
+def _records(name, sep, encoding, quote, decimal):
+    """The file's records as it streams: first ``(dialect, guess)`` (how it is read, and
+    the delimiter its first lines suggest, None when detected), then ``(fields, line)``
+    for each record. Errors name the file and the line."""
+    with open_text(name, encoding) as stream:
         start = 1
         try:
             head = _head(stream)
@@ -118,11 +151,12 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
             if quote == AUTO:
                 quote = detect_quote([line for line in first if line.strip()], found)
             dialect = Dialect(found, quote, decimal, encoding, detected=sep == AUTO)
+            yield dialect, None if dialect.detected else detect_sep(first, quote or '"')
             lines = dialect.lines(itertools.chain(first, stream))
             reader = csv.reader(lines, strict=True, **dialect.csv_options())
             for fields in reader:
                 line, start = start, reader.line_num + 1
-                rows.add(fields, line)
+                yield fields, line
         except csv.Error as exc:
             span = f"line {start}" + (f" (to {reader.line_num})" if reader.line_num > start else "")
             guess = detect_sep(first, quote or '"')
@@ -133,15 +167,13 @@ def read_csv(path, *, sep=",", encoding="utf-8", text_columns=(), quote='"',
                     "by the delimiter or the end of the line")
             raise DataError(f"{name!r}, {span}: the CSV cannot be parsed ({exc}){hint}") from None
         except UnicodeDecodeError:
-            _decode(_read_bytes(name), name, encoding)      # names the byte and its line
+            decode(read_bytes(name), name, encoding)      # names the byte and its line
             raise
         except (OSError, EOFError, zlib.error) as exc:
             if not name.endswith(".gz"):
                 raise DataError(f"cannot read file {name!r}: {exc}") from None
             raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
                             "decompress or rename it") from None
-    guess = None if dialect.detected else detect_sep(first, quote or '"')
-    return rows.table(dialect, text_columns, guess, keep)
 
 
 class _Every:
@@ -216,6 +248,14 @@ class _Rows:
                 self._record([""], pending)
             self.pending = []
             self._record(fields, line)
+
+    def after(self):
+        """A new holder for the records that follow, under the same header."""
+        rows = _Rows(self.name)
+        rows.header, rows.header_line, rows.pending = self.header, self.header_line, self.pending
+        rows.cells = [[] for _ in self.header]
+        rows.packed = [[] for _ in self.header]
+        return rows
 
     def _record(self, fields, line):
         for column, value in zip(self.cells, fields):
@@ -323,56 +363,6 @@ def _unpack(joined, lengths):
     return [joined[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
 
-@contextmanager
-def _open_text(name, encoding):
-    """The file as a text stream, decompressed when its name ends in ``.gz``."""
-    parse_encoding(encoding)
-    with _open_bytes(name) as raw:
-        binary = gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw
-        with io.TextIOWrapper(binary, encoding=encoding, newline="") as stream:
-            yield stream
-
-
-def _open_bytes(name):
-    """The file opened for reading bytes, or a DataError that says why it cannot be."""
-    try:
-        return open(name, "rb")
-    except FileNotFoundError:
-        raise DataError(f"file {name!r} does not exist (relative names start from "
-                        f"{os.getcwd()!r}); check the path") from None
-    except IsADirectoryError:
-        raise DataError(f"{name!r} is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise DataError(f"cannot read file {name!r}: {exc.strerror or exc}") from None
-
-
-def _read_bytes(name):
-    """The whole file's bytes, decompressed (only to place a decoding error exactly)."""
-    with _open_bytes(name) as f:
-        raw = f.read()
-    if name.endswith(".gz"):
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DataError(f"{name!r} ends in .gz but is not a valid gzip file ({exc}); "
-                            "decompress or rename it") from None
-    return raw
-
-
-def _decode(raw, name, encoding):
-    try:
-        text = raw.decode(encoding)
-    except LookupError:
-        raise DataError(f"unknown encoding={encoding!r}; use e.g. 'utf-8' or 'latin-1'") from None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{name!r} is not valid {encoding}: byte 0x{raw[exc.start]:02x} at "
-                        f"offset {exc.start} (line {line}) cannot be decoded. The file was "
-                        "probably saved in another encoding: try encoding='latin-1' "
-                        "(or encoding='cp1252' for files from Excel on Windows)") from None
-    return text[1:] if text.startswith("\ufeff") else text
-
-
 def _check_header(fields, name, line):
     header = [f.strip() for f in fields]
     header[0] = header[0].lstrip("\ufeff").strip()
@@ -391,7 +381,7 @@ def _check_header(fields, name, line):
 def first_record(path, dialect) -> list[str]:
     """The first record (the header) of a file as ``dialect`` splits it; [] if unreadable."""
     try:
-        with _open_text(os.fsdecode(path), dialect.encoding) as stream:
+        with open_text(os.fsdecode(path), dialect.encoding) as stream:
             head = list(_without_bom(_head(stream)))
     except (DataError, OSError, UnicodeDecodeError, EOFError, zlib.error):
         return []
@@ -402,7 +392,7 @@ def first_record(path, dialect) -> list[str]:
 def sniff(path, encoding="utf-8", quote='"') -> str:
     """The delimiter :func:`read_csv` would detect in the file (``","`` if unreadable)."""
     try:
-        with _open_text(os.fsdecode(path), encoding) as stream:
+        with open_text(os.fsdecode(path), encoding) as stream:
             return detect_sep(list(_without_bom(_head(stream))), quote or '"')
     except (DataError, OSError, UnicodeDecodeError, EOFError, zlib.error):
         return ","

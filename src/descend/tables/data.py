@@ -172,14 +172,24 @@ class DataContainer:
 
             names = column_names(table.frame, source)
             keep = [find_column(k, names, "keep= column", source) for k in keep]
-        data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
-                         source, "line")
-        data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
-                                           dialect=table.dialect)
+        data = cls.from_table(table, target, schema=schema, features=features, exclude=exclude,
+                              missing=missing, categorical=categorical)
         if table.kept is not None:
             kept = table.kept.set_axis([str(c).strip() for c in table.kept.columns], axis=1)
             columns = list(kept.columns) if every else list(dict.fromkeys(keep))
             data._kept = kept.loc[data.row_labels.astype(np.int64), columns]
+        return data
+
+    @classmethod
+    def from_table(cls, table, target=None, *, schema=None, features=None, exclude=None,
+                   missing="error", categorical="auto"):
+        """A table read from a CSV file (:func:`descend.tables.csvfile.read_csv`, or a chunk
+        of :func:`~descend.tables.csvfile.read_csv_chunks`) cleaned as :meth:`from_csv`
+        cleans it, the way it was read recorded in the report."""
+        data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
+                         repr(table.name), "line")
+        data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
+                                           dialect=table.dialect)
         return data
 
     @staticmethod

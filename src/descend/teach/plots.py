@@ -67,7 +67,8 @@ def loss_curve(history, *, ax=None, log=None, optimum=None, label=None,
     finite = np.isfinite(loss)
     batches = draw_batches(ax, history, optimum)
     if batches and label is None:
-        label = "the whole set's loss, after each epoch"
+        label = ("each chunk's loss, after its pass" if streamed else
+                 "the whole set's loss, after each epoch")
     ax.plot(iters[finite], loss[finite], marker="." if loss.size <= 60 or batches else None,
             label=label, zorder=2)
     positive = loss[finite & (loss > 0)]

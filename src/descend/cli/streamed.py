@@ -1,0 +1,168 @@
+"""``descend train --chunksize N``: a CSV file streamed through ``partial_fit``.
+
+The file is read ``N`` rows at a time (:func:`descend.tables.csvfile.read_csv_chunks`),
+so a file larger than memory trains in the memory of one chunk. The first chunk
+fixes what a stream cannot know in advance: the columns and their encoding
+(the schema, as for ``predict``), the fill values of ``--missing mean|median``,
+the model (``--model auto``) and a classifier's two classes, the
+standardization and the step. Every later chunk is read by that schema.
+
+Each chunk holds out ``--test-frac`` of its rows, drawn from ``--seed`` and the
+chunk's number, so the same rows are held out on every pass; the others are
+shuffled within the chunk (unless ``--no-shuffle``) and given to ``partial_fit``.
+``--max-iter`` counts passes over the file (one by default). A last pass scores
+the held-out rows with the final model.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ..errors import DataError
+from ..tables.report import count
+from ..tables.targets import whole_labels
+
+__all__ = ["train_in_chunks"]
+
+
+def _chunks(args, schema=None):
+    """The file's chunks, each cleaned as a DataContainer (by ``schema`` after the first)."""
+    from ..tables.csvfile import read_csv_chunks
+    from ..tables.data import DataContainer
+    from ..tables.schema import Schema
+    from .reading import read_options
+
+    text = () if schema is None else {f.source for f in Schema.from_dict(schema).features
+                                      if f.kind != "number"}
+    for table in read_csv_chunks(args.data, args.chunksize, text_columns=text,
+                                 **read_options(args)):
+        if schema is None:
+            data = DataContainer.from_table(table, args.target, features=args.features,
+                                            exclude=args.exclude, missing=args.missing)
+            schema = data.schema.to_dict()
+        else:
+            data = DataContainer.from_table(table, args.target, schema=schema,
+                                            missing="drop" if args.missing == "drop" else "error")
+        yield data
+
+
+def _lines(data):
+    lines = data.row_labels
+    return f"lines {int(lines.min())}-{int(lines.max())}" if lines.size else "no rows"
+
+
+def _held_out(args, k, n):
+    """Which of chunk ``k``'s ``n`` rows are held out: the same on every pass."""
+    if args.test_frac == 0:
+        return np.zeros(n, dtype=bool)
+    return np.random.default_rng([args.seed, k]).random(n) < args.test_frac
+
+
+class _Rows:
+    """A tqdm bar counting rows, shown only on a terminal and unless --quiet."""
+
+    def __init__(self, quiet, passes):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=None, delay=1.0, disable=quiet or not sys.stderr.isatty(),
+                        unit=" rows", unit_scale=True, desc="streaming", file=sys.stderr,
+                        leave=False)
+        self.passes = passes
+
+    def start(self, p):
+        self.bar.set_description(f"pass {p + 1}/{self.passes}")
+
+    def __call__(self, n, loss):
+        self.bar.update(n)
+        self.bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
+
+    def close(self):
+        self.bar.close()
+
+
+def train_in_chunks(args, say, make_model):
+    """Stream ``args.data`` through ``partial_fit``; returns ``(model, first chunk,
+    (y_true, scores) of the held-out rows, or of every row with --test-frac 0)``.
+    ``make_model(first chunk)`` chooses and builds the estimator."""
+    from .commands import _frame
+
+    passes = args.max_iter or 1
+    model, first, classes, trained, held = None, None, None, 0, 0
+    progress = _Rows(args.quiet, passes)
+    try:
+        for p in range(passes):
+            progress.start(p)
+            for k, data in enumerate(_chunks(args, None if first is None else first.schema.to_dict())):
+                if first is None:
+                    first, model = data, make_model(data)
+                    classes = _classes(model, data, args)
+                    say(f"streaming: chunks of {count(args.chunksize, 'row')} through "
+                        f"partial_fit, {passes} pass{'es' * (passes > 1)} over the file, batches of "
+                        f"{model.batch_size}; the columns, {'classes, ' * (classes is not None)}"
+                        f"standardization and step come from the first chunk ({_lines(data)})")
+                out = _held_out(args, k, len(data))
+                part = data.take(np.flatnonzero(~out))
+                if len(part) == 0:
+                    continue
+                if model.shuffle:
+                    part = part.take(np.random.default_rng([args.seed, p, k]).permutation(len(part)))
+                _partial_fit(model, part, classes, _frame)
+                progress(len(part), float(model.history_["loss"][-1]))
+                if p == 0:
+                    trained, held = trained + len(part), held + int(out.sum())
+    finally:
+        progress.close()
+    say(f"trained on {count(trained, 'row')} ({count(model.n_iter_, 'chunk')} in all), "
+        f"{count(held, 'row')} held out")
+    return model, first, _scored(args, model, first, _frame)
+
+
+def _classes(model, data, args):
+    """A classifier's two classes, from the first chunk; None for a regression."""
+    if not model._loss.classifies:
+        return None
+    labels = np.unique(whole_labels(data.y))
+    if labels.size < 2:
+        raise DataError(
+            f"--chunksize {args.chunksize}: the first chunk ({_lines(data)}) holds only the "
+            f"class {labels.tolist()[0]!r} of {data.target_name!r}, and a stream learns its "
+            "classes from the first chunk: raise --chunksize, or shuffle the file's rows")
+    return labels
+
+
+def _partial_fit(model, part, classes, frame):
+    """``model.partial_fit`` on one chunk, a label the first chunk lacked named by line."""
+    y = whole_labels(part.y) if classes is not None else np.asarray(part.y)
+    if classes is not None:
+        stray = ~np.isin(y, classes)
+        if stray.any():
+            where = part.row_labels[stray]
+            raise DataError(
+                f"{part.report.source}, line {int(where[0])}: target {part.target_name!r} is "
+                f"{y[stray][0]!r}, a class the first chunk did not show ({count(int(stray.sum()), 'row')} "
+                f"in this chunk); a stream learns its classes from the first chunk: raise "
+                "--chunksize, or shuffle the file's rows")
+    model.partial_fit(frame(part), y, classes=classes)
+
+
+def _scored(args, model, first, frame):
+    """The held-out rows' targets and scores (the probability of ``classes_[1]``, or the
+    predictions), in one more pass over the file with the final model."""
+    truth, scores = [], []
+    for k, data in enumerate(_chunks(args, first.schema.to_dict())):
+        out = _held_out(args, k, len(data))
+        rows = data if args.test_frac == 0 else data.take(np.flatnonzero(out))
+        if len(rows) == 0:
+            continue
+        X = frame(rows)
+        if model._loss.classifies:
+            truth.append(whole_labels(rows.y))
+            scores.append(model.predict_proba(X)[:, 1])
+        else:
+            truth.append(np.asarray(rows.y, dtype=float))
+            scores.append(model.predict(X))
+    if not truth:
+        return None
+    return np.concatenate(truth), np.concatenate(scores)
