@@ -277,6 +277,17 @@ def explain(args):
         print(ex.newton_step(args.model))
     elif args.topic == "loop-vs-vector":
         print(ex.loop_vs_vector(args.rows, args.features, n_iter=args.iter, model=args.model))
+    elif args.topic == "slips":
+        from ..teach.slips import slips
+
+        if args.learning_rate == "auto":
+            raise ValueError("explain slips runs the material's loop at a fixed step: give "
+                             "--learning-rate a number, e.g. 0.5")
+        print(slips(alpha=args.learning_rate, n_iter=args.iter))
+    elif args.topic == "batches":
+        from ..teach.batches import batches_table
+
+        print(batches_table())
     else:
         from ..teach import datasets
         from ..models import LinearRegression, LogisticClassifier

@@ -59,15 +59,17 @@ def _bundled(args):
     from ..models import LinearRegression, LogisticClassifier
 
     if args.figure == "loss-curve":
+        epochs = {"max_iter": 20} if args.solver == "sgd" else {}       # 20 passes, not 1000
         if args.data == "housing":
-            data, model = datasets.load_housing(), LinearRegression(solver=args.solver)
+            data, model = datasets.load_housing(), LinearRegression(solver=args.solver, **epochs)
         else:
             data = datasets.load_breast_cancer()
-            model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, solver=args.solver)
+            model = LogisticClassifier(alpha=datasets.CANCER_ALPHA, solver=args.solver, **epochs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")          # gd stopping at max_iter is the point
             model.fit(data.X, data.y)
-        fig = plots.loss_curve(model, title=f"{args.data}: loss per iteration ({args.solver})")
+        per = "epoch" if args.solver == "sgd" else "iteration"
+        fig = plots.loss_curve(model, title=f"{args.data}: loss per {per} ({args.solver})")
     elif args.figure in ("surface", "learning-rates"):
         from ..tables.data import DataContainer
         blobs = datasets.make_blobs(n=80, separation=2.5, seed=0)
@@ -89,6 +91,16 @@ def _bundled(args):
         x = data.X[:, data.feature_names.index(
             "median_income" if args.model == "linear" else "mean_radius")]
         fig = plots.solver_paths(x / x.std(), data.y, model=args.model)
+    elif args.figure == "batch-paths":
+        fig = plots.batch_paths()
+    elif args.figure == "batch-sizes":
+        data, model = ((datasets.load_housing(), "linear") if args.data == "housing" else
+                       (datasets.load_breast_cancer(),
+                        LogisticClassifier(alpha=datasets.CANCER_ALPHA)))
+        fig = plots.batch_losses(data.X, data.y, model=model, epochs=5)
+    elif args.figure == "slips":
+        from ..teach.slips import slips_figure
+        fig = slips_figure()
     elif args.figure == "boundaries":
         fig = plots.decision_boundaries()
     elif args.figure == "fit":

@@ -23,8 +23,8 @@ EPILOG = """examples:
 """
 
 
-FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "boundaries", "fit",
-           "sigmoid"]
+FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "batch-paths",
+           "batch-sizes", "slips", "boundaries", "fit", "sigmoid"]
 
 
 def _common(p):
@@ -251,12 +251,29 @@ def build_parser():
                           description="Check descend's gradient on the bundled housing and "
                           "breast-cancer data with central differences.")
     _common(t)
+    t = topics.add_parser("batches", help="whole-set, mini-batch and stochastic descent in numbers",
+                          description="Descent on batches of rows on the housing data: the "
+                          "step each batch size can take, its updates per epoch, and how close "
+                          "each gets to the optimum per row read. The figures: descend plot "
+                          "batch-paths, descend plot batch-sizes.")
+    _common(t)
+    t = topics.add_parser("slips", help="three common slips of a from-scratch loop, caught",
+                          description="The material's loop over examples, and three slips "
+                          "written into it (b = b - alpha * b; dz += a - y; no 1/m), run beside "
+                          "the right update: what the gradient check says, and where each "
+                          "descent ends. The figure: descend plot slips.")
+    t.add_argument("--learning-rate", type=_rate, default=0.5, metavar="RATE",
+                   help="(default: %(default)s)")
+    t.add_argument("--iter", type=_positive_int, default=100, help="updates (default: %(default)s)")
+    _common(t)
     topics.metavar = "{" + ",".join(topics.choices) + "}"    # named when one is missing
 
     p = sub.add_parser("plot", help="draw one of descend's figures into a file",
                        description="Draw a figure and write it to a file: the loss curve of a "
                        "fit, the loss surface with the descent's path, four solvers' paths on "
-                       "one surface, learning rates compared, decision boundaries on the toy "
+                       "one surface, learning rates compared, whole-set, mini-batch and "
+                       "stochastic paths and losses, three slips of a from-scratch loop, "
+                       "decision boundaries on the toy "
                        "data sets, predicted against actual values, or the sigmoid and its "
                        "derivative. loss-curve and fit also draw your own work: give a model "
                        "file saved by descend train (--model price.json), and for fit a CSV "
@@ -275,8 +292,8 @@ def build_parser():
                    help="linear or logistic (for surface, solver-paths, learning-rates; "
                         "default: linear), or a model file saved by descend train (for "
                         "loss-curve and fit)")
-    p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd"], default="lbfgs",
-                   help="for loss-curve (default: %(default)s)")
+    p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd", "sgd"],
+                   default="lbfgs", help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",
                    help="for surface (default: %(default)s)")
     _csv_options(p, saved=True)

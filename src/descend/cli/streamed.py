@@ -39,13 +39,24 @@ def _chunks(args, schema=None):
     for table in read_csv_chunks(args.data, args.chunksize, text_columns=text,
                                  **read_options(args)):
         if schema is None:
-            data = DataContainer.from_table(table, args.target, features=args.features,
-                                            exclude=args.exclude, missing=args.missing)
+            try:
+                data = DataContainer.from_table(table, args.target, features=args.features,
+                                                exclude=args.exclude, missing=args.missing)
+            except DataError as e:
+                raise _in_first_chunk(e, args, table.frame.index) from None
             schema = data.schema.to_dict()
         else:
             data = DataContainer.from_table(table, args.target, schema=schema,
                                             missing="drop" if args.missing == "drop" else "error")
         yield data
+
+
+def _in_first_chunk(error, args, lines):
+    """``error`` from the first chunk, saying that the first chunk decides."""
+    return DataError(f"{error} (with --chunksize {args.chunksize} the first chunk, lines "
+                     f"{lines.min()}-{lines.max()}, decides the columns, their encoding and the "
+                     "classes: a larger --chunksize, or the file's rows shuffled, lets it see "
+                     "more)")
 
 
 def _lines(data):
@@ -96,7 +107,10 @@ def train_in_chunks(args, say, make_model):
             progress.start(p)
             for k, data in enumerate(_chunks(args, None if first is None else first.schema.to_dict())):
                 if first is None:
-                    first, model = data, make_model(data)
+                    try:
+                        first, model = data, make_model(data)
+                    except DataError as e:
+                        raise _in_first_chunk(e, args, data.row_labels) from None
                     classes = _classes(model, data, args)
                     say(f"streaming: chunks of {count(args.chunksize, 'row')} through "
                         f"partial_fit, {passes} pass{'es' * (passes > 1)} over the file, batches of "

@@ -229,6 +229,7 @@ class _Rows:
         self.cells, self.packed = [], []        # per column: the current chunk, packed chunks
         self.lines = array("q")                 # the line each record starts on
         self.blank, self.pending, self.ragged = [], [], []
+        self.continued = False                  # a later chunk: the header came before
 
     def add(self, fields, line):
         if not fields or (len(fields) == 1 and not fields[0].strip()):
@@ -255,6 +256,7 @@ class _Rows:
         rows.header, rows.header_line, rows.pending = self.header, self.header_line, self.pending
         rows.cells = [[] for _ in self.header]
         rows.packed = [[] for _ in self.header]
+        rows.continued = True
         return rows
 
     def _record(self, fields, line):
@@ -278,7 +280,7 @@ class _Rows:
             shown = ", ".join(f"line {ln} has {k}" for ln, k in self.ragged[:5])
             more = f" ({len(self.ragged)} such lines)" if len(self.ragged) > 5 else ""
             counts = {k for _, k in self.ragged}
-            if not self.lines and len(counts) == 1:
+            if not self.lines and len(counts) == 1 and not self.continued:
                 raise DataError(f"{name!r}: line {self.header_line} has {len(header)} "
                                 f"field{'s' * (len(header) != 1)} but every line after it has "
                                 f"{counts.pop()}: line {self.header_line} looks like a title "
