@@ -325,6 +325,76 @@ print({solver: len(path) - 1 for solver, path in fig.descend_paths.items()})
 fig
 
 # %% [markdown]
+# ## Batches: stochastic and mini-batch descent
+#
+# The material computes its loss "of a particular training dataset (whether
+# that be an individual sample, a batch, or the entire set)". Every update so
+# far read the entire set. An update can read a **batch** of $b$ rows instead:
+# the same gradient $X_B^\top \delta_B$, averaged over the batch, is an
+# unbiased estimate of the whole set's, and one pass over the rows (an
+# **epoch**) now makes $m/b$ updates instead of one. `solver="sgd"` does this;
+# `batch_size=1` is stochastic descent, `batch_size=None` the whole set
+# (exactly `"gd"`).
+#
+# The step a batch can take safely shrinks with the batch: a single row may
+# curve far more than the average. descend's automatic step is $1/L(b)$, from
+# the whole set's curvature $L$ and the largest single row's:
+
+# %%
+print(explain.batches(housing.X, housing.y, batch_sizes=(None, 256, 16), epochs=(1, 3)))
+
+# %% [markdown]
+# On one feature, the paths show what the numbers mean. The whole set glides
+# straight down; a batch of one row wanders, and ends in a **noise ball**
+# around the minimum whose size is set by the step. When the step decays
+# (`schedule="auto"` holds it for half of `max_iter`, then lowers it), the
+# ball shrinks (right panel).
+
+# %%
+fig = plots.batch_paths(epochs=20)
+fig
+
+# %% [markdown]
+# `history_` keeps the loss of every batch as well as the whole set's after
+# each epoch, and the loss curve draws both: the noise of the single steps,
+# and the steady fall behind it. With `average=True` the model returns the
+# mean of its iterates, which averages that noise out. `converged_` keeps its
+# promise here too: each epoch ends with the Newton decrement's bound on
+# $J - J^*$, and the fit stops once it is within `tol`.
+
+# %%
+sgd = LinearRegression(solver="sgd", batch_size=64, max_iter=30, average=True, tol=1e-3)
+sgd.fit(housing.X, housing.y)
+print(sgd.n_iter_, "epochs,", sgd.history_["batch_loss"].size, "batch updates; converged:",
+      sgd.converged_, "; certified (J - J*) / J:", sgd.history_["gap"][-1] / sgd.history_["loss"][-1])
+plots.loss_curve(sgd, title="Housing, mini-batches of 64 rows")
+
+# %% [markdown]
+# Data that arrive in pieces, or do not fit in memory, are learned with
+# `partial_fit`: one pass of mini-batch updates over each chunk, in order.
+# Chunks fed in order are exactly one epoch of `"sgd"` over the same rows
+# (`descend train --chunksize N` streams a CSV file this way).
+
+# %%
+stream = LinearRegression(batch_size=64, average=True)
+for start in range(0, len(housing.y), 2000):
+    stream.partial_fit(housing.X[start:start + 2000], housing.y[start:start + 2000])
+print(stream.n_iter_, "chunks; R² on all rows:", round(stream.score(housing.X, housing.y), 3))
+
+# %% [markdown]
+# ## Three slips, caught by the gradient check
+#
+# The material's looped code holds two slips: the bias stepped by itself,
+# `b = b - alpha * b` (it should be `db`), and `dz += a - y`, one `dz` carried
+# across the examples where each needs its own. From-scratch code often drops
+# the `1/m` as well. Each runs beside the right update on the same data: the
+# gradient check (central differences) catches all three, while a loss curve
+# alone would not (the bias slip's loss still falls).
+
+# %%
+print(explain.slips())
+
+# %% [markdown]
 # ## Summary
 #
 # - The looped and the vectorized update compute the same numbers; the
@@ -339,3 +409,7 @@ fig
 # - Newton's method uses the curvature too: it jumps to the bottom of the
 #   local parabola, lands on the squared error's optimum in one step, and its
 #   decrement certifies the distance to the optimum.
+# - Batches of rows make many cheap, noisy updates per pass: per row read they
+#   travel furthest, then wander in a noise ball that a decaying step or
+#   averaging settles. `partial_fit` learns from chunks the same way.
+# - A gradient check catches the slips a falling loss hides.

@@ -51,7 +51,9 @@ Newton's state carries its certificate, the ``gap`` :math:`g^\top H^{-1} g/2`;
 for the other solvers, once the largest gradient component has fallen to
 ``tol`` times its start, or the solver's own ``estimate`` of the gap (L-BFGS's)
 is well within reach (``1/32`` of what is needed), ``certify(theta, J, g,
-needed, expected)`` computes a bound. A gap still too large tightens both tests and the
+needed, expected)`` computes a bound. A stochastic solver's gradient says little
+about its distance to the optimum (its state is ``noisy``, its estimate 0): it is
+certified at the end of every epoch. A gap still too large tightens both tests and the
 descent goes on. Without ``certify`` (a bare function), the gradient test
 alone decides.
 """
@@ -268,7 +270,8 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         state = new
         gap = state.get("gap")
         ahead = state.get("estimate", np.inf)
-        if (gap is None and certify is not None and tries < _CERTIFY_TRIES
+        if (gap is None and certify is not None and tol > 0
+                and (tries < _CERTIFY_TRIES or state.get("noisy"))
                 and (gnorm <= gtol or ahead <= hope * needed(state["J"]))):
             gap = certify(state["theta"], state["J"], state["g"], needed(state["J"]),
                           None if ahead == np.inf else ahead)

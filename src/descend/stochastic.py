@@ -167,8 +167,8 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
     """The :class:`~descend.descent.Solver` for ``minimize``: each ``step`` is one epoch of
     :func:`run_epoch` on ``objective``'s batches, then the whole set's loss and gradient
     at the weights it returns (the average of the iterates, with ``average``, from
-    :func:`average_from` on). ``backtrack`` is unused: a batch's loss says too little
-    to backtrack on.
+    :func:`average_from` on), certified at every epoch's end (the state is ``noisy``).
+    ``backtrack`` is unused: a batch's loss says too little to backtrack on.
     """
     begin = average_from(schedule, max_epochs)
 
@@ -186,6 +186,6 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
         theta = x if mean is None else mean[0]
         J, g, halt = fun(theta)
         return {"theta": theta, "J": J, "g": g, "t": t0, "x": x, "average": mean,
-                "epochs": s["epochs"] + 1}, t, halt
+                "epochs": s["epochs"] + 1, "noisy": True, "estimate": 0.0}, t, halt
 
     return Solver(init, step)

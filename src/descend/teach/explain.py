@@ -12,6 +12,10 @@ r"""The material's ideas, computed on real numbers and checked.
   same numbers, each timed after a warm-up run.
 - :func:`newton_step`: one step of Newton's method worked out with numbers,
   beside a gradient step, and the digits doubling on the way to the optimum.
+- :func:`batches`: whole-set, mini-batch and stochastic descent in numbers
+  (:mod:`descend.teach.batches`).
+- :func:`slips`: three slips of a from-scratch loop run beside the right
+  update, and the gradient check catching each (:mod:`descend.teach.slips`).
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from ..gradient import loss_grad
 from ..losses import loss_of, sigmoid
 from ..objective import Objective
 from ..rows import ArrayRows
+from .batches import batches_table as batches
+from .slips import slips
 
 __all__ = ["chain_rule", "same_gradient", "check_gradient", "coin_toss", "loop_vs_vector",
-           "newton_step"]
+           "newton_step", "batches", "slips"]
 
 
 def _example_loss(kind, x, y, w, b):
