@@ -1,5 +1,5 @@
-"""Redraw the README's figures: python docs/figures.py (writes docs/loss_curves.png and
-docs/solver_paths.png)."""
+"""Redraw the README's figures: python docs/figures.py (writes docs/loss_curves.png,
+docs/solver_paths.png, docs/batch_paths.png and docs/slips.png)."""
 
 import warnings
 from pathlib import Path
@@ -7,6 +7,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from descend import LinearRegression, LogisticClassifier, datasets, plots
+from descend.teach.slips import slips_figure
 
 SOLVERS = ("gd", "nesterov", "lbfgs", "newton")
 
@@ -32,7 +33,11 @@ def main(path=Path(__file__).with_name("loss_curves.png")):
     cancer = datasets.load_breast_cancer()
     radius = cancer.X[:, cancer.feature_names.index("mean_radius")]
     plots.solver_paths(radius / radius.std(), cancer.y, model="logistic").savefig(paths, dpi=100)
-    return path, paths
+    batches = path.with_name("batch_paths.png")
+    plots.batch_paths().savefig(batches, dpi=90)
+    slips = path.with_name("slips.png")
+    slips_figure().savefig(slips, dpi=90)
+    return path, paths, batches, slips
 
 
 if __name__ == "__main__":

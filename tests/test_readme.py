@@ -31,3 +31,15 @@ def test_the_material_loop_in_the_readme_matches_fit():
     assert np.abs(clf.coef_).min() > 0.1                   # the loop learned something
     assert fitted.n_iter_ == 100
 
+
+
+def test_the_batches_example_in_the_readme_runs_and_keeps_its_promise():
+    blocks = [block for block in _python_blocks() if "partial_fit" in block]
+    assert len(blocks) == 1
+    scope = {}
+    exec(compile(blocks[0], str(README), "exec"), scope)
+    sgd, stream = scope["sgd"], scope["stream"]
+    assert sgd.converged_ and sgd.n_iter_ < 30
+    gap = sgd.history_["gap"][-1]
+    assert 0 <= gap <= 1e-3 * sgd.history_["loss"][-1]
+    assert stream.n_iter_ == 5 and stream.score(scope["housing"].X, scope["housing"].y) > 0.5
