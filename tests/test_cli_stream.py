@@ -135,3 +135,28 @@ def test_the_batch_and_slip_figures(tmp_path, figure):
     code, out, err = run("plot", figure, "--out", tmp_path / "f.png")
     assert code == 0, err
     assert (tmp_path / "f.png").read_bytes().startswith(PNG)
+
+
+@pytest.mark.parametrize("frac", ["0.97", "0.02"])
+def test_chunks_that_hold_out_every_row_or_none(tmp_path, frac):
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=203)
+    path = tmp_path / "small.csv"
+    path.write_text("x,y\n" + "".join(f"{a:.4f},{2 * a + 1:.4f}\n" for a in x))
+    code, out, err = run("train", path, "--target", "y", "--chunksize", 20, "--test-frac", frac,
+                         "--out", tmp_path / "m.json")
+    assert code == 0, err
+    assert "Traceback" not in err and (tmp_path / "m.json").exists()
+
+
+def test_a_chunk_must_hold_twenty_rows(patients):
+    code, out, err = run("train", patients, "--target", "outcome", "--chunksize", 5)
+    assert code == 2 and "--chunksize 5: a chunk must hold at least 20 rows" in err
+
+
+def test_explain_slips_at_a_rate_that_blows_up():
+    code, out, err = run("explain", "slips", "--learning-rate", 10, "--iter", 20)
+    assert code == 0 and not err, err
+    rows = [line for line in out.splitlines() if line.startswith(("the material", "b = b", "dz +=",
+                                                                  "dw, db"))]
+    assert len(rows) == 4 and all(len(row.split()) >= 4 for row in rows)

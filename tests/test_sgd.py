@@ -322,3 +322,46 @@ def test_coef_init_starts_the_descent_there():
         model.fit(X, y, coef_init=[1.0])
     with pytest.raises(ValueError, match="intercept_init must be one finite number"):
         model.fit(X, y, intercept_init=[1.0, 2.0])
+
+
+# -- noise is not divergence ------------------------------------------------------------------
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+def test_noise_near_the_optimum_is_not_called_a_divergence(Model):
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(300, 5))                 # features that carry nothing
+    y = rng.normal(size=300) if Model is LinearRegression else rng.integers(0, 2, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for seed in range(5):
+            Model(solver="sgd", random_state=seed, max_iter=30).fit(X, y)
+        best = Model(solver="newton").fit(X, y)
+        Model(solver="sgd", max_iter=5).fit(X, y, coef_init=best.coef_, intercept_init=best.intercept_)
+
+
+def test_the_certificate_waits_for_the_loss_to_stop_falling(cancer):
+    X, y, alpha, _ = cancer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticClassifier(solver="sgd", batch_size=8, max_iter=40, alpha=alpha,
+                                   tol=1e-9).fit(X, y)
+    gap = model.history_["gap"]
+    fall = -np.diff(model.history_["loss"])
+    needed = 1e-9 * model.history_["loss"][1:]
+    assert np.all(np.isnan(gap[1:][fall > needed]))      # a large fall: no certificate spent
+    assert np.all(np.isfinite(gap[1:][fall <= needed]))
+
+
+def test_a_small_first_chunk_is_warned_about():
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(50, 3)), rng.normal(size=50)
+    with pytest.warns(UserWarning, match="the first chunk has 1 row, too few to measure"):
+        LinearRegression().partial_fit(X[:1], y[:1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LinearRegression().partial_fit(X[:20], y[:20])
+        LinearRegression(standardize=False).partial_fit(X[:1], y[:1])
+
+
+def test_classes_naming_one_class_is_said_so():
+    with pytest.raises(ValueError, match=r"classes=\[1\] names 1 class; pass every label"):
+        LogisticClassifier().partial_fit(np.eye(2), [1, 1], classes=[1])

@@ -72,14 +72,15 @@ PARAMS_DOC = r"""
     schedule : {"auto", "constant", "invscaling", "step"}, default="auto"
         How "sgd"'s step changes with the epochs :math:`e` done: "constant";
         "invscaling", :math:`t_0/\sqrt{1 + e}`; "step", halved every tenth of
-        ``max_iter``; "auto", constant for the first half of ``max_iter``,
-        then :math:`t_0/\sqrt{1 + e - e_{1/2}}`: travel, then settle.
+        ``max_iter`` (at most once an epoch); "auto", constant for the first
+        half of ``max_iter``, then :math:`t_0/\sqrt{1 + e - e_{1/2}}`: travel,
+        then settle.
         ``partial_fit`` keeps its step constant.
     average : bool, default=False
         Return the mean of "sgd"'s iterates (Polyak averaging) from the end of
-        the first epoch on (of the first half, with schedule "auto"), or of
-        ``partial_fit``'s from its second chunk: it averages out the noise of
-        the single steps.
+        the first epoch on (of the first half, with schedule "auto"; so
+        nothing is averaged with ``max_iter=1``), or of ``partial_fit``'s from
+        its second chunk: it averages out the noise of the single steps.
     shuffle : bool, default=True
         Draw "sgd"'s batches from a new permutation of the rows each epoch
         (seeded by ``random_state``); False takes them in order.

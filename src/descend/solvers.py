@@ -52,8 +52,9 @@ for the other solvers, once the largest gradient component has fallen to
 ``tol`` times its start, or the solver's own ``estimate`` of the gap (L-BFGS's)
 is well within reach (``1/32`` of what is needed), ``certify(theta, J, g,
 needed, expected)`` computes a bound. A stochastic solver's gradient says little
-about its distance to the optimum (its state is ``noisy``, its estimate 0): it is
-certified at the end of every epoch. A gap still too large tightens both tests and the
+about its distance to the optimum (its state is ``noisy``): it is certified at the
+end of any epoch whose loss fell by less than the gap needed (a fall is a lower
+bound on the gap before it, so a larger one says the descent is still on its way). A gap still too large tightens both tests and the
 descent goes on. Without ``certify`` (a bare function), the gradient test
 alone decides.
 """
@@ -137,7 +138,7 @@ STABLE_RATE = {"gd": 2.0, "nesterov": 1.0, "sgd": 1.0}
 _CURVATURE = {"sgd": "the expected curvature of a batch's loss"}
 
 
-def _divergence(solver, learning_rate, k, J, J0, rises, L):
+def _divergence(solver, learning_rate, k, J, J0, rises, L, fixed=True):
     """The DivergenceError for ``solver``, naming its own largest stable rate."""
     factor = STABLE_RATE[solver]
     what = _CURVATURE.get(solver, "the largest curvature of the loss")
@@ -145,6 +146,12 @@ def _divergence(solver, learning_rate, k, J, J0, rises, L):
     how = (f"the loss rose for {rises} iterations in a row, to {J:.6g} at iteration {k} (it "
            f"started at {J0:.6g})" if np.isfinite(J) and J <= J0 + 1e-12 * abs(J0) else
            f"the loss went from {J0:.6g} to {J:.6g} at iteration {k}")
+    if not fixed:                       # a stochastic solver's own step (nothing else diverges)
+        return DivergenceError.at(
+            k, J, stable,
+            f"stochastic descent diverged at its automatic step {learning_rate:.4g} = 1/L "
+            f"(L = {L:.4g}, {what}): {how}. Some batches curve far more than others; give "
+            "a smaller learning_rate, or a larger batch_size.")
     return DivergenceError.at(
         k, J, stable,
         f"gradient descent diverged with learning_rate={learning_rate:g}: {how}. The largest "
@@ -153,7 +160,15 @@ def _divergence(solver, learning_rate, k, J, J0, rises, L):
         "learning_rate='auto'.")
 
 
-def _diverged(J, J0, rises):
+#: A stochastic solver's loss may end an epoch above where it started (the noise of its
+#: steps, near an optimum); it has diverged when it ends this many times above it.
+NOISY_RISE = 4.0
+
+
+def _diverged(J, J0, rises, noisy=False):
+    if noisy:
+        return not np.isfinite(J) or (J > NOISY_RISE * J0
+                                      and J - J0 > 64 * np.finfo(float).eps * max(1.0, abs(J0)))
     return not np.isfinite(J) or J > J0 + 1e-12 * abs(J0) or rises >= 10
 
 
@@ -265,14 +280,16 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         # Flat: neither the loss (beyond rounding) nor the gradient improves.
         progress = state["J"] - new["J"] > _ulps(state["J"]) or gnorm < 0.99 * best
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
-        if watched and _diverged(new["J"], J0, rises):
-            raise _divergence(solver, t0, k, new["J"] * loss_unit, J0 * loss_unit, rises, get_L())
+        if watched and _diverged(new["J"], J0, rises, noisy=bool(new.get("noisy"))):
+            raise _divergence(solver, t0, k, new["J"] * loss_unit, J0 * loss_unit, rises, get_L(),
+                              fixed)
         state = new
         gap = state.get("gap")
         ahead = state.get("estimate", np.inf)
         if (gap is None and certify is not None and tol > 0
                 and (tries < _CERTIFY_TRIES or state.get("noisy"))
-                and (gnorm <= gtol or ahead <= hope * needed(state["J"]))):
+                and (gnorm <= gtol or ahead <= (needed(state["J"]) if state.get("noisy")
+                                                else hope * needed(state["J"])))):
             gap = certify(state["theta"], state["J"], state["g"], needed(state["J"]),
                           None if ahead == np.inf else ahead)
             tries += 1

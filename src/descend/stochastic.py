@@ -30,8 +30,9 @@ largest single row's, :math:`L_{\max} = c\,\max_i (\lVert z_i\rVert^2 + 1)`
 (for ``b = 1``), with :math:`c` the loss's largest curvature. The
 ``schedule`` then sets :math:`t_k` from the epochs done, :math:`e = k b / m`
 (see :func:`rate`). With ``average`` the weights returned are the mean of the
-iterates from the second epoch on (Polyak and Juditsky): the noise of the
-single steps averages out.
+iterates (Polyak and Juditsky) from the end of the first epoch on, or of the
+first half of ``max_iter`` with the "auto" schedule (:func:`average_from`): the
+noise of the single steps averages out.
 
 :func:`sgd` is the solver :func:`descend.solvers.minimize` drives, one epoch per
 iteration, with the whole set's loss at the end of each; :func:`run_epoch` is
@@ -59,7 +60,8 @@ def rate(schedule, t0, epochs, max_epochs):
 
     * ``"constant"``: :math:`t_0` throughout;
     * ``"invscaling"``: :math:`t_0/\sqrt{1 + e}`;
-    * ``"step"``: :math:`t_0` halved every tenth of ``max_epochs`` (ten halvings);
+    * ``"step"``: :math:`t_0` halved every tenth of ``max_epochs`` (ten halvings), and
+      at most once an epoch;
     * ``"auto"`` depends on the descent, not only the clock: see :func:`sgd`.
     """
     if schedule == "constant":
@@ -167,7 +169,9 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
     """The :class:`~descend.descent.Solver` for ``minimize``: each ``step`` is one epoch of
     :func:`run_epoch` on ``objective``'s batches, then the whole set's loss and gradient
     at the weights it returns (the average of the iterates, with ``average``, from
-    :func:`average_from` on), certified at every epoch's end (the state is ``noisy``).
+    :func:`average_from` on). The state is ``noisy``: its loss may end an epoch above
+    where it began, and its ``estimate`` is the epoch's fall of the loss, a lower bound
+    on the gap before it (see :func:`descend.solvers.minimize`).
     ``backtrack`` is unused: a batch's loss says too little to backtrack on.
     """
     begin = average_from(schedule, max_epochs)
@@ -185,7 +189,8 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
                                   t_of=lambda e: rate(schedule, t0, e, max_epochs))
         theta = x if mean is None else mean[0]
         J, g, halt = fun(theta)
+        fall = s["J"] - J if np.isfinite(J) else np.inf
         return {"theta": theta, "J": J, "g": g, "t": t0, "x": x, "average": mean,
-                "epochs": s["epochs"] + 1, "noisy": True, "estimate": 0.0}, t, halt
+                "epochs": s["epochs"] + 1, "noisy": True, "estimate": max(fall, 0.0)}, t, halt
 
     return Solver(init, step)

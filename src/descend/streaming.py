@@ -27,6 +27,7 @@ averaging converge: Bach and Moulines, 2013).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,9 @@ from .stochastic import Batches, BatchLog, batch_smoothness, run_epoch
 __all__ = ["Stream", "partial_fit"]
 
 _TINY = np.finfo(float).tiny
+#: A first chunk of fewer rows (or fewer than the columns + 1) measures the columns'
+#: spread too poorly to fix the stream's standardization on: a warning says so.
+FIRST_ROWS = 20
 
 
 @dataclass
@@ -77,6 +81,14 @@ def partial_fit(model, X, y, classes=None):
         _encode(model, rows)
     if stream is None:
         stream = _start(model, rows, fitted)
+        if not fitted and model.standardize and rows.m < max(FIRST_ROWS, rows.n + 1):
+            warnings.warn(
+                f"{name}.partial_fit: the first chunk has {rows.m} row"
+                f"{'s' * (rows.m != 1)}, too few to measure the columns' spread, and the "
+                "stream keeps the standardization and the step it gives. Feed a first chunk "
+                f"of at least {max(FIRST_ROWS, rows.n + 1)} rows (later ones may be single "
+                "rows), or pass standardize=False with a learning_rate.", UserWarning,
+                stacklevel=3)
     elif stream.factor != 1.0:
         rows.divide_target(stream.factor)
     objective = Objective(rows, model._loss, alpha=model.alpha, mean=stream.mean,
@@ -123,6 +135,10 @@ def _check_classes(model, classes, first):
                              "chunk may not show every class.")
         return
     given = np.unique(np.asarray(classes))
+    if given.size < 2:
+        raise ValueError(f"{name}.partial_fit: classes={given.tolist()!r} names "
+                         f"{given.size} class; pass every label the stream will hold, at least "
+                         "two, e.g. classes=[0, 1].")
     if first:
         model.classes_ = model._check_classes(given)
     elif not np.array_equal(given, model.classes_):

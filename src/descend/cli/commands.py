@@ -121,8 +121,10 @@ def train(args):
         say(f"{where} metrics: none (no {where} rows)")
     else:
         print(format_table(metrics, f"{where} metrics:"))
-    text = dumps(model, feature_names=data.feature_names, training_data=training_record(data),
-                 path=out)
+    record = training_record(data)
+    if args.chunksize:
+        record["chunksize"] = args.chunksize
+    text = dumps(model, feature_names=data.feature_names, training_data=record, path=out)
     with written(out) as f:
         f.write(text)
     if plot is not None:
@@ -247,6 +249,8 @@ def info(args):
         keys += ["batch_size", "schedule"] + ["average"] * bool(model.params.get("average"))
     shown = " ".join(f"--{k.replace('_', '-')}" + ("" if k == "average" else
                                                    f" {model.params.get(k)}") for k in keys)
+    if isinstance(saved.get("chunksize"), int):
+        shown = shown.replace("--solver auto", "--solver sgd") + f" --chunksize {saved['chunksize']}"
     standardized = "" if model.params.get("standardize") else " (not standardized)"
     print(f"  trained with: {shown}{standardized}")
     print("  fit: " + describe_fit(model))

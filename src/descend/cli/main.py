@@ -35,7 +35,9 @@ _PLAIN = re.compile(r"[\w.,+-]+")
 _QUOTED = re.compile(r"'([^']*)'" + r'|"([^"]*)"')
 _WORDS = (("force=True", "--force"), (" (--force)", ""), ("average=True", "--average"),
           ("a larger batch_size", "a larger --batch-size"),
-          ("a smaller learning_rate", "a smaller --learning-rate"), ("(max_iter)", "(--max-iter)"),
+          ("a smaller learning_rate", "a smaller --learning-rate"),
+          (" (later ones may be single rows), or pass standardize=False with a learning_rate",
+           ""), ("Feed a first chunk of at least", "Pass --chunksize of at least"), ("(max_iter)", "(--max-iter)"),
           ("descend.persist.save", "descend train"),
           ("set alpha > 0 (an L2 penalty)", "pass an L2 penalty, e.g. --alpha 1e-3"))
 
@@ -102,6 +104,11 @@ def _check_usage(parser, args):
     if args.solver in ("lbfgs", "newton", "lbfgs-newton") and args.learning_rate != "auto":
         error(f"--solver {args.solver} chooses its own steps: leave out "
               "--learning-rate, or use --solver gd, nesterov or sgd with it")
+    from ..streaming import FIRST_ROWS                  # only for train: it imports the models
+    if args.chunksize and args.chunksize < FIRST_ROWS:
+        error(f"--chunksize {args.chunksize}: a chunk must hold at least {FIRST_ROWS} rows; the "
+              "first one measures the columns' spread, which fixes the standardization and "
+              "the step of the whole stream")
     if args.chunksize and args.solver not in ("auto", "sgd"):
         error(f"--chunksize streams the file through partial_fit, mini-batch descent; "
               f"--solver {args.solver} needs the whole file in memory: leave out one of them")

@@ -166,16 +166,17 @@ def build_parser():
                         "descent (default: %(default)s)")
     p.add_argument("--schedule", choices=["auto", "constant", "invscaling", "step"],
                    default="auto", help="how --solver sgd's step falls with the epochs: auto "
-                   "holds it for half of --max-iter, then decays it (default: %(default)s)")
+                   "holds it for half of --max-iter, then decays it; --chunksize keeps its "
+                   "step constant (default: %(default)s)")
     p.add_argument("--average", action="store_true",
                    help="--solver sgd and --chunksize return the mean of their iterates, "
                         "which settles the noise of the steps")
     p.add_argument("--no-shuffle", action="store_true",
                    help="take --solver sgd's batches (and each chunk's rows) in file order")
     p.add_argument("--chunksize", type=_positive_int, metavar="N",
-                   help="stream the file N rows at a time through partial_fit, for a file "
-                        "larger than memory; the first chunk fixes the columns, classes, "
-                        "standardization and step")
+                   help="stream the file N rows at a time (at least 20) through partial_fit, "
+                        "for a file larger than memory; the first chunk fixes the columns, "
+                        "classes, standardization and step")
     p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
                    help="share of rows held out for testing (default: %(default)s)")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the split (default: %(default)s)")

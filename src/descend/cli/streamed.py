@@ -117,17 +117,23 @@ def train_in_chunks(args, say, make_model):
                         f"{model.batch_size}; the columns, {'classes, ' * (classes is not None)}"
                         f"standardization and step come from the first chunk ({_lines(data)})")
                 out = _held_out(args, k, len(data))
-                part = data.take(np.flatnonzero(~out))
-                if len(part) == 0:
+                if p == 0:
+                    held += int(out.sum())
+                if out.all():                     # a small chunk may hold out every row
                     continue
+                part = data.take(np.flatnonzero(~out))
                 if model.shuffle:
                     part = part.take(np.random.default_rng([args.seed, p, k]).permutation(len(part)))
                 _partial_fit(model, part, classes, _frame)
                 progress(len(part), float(model.history_["loss"][-1]))
                 if p == 0:
-                    trained, held = trained + len(part), held + int(out.sum())
+                    trained += len(part)
     finally:
         progress.close()
+    if model is None or not trained:
+        raise DataError(f"{args.data}: no rows left to train on: --test-frac {args.test_frac} "
+                        "held out every row of every chunk; lower --test-frac, or raise "
+                        "--chunksize")
     say(f"trained on {count(trained, 'row')} ({count(model.n_iter_, 'chunk')} in all), "
         f"{count(held, 'row')} held out")
     return model, first, _scored(args, model, first, _frame)
@@ -167,9 +173,9 @@ def _scored(args, model, first, frame):
     truth, scores = [], []
     for k, data in enumerate(_chunks(args, first.schema.to_dict())):
         out = _held_out(args, k, len(data))
-        rows = data if args.test_frac == 0 else data.take(np.flatnonzero(out))
-        if len(rows) == 0:
+        if args.test_frac and not out.any():      # this chunk held out no row
             continue
+        rows = data if args.test_frac == 0 else data.take(np.flatnonzero(out))
         X = frame(rows)
         if model._loss.classifies:
             truth.append(whole_labels(rows.y))

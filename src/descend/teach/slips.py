@@ -56,7 +56,10 @@ def looped_gradient(X, y, w, b, slip="right"):
     for x_i, y_i in zip(X, y.tolist()):
         z = float(w @ x_i) + b
         a = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0      # sigmoid(z)
-        J += -math.log(a) if y_i else -math.log1p(-a) if a < 1.0 else math.inf
+        if y_i:
+            J += -math.log(a) if a > 0.0 else math.inf
+        else:
+            J += -math.log1p(-a) if a < 1.0 else math.inf
         if slip == "accumulated-dz":
             dz += a - y_i                    # the slip: carried over from earlier examples
         else:
