@@ -56,23 +56,28 @@ STEP_DROPS = 10
 
 
 def rate(schedule, t0, epochs, max_epochs):
-    r"""The step after ``epochs`` epochs (a fraction: rows seen over rows per epoch).
+    r"""The step after ``epochs`` epochs (a fraction: rows seen over rows per epoch; a
+    number, or an array of them for each batch of an epoch).
 
     * ``"constant"``: :math:`t_0` throughout;
     * ``"invscaling"``: :math:`t_0/\sqrt{1 + e}`;
     * ``"step"``: :math:`t_0` halved every tenth of ``max_epochs`` (ten halvings), and
       at most once an epoch;
-    * ``"auto"`` depends on the descent, not only the clock: see :func:`sgd`.
+    * ``"auto"``: :math:`t_0` for the first half of ``max_epochs``, then
+      :math:`t_0/\sqrt{1 + e - e_{1/2}}`: travel, then settle.
     """
+    e = np.asarray(epochs, dtype=float)
     if schedule == "constant":
-        return t0
-    if schedule == "invscaling":
-        return t0 / np.sqrt(1.0 + epochs)
-    if schedule == "step":
+        t = np.full(e.shape, t0)
+    elif schedule == "invscaling":
+        t = t0 / np.sqrt(1.0 + e)
+    elif schedule == "step":
         every = max(1.0, max_epochs / STEP_DROPS)
-        return t0 * 0.5 ** np.floor(epochs / every)
-    half = np.floor(max_epochs / 2)
-    return t0 if epochs < half else t0 / np.sqrt(1.0 + epochs - half)
+        t = t0 * 0.5 ** np.floor(e / every)
+    else:
+        half = np.floor(max_epochs / 2)
+        t = np.where(e < half, t0, t0 / np.sqrt(1.0 + np.maximum(e - half, 0.0)))
+    return float(t) if t.ndim == 0 else t
 
 
 def average_from(schedule, max_epochs):
@@ -110,6 +115,11 @@ class Batches:
     def __len__(self):
         return -(-self.m // self.size)
 
+    def order(self):
+        """One epoch's rows in order: a fresh permutation (drawn as :meth:`epoch` draws
+        it), or ``0 .. m-1``."""
+        return self.rng.permutation(self.m) if self.shuffle else np.arange(self.m)
+
     def epoch(self):
         m, size = self.m, self.size
         if self.shuffle:
@@ -137,20 +147,21 @@ def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None
     ``t_of(e)`` is the step after ``e`` epochs (``start`` plus the share of this one
     done); ``average`` is None, or ``(mean, count)`` of the iterates so far, updated
     with every new iterate. ``log`` (a :class:`BatchLog`) records each batch's loss,
-    ``trace`` (a list) each iterate. Returns ``(x, average, t, turns)``: ``t`` the
-    last step, ``turns`` the sum of the products of successive batch gradients
-    (Pflug's statistic: positive while the descent travels one way, negative once
-    the noise of the batches makes it turn back and forth).
+    ``trace`` (a list) each iterate. Returns ``(x, average, t)``, ``t`` the last step.
+
+    In memory, with numba and no ``trace``, the epoch runs compiled
+    (:func:`_epoch_rows`, the same formulas one row at a time; a test holds the two
+    equal); otherwise each batch is the objective restricted to its rows.
     """
     m = batches.m
-    seen, t, turns, before = 0, t_of(start), 0.0, None
+    kernel = None if trace is not None else _kernel(objective)
+    if kernel is not None:
+        return _compiled_epoch(kernel, objective, batches, x, t_of, average, log, start)
+    seen, t = 0, t_of(start)
     for rows in batches.epoch():
         J, g, _ = objective.restricted(rows)(x)
         t = t_of(start + seen / m)
         x = x - t * g
-        if before is not None:
-            turns += float(g @ before)
-        before = g
         seen += (rows.stop - rows.start) if isinstance(rows, slice) else rows.size
         if log is not None:
             log.loss.append(J)
@@ -161,7 +172,106 @@ def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None
             average = (mean + (x - mean) / count, count)
         if trace is not None:
             trace.append(x)
-    return x, average, t, turns
+    return x, average, t
+
+
+def _compiled_epoch(kernel, objective, batches, x, t_of, average, log, start):
+    """:func:`run_epoch` by the compiled kernel: the same updates, in one call."""
+    m, size = batches.m, batches.size
+    ends = np.minimum(np.arange(size, m + size, size), m)            # rows seen after each
+    before = start + np.append(0, ends[:-1]) / m                     # epochs done before each
+    rates = np.array(np.broadcast_to(t_of(before), before.shape), dtype=np.float64)
+    x = np.array(x, dtype=np.float64)
+    mean, count = (x.copy(), -1) if average is None else (np.array(average[0], float), average[1])
+    losses = np.empty(ends.size)
+    rows = objective.rows
+    count = kernel(rows.X, rows.y, batches.order(), size, x, rates, objective.loss.classifies,
+                   objective.alpha, objective.mean, objective.scale, objective.unit, mean, count,
+                   losses)
+    if log is not None:
+        log.loss.extend(losses.tolist())
+        log.epoch.extend((start + ends / m).tolist())
+    return x, (None if average is None else (mean, count)), float(rates[-1])
+
+
+def _epoch_rows(X, y, order, size, x, rates, log, alpha, mean, scale, unit, avg, count, losses):
+    """One epoch of batch updates of ``x`` (theta, in place), row by row (numba).
+
+    The formulas of :class:`descend.objective.Objective` for a batch ``B`` of the rows
+    ``order[lo:hi]``: ``w = v / s * unit``, ``b = c * unit - mu . w``; each row's
+    ``(loss, delta)`` from the loss's row term at ``z = x . w + b``; the mean over
+    the batch, the penalty ``alpha/2 |w|^2``; the gradient folded into theta,
+    ``((g_w - mu g_b) / s, g_b) / unit``; then ``x -= rates[k] * g`` and, when
+    ``count >= 0``, the running mean ``avg`` of the iterates. ``losses[k]`` gets the
+    batch's loss before its update, in theta's units (``J / unit^2``). Returns the
+    count of averaged iterates.
+    """
+    m, n = X.shape[0], X.shape[1]
+    w, gw = np.empty(n), np.empty(n)
+    k = 0
+    for lo in range(0, m, size):
+        hi = min(lo + size, m)
+        shift = 0.0
+        for j in range(n):
+            w[j] = x[j] / scale[j] * unit
+            shift += mean[j] * w[j]
+        b = x[n] * unit - shift
+        J, gb = 0.0, 0.0
+        for j in range(n):
+            gw[j] = 0.0
+        for p in range(lo, hi):
+            i = order[p]
+            z = 0.0
+            for j in range(n):
+                z += X[i, j] * w[j]
+            z += b
+            if log:
+                term, delta = _LOG_TERM(z, y[i])
+            else:
+                term, delta = _SQUARED_TERM(z, y[i])
+            J += term
+            gb += delta
+            for j in range(n):
+                gw[j] += delta * X[i, j]
+        rows = hi - lo
+        J, gb, squares = J / rows, gb / rows, 0.0
+        for j in range(n):
+            gw[j] = gw[j] / rows + alpha * w[j]
+            squares += w[j] * w[j]
+        losses[k] = (J + 0.5 * alpha * squares) / (unit * unit)
+        t = rates[k]
+        for j in range(n):
+            x[j] -= t * ((gw[j] - mean[j] * gb) / scale[j] / unit)
+        x[n] -= t * (gb / unit)
+        if count >= 0:
+            count += 1
+            for j in range(n + 1):
+                avg[j] += (x[j] - avg[j]) / count
+        k += 1
+    return count
+
+
+_KERNEL = None
+_SQUARED_TERM = _LOG_TERM = None
+
+
+def _kernel(objective):
+    """The compiled epoch for ``objective``'s rows, or None (numba missing, Dask rows, or
+    ``descend.gradient.KERNEL`` set to "numpy")."""
+    global _KERNEL, _SQUARED_TERM, _LOG_TERM
+    from . import gradient
+
+    rows = objective.rows
+    if gradient.KERNEL == "numpy" or not hasattr(rows, "X") or rows.y.dtype != np.float64:
+        return None
+    if _KERNEL is None:
+        jit = gradient.numba_jit()
+        if jit is None:
+            return None
+        from .losses import LogLoss, SquaredError
+        _SQUARED_TERM, _LOG_TERM = jit(SquaredError.term), jit(LogLoss.term)
+        _KERNEL = jit(_epoch_rows)
+    return _KERNEL
 
 
 def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=False, log=None,
@@ -184,9 +294,9 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
         mean = s["average"]
         if average and mean is None and s["epochs"] >= begin:
             mean = (s["x"], 1)                   # the average starts here
-        x, mean, t, _ = run_epoch(objective, batches, s["x"], average=mean, log=log,
-                                  trace=trace, start=float(s["epochs"]),
-                                  t_of=lambda e: rate(schedule, t0, e, max_epochs))
+        x, mean, t = run_epoch(objective, batches, s["x"], average=mean, log=log,
+                               trace=trace, start=float(s["epochs"]),
+                               t_of=lambda e: rate(schedule, t0, e, max_epochs))
         theta = x if mean is None else mean[0]
         J, g, halt = fun(theta)
         fall = s["J"] - J if np.isfinite(J) else np.inf

@@ -99,7 +99,7 @@ def partial_fit(model, X, y, classes=None):
     J0 = objective(stream.x)[0]
     log = BatchLog()
     with np.errstate(over="ignore", invalid="ignore"):
-        stream.x, stream.average, _, _ = run_epoch(
+        stream.x, stream.average, _ = run_epoch(
             objective, Batches(rows.m, model.batch_size, shuffle=False), stream.x,
             t_of=lambda e: stream.t0, average=stream.average, log=log,
             start=float(stream.chunks))

@@ -42,7 +42,7 @@ def _walk(objective, x0, size, epochs, t_of, seed):
     batches = Batches(objective.rows.m, size, shuffle=True, rng=np.random.default_rng(seed))
     trace, x = [x0], x0
     for e in range(epochs):
-        x, _, _, _ = run_epoch(objective, batches, x, t_of=t_of, trace=trace, start=float(e))
+        x, _, _ = run_epoch(objective, batches, x, t_of=t_of, trace=trace, start=float(e))
     return np.array([_wb(objective, theta) for theta in trace])
 
 
