@@ -14,9 +14,13 @@ the same objective (:mod:`descend.objective`) restricted to the rows of
 an integer mini-batch descent, and the whole set is plain ``"gd"``.
 
 **Which rows a batch reads.** With ``shuffle`` each epoch draws a permutation of
-the row numbers (``8 m`` bytes) and each batch gathers its rows from ``X``: an
-epoch copies ``X`` once, in batch-sized pieces, never as a whole. Without
-``shuffle`` the batches are consecutive slices, views that copy nothing.
+the row numbers (``8 m`` bytes); without, the batches are consecutive rows. The
+compiled epoch (:func:`_epoch_rows`, with numba) reads each row of ``X`` where it
+lies, through the permutation: nothing is copied, and a shuffled epoch pays in
+cache misses, one row at a time (on 200,000 x 20 rows, about 0.03 s an epoch).
+The batch-by-batch reference (without numba or with ``descend.gradient.KERNEL =
+"numpy"``, or when a path is traced) gathers each batch's rows, batch-sized copies,
+or takes slices, views.
 
 **The step.** ``learning_rate="auto"`` starts from :math:`t_0 = 1/L(b)`, the
 *expected smoothness* of a batch of ``b`` rows drawn without replacement
@@ -256,13 +260,15 @@ _SQUARED_TERM = _LOG_TERM = None
 
 
 def _kernel(objective):
-    """The compiled epoch for ``objective``'s rows, or None (numba missing, Dask rows, or
-    ``descend.gradient.KERNEL`` set to "numpy")."""
+    """The compiled epoch for ``objective``'s rows, or None (numba missing, Dask rows,
+    ``descend.gradient.KERNEL`` set to "numpy", an objective measured against ``y = 0``,
+    or no rows)."""
     global _KERNEL, _SQUARED_TERM, _LOG_TERM
     from . import gradient
 
     rows = objective.rows
-    if gradient.KERNEL == "numpy" or not hasattr(rows, "X") or rows.y.dtype != np.float64:
+    if (gradient.KERNEL == "numpy" or not hasattr(rows, "X") or rows.y.dtype != np.float64
+            or not objective.target or rows.m == 0):
         return None
     if _KERNEL is None:
         jit = gradient.numba_jit()
