@@ -395,6 +395,16 @@ print(stream.n_iter_, "chunks; R² on all rows:", round(stream.score(housing.X, 
 print(explain.slips())
 
 # %% [markdown]
+# ## Watch it learn, live
+#
+# Everything in this chapter can be watched as it happens: `descend explore`
+# (from a terminal) opens a page where you choose the data, the model, the
+# solver and the learning rate, and see the path on the loss surface, the loss
+# curve and the decision boundary move with every iteration, with the chain
+# rule's numbers for any example you click. Slide the rate past the `2/L` mark
+# to watch the descent fly off; every number on the page comes from the same
+# estimators as here.
+#
 # ## Summary
 #
 # - The looped and the vectorized update compute the same numbers; the

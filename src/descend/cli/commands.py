@@ -15,7 +15,7 @@ from ..metrics import classification_metrics, describe_fit, format_table, regres
 from ..tables.report import count
 from ..tables.targets import whole_labels
 
-__all__ = ["demo", "train", "predict", "evaluate", "info", "explain", "plot"]
+__all__ = ["demo", "train", "predict", "evaluate", "info", "explain", "plot", "explore"]
 
 
 def demo(args):
@@ -308,3 +308,13 @@ def plot(args):
     from .figures import plot as draw
 
     draw(args)
+
+
+def explore(args):
+    from ..explore.server import serve
+
+    try:
+        return serve(args.port, browser=not args.no_browser)
+    except OSError as e:
+        raise OSError(f"--port {args.port}: cannot listen there ({e.strerror or e}); leave "
+                      "--port out for a free port") from None

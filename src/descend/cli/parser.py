@@ -102,6 +102,16 @@ _nonnegative = _number(float, lambda v: v >= 0 and v != float("inf"), "a finite 
 _fraction = _number(float, lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1")
 
 
+def _port(text):
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 65535, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 65535, got {text!r}")
+    return port
+
+
 def _rate(text):
     if text == "auto":
         return text
@@ -299,6 +309,17 @@ def build_parser():
                    help="for surface (default: %(default)s)")
     _csv_options(p, saved=True)
     _force(p)
+    _common(p)
+
+    p = sub.add_parser("explore", help="watch descend learn, in the browser",
+                       description="Serve the explorer on this machine (127.0.0.1 only) and "
+                       "open it in the default browser: choose data, model, solver and "
+                       "learning rate, and watch the path on the loss surface, the loss and "
+                       "the fit, every number computed by descend. Ctrl-C stops it.")
+    p.add_argument("--port", type=_port, default=0,
+                   help="the port to listen on (default: a free one)")
+    p.add_argument("--no-browser", action="store_true",
+                   help="print the address without opening a browser")
     _common(p)
 
     p = sub.add_parser("info", help="describe a saved model",
