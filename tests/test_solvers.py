@@ -140,3 +140,24 @@ def test_a_step_is_a_pure_function_of_its_state(solver):
     for key, value in before.items():
         same(state[key], value)
     assert first["J"] < state["J"]
+
+
+def test_a_large_step_wiggling_at_the_optimum_is_not_a_divergence():
+    """At ten times 2/L on the log-loss gd still converges (the curvature falls away from
+    the optimum), then wiggles in the last digits: ten rises of a few ulps are rounding."""
+    import warnings
+
+    from descend import LogisticClassifier, datasets
+    from descend.errors import DivergenceError
+    from descend.models import objective_of
+
+    data = datasets.make_blobs(n=200, separation=3.0, seed=0)
+    L = objective_of(LogisticClassifier(), data.X, data.y)[0].lipschitz()
+    best = LogisticClassifier(solver="newton", tol=1e-12).fit(data.X, data.y).history_["loss"][-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticClassifier(solver="gd", learning_rate=20 / L, max_iter=100,
+                                   tol=1e-10).fit(data.X, data.y)
+    assert model.history_["loss"][-1] == pytest.approx(best, rel=1e-6)    # near it, wiggling
+    with pytest.raises(DivergenceError):                   # a real runaway is still caught
+        LogisticClassifier(solver="gd", learning_rate=2000 / L, max_iter=100).fit(data.X, data.y)

@@ -165,11 +165,20 @@ def _divergence(solver, learning_rate, k, J, J0, rises, L, fixed=True):
 NOISY_RISE = 4.0
 
 
-def _diverged(J, J0, rises, noisy=False):
+#: Ten rises in a row are a divergence only when together they climb this far (relative):
+#: at the optimum, a large fixed step makes the loss wiggle in its last digits.
+CLIMB = 1e-6
+
+
+def _diverged(J, J0, rises, noisy=False, before=None):
+    """Whether the loss ran away: not finite, above its start, or ``rises`` in a row that
+    climbed by more than :data:`CLIMB` from ``before``, the loss before the first of them
+    (a stochastic solver's, ``noisy``: four times its start)."""
     if noisy:
         return not np.isfinite(J) or (J > NOISY_RISE * J0
                                       and J - J0 > 64 * np.finfo(float).eps * max(1.0, abs(J0)))
-    return not np.isfinite(J) or J > J0 + 1e-12 * abs(J0) or rises >= 10
+    climbed = before is None or J - before > CLIMB * abs(before)
+    return not np.isfinite(J) or J > J0 + 1e-12 * abs(J0) or (rises >= 10 and climbed)
 
 
 def _last_newton_step(fun, state, history, callback, k):
@@ -257,7 +266,7 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
         state = dict(state, H0=H0)
     history = {"loss": [J], "grad_norm": [gnorm], "learning_rate": [state["t"]],
                "gap": [np.nan]}
-    J0, rises, flat, k, best = J, 0, 0, 0, gnorm
+    J0, rises, flat, k, best, before = J, 0, 0, 0, gnorm, None
     floor = np.finfo(float).eps * abs(J0)
     tries, hope = 0, _ESTIMATE_SHARE
 
@@ -276,11 +285,13 @@ def minimize(fun, theta0, *, solver="lbfgs", learning_rate="auto", lipschitz=Non
             break
         k += 1
         rises = rises + 1 if new["J"] > state["J"] + _ulps(state["J"]) else 0
+        if rises == 1:
+            before = state["J"]                 # where a run of rises began
         gnorm = float(np.max(np.abs(new["g"]))) if new["g"].size else 0.0
         # Flat: neither the loss (beyond rounding) nor the gradient improves.
         progress = state["J"] - new["J"] > _ulps(state["J"]) or gnorm < 0.99 * best
         flat, best = (0 if progress else flat + 1), min(best, gnorm)
-        if watched and _diverged(new["J"], J0, rises, noisy=bool(new.get("noisy"))):
+        if watched and _diverged(new["J"], J0, rises, bool(new.get("noisy")), before):
             raise _divergence(solver, t0, k, new["J"] * loss_unit, J0 * loss_unit, rises, get_L(),
                               fixed)
         state = new
