@@ -23,7 +23,7 @@ def shoot(page, address, dataset, solver, rate_of_L, out, example=True):
     rate = rate_of_L * page.evaluate("explorer.result.rates.one_over_L")
     page.evaluate("""(rate) => { const s = document.getElementById('learning-rate');
         s.value = sliderFor(rate); s.dispatchEvent(new Event('input')); }""", rate)
-    page.wait_for_function(f"Math.abs(explorer.request.learning_rate / {rate} - 1) < 0.05",
+    page.wait_for_function(f"Math.abs(explorer.result.learning_rate_used / {rate} - 1) < 0.05",
                            timeout=60_000)
     page.wait_for_timeout(500)
     page.evaluate("document.getElementById('speed').value = 60")

@@ -211,3 +211,39 @@ def test_a_port_in_use_is_said_in_the_command_line_s_words():
         server.server_close()
     assert proc.returncode == 1 and f"--port {port}: cannot listen there" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_slider_s_share_of_2_over_L_becomes_the_rate_run(address):
+    status, first = call(address, "/api/run", {"dataset": "moons", "model": "logistic"})
+    status, answer = call(address, "/api/run", {"dataset": "moons", "model": "logistic",
+                                                "rate_share": 0.25})
+    assert status == 200, answer
+    assert answer["learning_rate_used"] == pytest.approx(0.25 * first["rates"]["two_over_L"])
+
+
+def test_an_upload_s_columns_and_first_run_follow_the_data(address):
+    text = '"size, m2",price\n' + "".join(f"{a},{2 * a + 1}\n" for a in range(1, 40))
+    status, answer = call(address, "/api/columns", {"csv": text})
+    assert status == 200 and answer["columns"] == ["size, m2", "price"]   # a quoted comma
+    status, answer = call(address, "/api/run", {"dataset": "upload", "csv": text,
+                                                "target": "price", "model": "logistic",
+                                                "fresh": True})
+    assert status == 200 and answer["model"] == "linear", answer
+    classes = "x,y\n" + "".join(f"{a},{a % 3}\n" for a in range(60))
+    status, answer = call(address, "/api/run", {"dataset": "upload", "csv": classes,
+                                                "target": "y", "model": "logistic"})
+    assert status == 400 and "classes" in answer["error"]          # not a 500
+    huge = "x,y\n" + "".join(f"{a}e300,{a}e300\n" for a in range(1, 30))
+    status, answer = call(address, "/api/run", {"dataset": "upload", "csv": huge, "target": "y",
+                                                "fresh": True})
+    assert status in (200, 400) and (status == 400 or json.dumps(answer))
+
+
+def test_a_request_without_a_body_is_refused(address):
+    req = urllib.request.Request(address + "/api/run", data=b"", method="POST")
+    try:
+        urllib.request.urlopen(req, timeout=30)
+        status = 200
+    except urllib.error.HTTPError as e:
+        status, body = e.code, json.loads(e.read())
+    assert status == 400 and "no body" in body["error"]

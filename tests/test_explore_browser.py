@@ -70,10 +70,13 @@ def test_the_page_learns_and_shows_a_divergence(address):
                                "explorer.request.solver === 'gd'", timeout=60_000)
         rate = 0.3 * page.evaluate("explorer.result.rates.one_over_L")   # a slow, sure descent
         _set_rate(page, rate)
-        page.wait_for_function(f"typeof explorer.request.learning_rate === 'number' && "
-                               f"Math.abs(explorer.request.learning_rate / {rate} - 1) < 0.05 "
+        page.wait_for_function(f"typeof explorer.result.learning_rate_used === 'number' && "
+                               f"Math.abs(explorer.result.learning_rate_used / {rate} - 1) < 0.05 "
                                "&& explorer.result.iterations > 10 && !explorer.result.diverged",
                                timeout=60_000)
+        shown = float(page.inner_text("#rate-value"))                  # the rate shown is the
+        assert shown == pytest.approx(page.evaluate("explorer.result.learning_rate_used"),
+                                      rel=1e-3)                         # rate run
         before = page.evaluate("document.getElementById('surface').toDataURL()")
         start_loss = page.evaluate("explorer.result.loss[0]")
         page.click("#run")
@@ -85,6 +88,12 @@ def test_the_page_learns_and_shows_a_divergence(address):
         page.click("#pause")
         assert page.evaluate("explorer.running") is False
 
+        page.select_option("#dataset", "xor")           # another data set, the slider kept:
+        page.wait_for_function("explorer.result.dataset === 'xor'", timeout=60_000)
+        share = page.evaluate("explorer.result.learning_rate_used / explorer.result.rates.two_over_L")
+        assert share == pytest.approx(0.15, rel=0.02)   # the same share of the new 2/L
+        page.select_option("#dataset", "line")
+        page.wait_for_function("explorer.result.dataset === 'line'", timeout=60_000)
         page.click("#overlay")                          # keep this run, to compare
         kept = page.evaluate("explorer.overlay.learning_rate.length")
         page.select_option("#solver", "nesterov")

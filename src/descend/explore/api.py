@@ -7,7 +7,9 @@ number in an answer comes from descend's estimators and objective.
      "features": [one or two column names]   (housing, cancer, upload; optional),
      "csv": "the text of a CSV file", "target": "its target column"   (upload only),
      "model": "linear" | "logistic", "solver": one of descend's solvers,
-     "learning_rate": "auto" or a positive number, "standardize": true | false,
+     "learning_rate": "auto" or a positive number, or instead
+     "rate_share": the rate as a share of 2/L (the slider; the answer says the rate),
+     "standardize": true | false,
      "alpha": a number >= 0, "batch_size": a positive integer or null (solver "sgd"),
      "max_iter": 1 .. 500, "seed": an integer}
 
@@ -33,7 +35,12 @@ and answers with:
   (the :class:`~descend.errors.DivergenceError`'s, naming the largest stable rate),
   ``runaway`` (the first iteration past the fit's stop: a few more steps of the same
   solver at the same rate, drawn so the path is seen flying off), and ``warnings``;
-* ``dataset``, ``model``, ``solver`` and ``iterations``: what ran.
+* ``learning_rate_used`` ("auto" or the fixed rate), ``dataset``, ``model``, ``solver``
+  and ``iterations``: what ran.
+
+``POST /api/columns`` takes ``{"csv": text}`` and answers with its ``columns``, read
+as descend reads files. An upload's first run may say ``"fresh": true``: the model
+then follows the data (a class label or a number) instead of being refused.
 
 ``POST /api/example`` takes ``{"run": <a run request>, "iteration": k, "index": i}``
 and answers with the material's chain rule for example ``i`` at iteration ``k``
@@ -48,7 +55,6 @@ is wrong in the words of the page.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import warnings
@@ -57,7 +63,7 @@ import numpy as np
 
 from .drawing import fit_lines, surface
 
-__all__ = ["BadRequest", "datasets", "run", "example", "MAX_ITER", "MAX_UPLOAD"]
+__all__ = ["BadRequest", "datasets", "run", "example", "columns", "MAX_ITER", "MAX_UPLOAD"]
 
 MAX_ITER = 500
 #: The largest CSV text the page may upload, in bytes.
@@ -177,11 +183,15 @@ def _estimator(request, kind, callback=None):
     from ..solvers import SOLVERS
 
     model = _choice(request, "model", ["linear", "logistic"], kind)
+    if model != kind and request.get("dataset") == "upload" and request.get("fresh"):
+        model = kind                     # a new upload: the data say which model
     if model != kind:
         raise BadRequest(f"this data set's target is {'a class label' if kind == 'logistic' else 'a number'}: "
                          f"choose the {kind} model.")
     rate = request.get("learning_rate", "auto")
-    if rate != "auto":
+    if "rate_share" in request:                         # set from L in run()
+        rate = "auto"
+    elif rate != "auto":
         rate = _number(request, "learning_rate", None, low=1e-12, high=1e6)
     params = dict(
         learning_rate=rate, solver=_choice(request, "solver", sorted(SOLVERS), "gd"),
@@ -202,6 +212,11 @@ def _estimator(request, kind, callback=None):
 # -- answering -------------------------------------------------------------------------------
 def run(request):
     """The answer to ``POST /api/run``: see the module's text."""
+    with np.errstate(all="ignore"):                       # overflow shows as null, not a warning
+        return _run(request)
+
+
+def _run(request):
     from ..errors import DivergenceError
     from ..models import objective_of
 
@@ -213,7 +228,19 @@ def run(request):
                       float(step.learning_rate)))
 
     model = _estimator(request, kind, record)
-    objective, theta0 = objective_of(model, X, y)
+    try:
+        objective, theta0 = objective_of(model, X, y)
+    except ValueError as e:                               # the data, as the estimator sees them
+        raise BadRequest(str(e)) from None
+    L = (objective.batch_lipschitz(model.batch_size) if model.solver == "sgd"
+         else objective.lipschitz())
+    if "rate_share" in request:                          # the slider: a share of 2/L
+        share = _number(request, "rate_share", None, low=1e-9, high=1e6)
+        model.set_params(learning_rate=share * 2.0 / L)
+        try:
+            model._check_params()
+        except ValueError as e:
+            raise BadRequest(str(e)) from None
     w0, b0 = objective.params(theta0)
     start = (*w0, b0, float(objective.at(w0, b0)[0]), np.nan)
     diverged, message, caught = False, None, []
@@ -224,6 +251,8 @@ def run(request):
             model.fit(X, y)
         except DivergenceError as e:
             diverged, message = True, str(e)
+        except ValueError as e:                           # the data, as the estimator sees them
+            raise BadRequest(str(e)) from None
         caught = sorted({str(w.message) for w in seen if w.category is not RuntimeWarning})
     if diverged:
         stopped = len(steps) + 1
@@ -231,8 +260,6 @@ def run(request):
     n = X.shape[1]
     rows = np.array([start, *steps], dtype=float)
     optimum = _optimum(model, X, y)
-    L = (objective.batch_lipschitz(model.batch_size) if model.solver == "sgd"
-         else objective.lipschitz())
     from ..solvers import STABLE_RATE
     answer = {
         "data": _points(X, y, names, target, kind),
@@ -247,10 +274,47 @@ def run(request):
         "surface": surface(objective, rows[:, :n + 1], optimum, n),
         "fit": fit_lines(X, y, rows[:, :n + 1], kind),
         "diverged": diverged, "message": message, "runaway": stopped, "warnings": caught,
+        "learning_rate_used": model.learning_rate,
         "dataset": request.get("dataset", "blobs"), "model": kind, "solver": model.solver,
         "iterations": len(steps),
     }
-    return json.loads(json.dumps(answer, allow_nan=False))
+    return _clean(answer)
+
+
+def _clean(value):
+    """``value`` with every non-finite float, however deep, as None (JSON has none)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def columns(request):
+    """The answer to ``POST /api/columns``: the columns of an uploaded CSV, read as descend
+    reads files (its delimiter detected, quotes honoured)."""
+    from ..tables.csvfile import read_csv
+
+    text = request.get("csv")
+    if not isinstance(text, str) or not text.strip():
+        raise BadRequest("upload: the file is empty.")
+    if len(text.encode("utf-8")) > MAX_UPLOAD:
+        raise BadRequest(f"upload: the file is {len(text.encode('utf-8')):,} bytes; the explorer "
+                         f"takes files up to {MAX_UPLOAD:,} bytes.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "upload.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            frame = read_csv(path, sep="auto", quote="auto").frame
+        except ValueError as e:
+            raise BadRequest("upload: " + str(e).replace(repr(path), "the file")
+                             .replace(path, "the file")) from None
+    return {"columns": [str(c).strip() for c in frame.columns]}
 
 
 def example(request):
@@ -273,7 +337,7 @@ def example(request):
     label = float(_positive(y, kind)[i])
     parts = [chain_rule(X[i], label, w, b, model=kind, j=j) for j in range(w.size)]
     after = answer["path"][k + 1] if k + 1 < len(answer["path"]) else None
-    return {
+    return _clean({
         "iteration": k, "index": i, "x": X[i].tolist(), "y": label,
         "z": parts[0].z, "a": parts[0].a, "delta": parts[0].a - label,
         "dL_da": parts[0].dL_da, "da_dz": parts[0].da_dz,
@@ -281,7 +345,7 @@ def example(request):
         "loss": J, "gradient": [*np.ravel(grad_w).tolist(), float(grad_b)],
         "learning_rate": answer["learning_rate"][k + 1] if after else None,
         "before": answer["path"][k], "after": after, "standardized": model.standardize,
-    }
+    })
 
 
 #: Steps drawn past a divergence, so that the page shows the path flying off.

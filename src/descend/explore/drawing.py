@@ -40,6 +40,10 @@ def surface(objective, path, optimum, n):
     P, Q = np.meshgrid(np.linspace(lo[0], hi[0], GRID), np.linspace(lo[1], hi[1], GRID))
     with np.errstate(over="ignore", invalid="ignore"):
         J = np.vectorize(at)(P, Q)
+    if not np.isfinite(J).any():                         # the loss overflows everywhere here
+        return {"params": list(names), "fixed_intercept": fixed,
+                "extent": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
+                "contours": []}
     top, bottom = float(np.nanmax(J)), float(np.nanmin(J))
     levels = bottom + (top - bottom) * np.geomspace(1e-3, 1.0, 14)
     generator = contourpy.contour_generator(P, Q, J)

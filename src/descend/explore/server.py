@@ -3,7 +3,8 @@
 The standard library's threading HTTP server, bound to ``127.0.0.1`` only, on a free
 port (or the one asked for). ``GET /`` is the page and ``GET /static/NAME`` its script
 and style, shipped inside the package: nothing is fetched from the network.
-``GET /api/datasets``, ``POST /api/run`` and ``POST /api/example`` are the interface of
+``GET /api/datasets``, ``POST /api/run``, ``POST /api/example`` and ``POST /api/columns``
+are the interface of
 :mod:`descend.explore.api`. A malformed request, or one the interface refuses, gets a
 400 with ``{"error": message}``; a body over the size limit a 413; no traceback ever
 reaches the page.
@@ -40,6 +41,7 @@ def _static(name):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "descend-explore"
+    timeout = 30                                # a client that stops sending is let go
 
     def log_message(self, format, *args):        # quiet: the terminal shows the address only
         pass
@@ -68,13 +70,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         path = self.path.split("?", 1)[0]
-        handlers = {"/api/run": api.run, "/api/example": api.example}
+        handlers = {"/api/run": api.run, "/api/example": api.example, "/api/columns": api.columns}
         if path not in handlers:
             return self._send(404, {"error": f"nothing at {path}"})
         try:
-            size = int(self.headers.get("Content-Length", "0"))
+            size = int(self.headers.get("Content-Length", ""))
         except ValueError:
-            return self._send(400, {"error": "the request's Content-Length is not a number"})
+            size = -1
+        if size <= 0:
+            self.close_connection = True
+            return self._send(400, {"error": "the request has no body (or no Content-Length): "
+                                             "send a JSON object"})
         if size > MAX_BODY:
             self.close_connection = True
             left = min(size, DRAIN)                    # read what was sent, so that the
@@ -105,11 +111,21 @@ class _Handler(BaseHTTPRequestHandler):
                                              f"({type(e).__name__}: {e})"})
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that went away (a closed tab) is not an error worth a traceback."""
+        import sys
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(port=0):
     """The server on ``127.0.0.1:port`` (0: a free port), not yet serving."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-    server.daemon_threads = True
-    return server
+    return _Server(("127.0.0.1", port), _Handler)
 
 
 def serve(port=0, browser=True, echo=print):

@@ -20,15 +20,16 @@ async function post(path, body) {
   return data;
 }
 
-function rateFromSlider() {
-  const r = explorer.result ? explorer.result.rates.two_over_L : 1.0;
-  return r * Math.pow(10, -3 + 4 * Number($("learning-rate").value) / 1000);
-}
+// The slider is a share of 2/L on a log scale, 1/1000 to 10: the server turns it into a
+// rate with its own L, so the rate shown is always the rate run.
+function shareFromSlider() { return Math.pow(10, -3 + 4 * Number($("learning-rate").value) / 1000); }
 
 function sliderFor(rate) {
   const r = explorer.result.rates.two_over_L;
   return 1000 * (Math.log10(rate / r) + 3) / 4;
 }
+
+function numberOrNull(id) { const v = $(id).value.trim(); return v === "" ? null : Number(v); }
 
 function request() {
   const ds = $("dataset").value;
@@ -36,12 +37,15 @@ function request() {
   const fixedRate = !$("auto-rate").checked && ["gd", "nesterov", "sgd"].includes($("solver").value);
   const req = {
     dataset: ds, model: $("model").value, solver: $("solver").value,
-    learning_rate: fixedRate && explorer.result ? rateFromSlider() : "auto",
-    standardize: $("standardize").checked, alpha: Number($("alpha").value) || 0,
-    batch_size: Number($("batch-size").value) || null, max_iter: Number($("max-iter").value) || 100,
+    standardize: $("standardize").checked, alpha: numberOrNull("alpha") ?? 0,
+    batch_size: numberOrNull("batch-size"), max_iter: numberOrNull("max-iter"),
   };
+  if (fixedRate && explorer.result) req.rate_share = shareFromSlider(); else req.learning_rate = "auto";
   if (ds !== "upload" || features.length) req.features = features;
-  if (ds === "upload") { req.csv = uploaded; req.target = $("target").value; }
+  if (ds === "upload") {
+    req.csv = uploaded; req.target = $("target").value;
+    if (explorer.freshUpload) { req.fresh = true; delete req.model; }
+  }
   return req;
 }
 
@@ -54,12 +58,24 @@ async function fetchRun() {
     if (explorer.request !== req) return;            // a newer request is on its way
     const first = !explorer.result;
     explorer.result = result;
+    explorer.freshUpload = false;
+    $("model").value = result.model;
+    if (explorer.overlay && (explorer.overlay.dataset !== result.dataset || explorer.overlay.model !== result.model ||
+        explorer.overlay.data.features.join() !== result.data.features.join())) explorer.overlay = null;
     explorer.iteration = 0;
     explorer.diverged = false;
     explorer.message = "";
     $("message").textContent = "";
     if (first && req.learning_rate === "auto") $("learning-rate").value = sliderFor(result.rates.one_over_L);
     $("status").textContent = `${result.iterations} iterations of ${result.solver}`;
+    const notes = [];
+    const rate = result.learning_rate_used, stable = result.rates.stable;
+    if (rate !== "auto" && stable && rate > stable && !result.diverged) {
+      notes.push(`this rate is above ${fmt(stable)}, the largest sure to be stable (the solver's bound from L); ` +
+                 "it may still converge where the loss curves less than L (the log-loss away from its optimum)");
+    }
+    if (result.warnings.length) notes.push("the fit warned: " + result.warnings.join(" "));
+    $("notes").textContent = notes.join("\n");
     placeMarks();
     draw();
   } catch (error) {
@@ -201,7 +217,7 @@ function draw() {
   if (!res) return;
   const k = explorer.iteration;
   explorer.loss = res.loss[k];
-  if (res.diverged && k >= res.runaway - 1) {
+  if (res.diverged && k >= Math.min(res.runaway, last())) {
     explorer.diverged = true;
     explorer.message = res.message;
     $("message").textContent = `The descent flies off: ${res.message}`;
@@ -253,12 +269,18 @@ function placeMarks() {
   for (const [id, rate] of [["mark-1", rates.one_over_L], ["mark-2", rates.two_over_L]]) {
     $(id).style.left = `${sliderFor(rate) / 10}%`;
   }
-  $("rate-value").textContent = request().learning_rate === "auto" ? "auto" : fmt(rateFromSlider());
+  const used = explorer.result.learning_rate_used;
+  $("rate-value").textContent = used === "auto" ? "auto" : fmt(used);
+  if (used !== "auto") $("learning-rate").value = sliderFor(used);
 }
 
 function fillFeatures() {
   const info = datasets[$("dataset").value];
   $("upload-row").hidden = $("dataset").value !== "upload";
+  if ($("dataset").value === "upload") {
+    for (const id of ["feature-1", "feature-2"]) $(id).disabled = false;
+    return fillUploadFeatures();
+  }
   const columns = $("dataset").value === "upload" ? (explorer.uploadColumns || []) : info.columns;
   for (const [id, k] of [["feature-1", 0], ["feature-2", 1]]) {
     const sel = $(id);
@@ -269,6 +291,14 @@ function fillFeatures() {
   if (info.model) $("model").value = info.model;
 }
 
+function fillUploadFeatures() {                    // the columns other than the target
+  const others = (explorer.uploadColumns || []).filter((c) => c !== $("target").value);
+  $("feature-1").innerHTML = others.map((c) => `<option>${c}</option>`).join("");
+  $("feature-2").innerHTML = "<option value=''>(none)</option>" + others.map((c) => `<option>${c}</option>`).join("");
+  $("feature-1").value = others[0] || "";
+  $("feature-2").value = "";
+}
+
 async function init() {
   datasets = await (await fetch("/api/datasets")).json();
   $("dataset").innerHTML = Object.keys(datasets).map((d) => `<option>${d}</option>`).join("");
@@ -277,7 +307,12 @@ async function init() {
   for (const id of ["feature-1", "feature-2", "model", "solver", "standardize", "alpha", "batch-size", "max-iter", "target", "auto-rate"]) {
     $(id).addEventListener("change", refit);
   }
-  $("learning-rate").addEventListener("input", () => { $("auto-rate").checked = false; placeMarks(); refit(); });
+  $("learning-rate").addEventListener("input", () => {
+    $("auto-rate").checked = false;
+    if (explorer.result) $("rate-value").textContent = fmt(shareFromSlider() * explorer.result.rates.two_over_L);
+    refit();
+  });
+  $("target").addEventListener("change", fillUploadFeatures);
   $("run").addEventListener("click", start);
   $("pause").addEventListener("click", stop);
   $("step").addEventListener("click", () => { stop(); advance(); });
@@ -293,13 +328,15 @@ async function init() {
       return;
     }
     uploaded = await file.text();
-    const header = uploaded.split(/\r?\n/)[0].split(/[,;\t|]/).map((h) => h.trim().replace(/^["']|["']$/g, ""));
-    explorer.uploadColumns = header;
-    $("target").innerHTML = header.map((c) => `<option>${c}</option>`).join("");
-    $("target").value = header[header.length - 1];
-    fillFeatures();
-    $("feature-1").value = header[0];
-    refit();
+    try {
+      const header = (await post("/api/columns", {csv: uploaded})).columns;   // read as descend reads files
+      explorer.uploadColumns = header;
+      $("target").innerHTML = header.map((c) => `<option>${c}</option>`).join("");
+      $("target").value = header[header.length - 1];
+      fillUploadFeatures();
+      explorer.freshUpload = true;
+      refit();
+    } catch (error) { $("message").textContent = error.message; }
   });
   await fetchRun();
 }
