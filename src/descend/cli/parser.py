@@ -15,11 +15,13 @@ __all__ = ["build_parser", "FIGURES"]
 EPILOG = """examples:
   descend demo --out figures
   descend train houses.csv --target price --out price.json
+  descend train big.csv --target price --chunksize 100000 --average
   descend predict price.json new_houses.csv --out predictions.csv
   descend evaluate price.json held_out.csv
   descend info price.json
   descend explain chain-rule
   descend plot surface --model logistic --out surface.png
+  descend explore
 """
 
 
