@@ -82,6 +82,7 @@ def test_a_run_answers_with_descend_s_own_numbers(address):
     assert surface["params"] == ["w1", "w2"] and len(surface["contours"]) > 5
     assert any(level["lines"] for level in surface["contours"])
     assert len(answer["data"]["x"]) == 200 and set(answer["data"]["y"]) == {0.0, 1.0}
+    assert not any("did not converge" in w for w in answer["warnings"])   # max_iter by design
 
 
 def test_one_feature_draws_w_and_b_and_the_fit_line(address):

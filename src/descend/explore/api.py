@@ -34,7 +34,8 @@ and answers with:
 * ``diverged`` (true when a fixed learning rate made the loss run away), ``message``
   (the :class:`~descend.errors.DivergenceError`'s, naming the largest stable rate),
   ``runaway`` (the first iteration past the fit's stop: a few more steps of the same
-  solver at the same rate, drawn so the path is seen flying off), and ``warnings``;
+  solver at the same rate, drawn so the path is seen flying off), and ``warnings`` (the
+  fit's, but for not converging within ``max_iter``: the page runs to it by design);
 * ``learning_rate_used`` ("auto" or the fixed rate), ``dataset``, ``model``, ``solver``
   and ``iterations``: what ran.
 
@@ -217,6 +218,7 @@ def run(request):
 
 
 def _run(request):
+    from sklearn.exceptions import ConvergenceWarning
     from ..errors import DivergenceError
     from ..models import objective_of
 
@@ -253,7 +255,10 @@ def _run(request):
             diverged, message = True, str(e)
         except ValueError as e:                           # the data, as the estimator sees them
             raise BadRequest(str(e)) from None
-        caught = sorted({str(w.message) for w in seen if w.category is not RuntimeWarning})
+        # Not converging in max_iter is the page's design (tol=1e-10 keeps the path going),
+        # not news; separation, collinearity and the like are.
+        caught = sorted({str(w.message) for w in seen
+                         if not issubclass(w.category, (RuntimeWarning, ConvergenceWarning))})
     if diverged:
         stopped = len(steps) + 1
         steps += _runaway(objective, model, steps[-1] if steps else start)

@@ -128,8 +128,10 @@ function frame(canvas, x0, x1, y0, y1, logY, xName, yName) {
   const py = (y) => h - m + 10 - (ty(y) - Y0) / (Y1 - Y0 || 1) * (h - m - 10);
   ctx.strokeStyle = "#888"; ctx.strokeRect(m, 10, w - m - 10, h - m - 10);
   ctx.fillStyle = "#444"; ctx.font = "11px sans-serif";
-  for (const v of [x0, x1]) ctx.fillText(fmt(v), px(v) - 12, h - m + 22);
-  for (const v of [y0, y1]) ctx.fillText(fmt(v), 16, py(v) + 4);
+  ctx.textAlign = "left"; ctx.fillText(fmt(x0), px(x0), h - m + 24);     // x ticks below the box,
+  ctx.textAlign = "right"; ctx.fillText(fmt(x1), px(x1), h - m + 24);    // within its width
+  ctx.fillText(fmt(y0), m - 3, py(y0)); ctx.fillText(fmt(y1), m - 3, py(y1) + 9);   // y ticks at its left
+  ctx.textAlign = "left";
   return {ctx, px, py};
 }
 
