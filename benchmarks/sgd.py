@@ -18,15 +18,7 @@ import time
 import warnings
 
 import numpy as np
-
-
-def median_time(run, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+from speed import median_time
 
 
 def half_mse(X, y, w, b):

@@ -412,3 +412,17 @@ def test_the_compiled_epoch_takes_the_same_steps_as_the_objective(case, monkeypa
                                rtol=1e-9)
     np.testing.assert_array_equal(compiled.history_["batch_epoch"],
                                   reference.history_["batch_epoch"])
+
+
+def test_a_stream_after_an_sgd_fit_goes_on_counting_and_saves(tmp_path):
+    rng = np.random.default_rng(10)
+    X, y = rng.normal(size=(300, 3)), rng.normal(size=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LinearRegression(solver="sgd", max_iter=3).fit(X, y)
+    model.partial_fit(X[:100], y[:100])
+    model.partial_fit(X[100:], y[100:])
+    epochs = model.history_["batch_epoch"]
+    assert model.n_iter_ == 5 and np.all(np.diff(epochs) > 0) and epochs[-1] == pytest.approx(5)
+    save(model, tmp_path / "m.json")                 # batch epochs that never decrease
+    assert load(tmp_path / "m.json").n_iter_ == 5

@@ -120,19 +120,15 @@ class Batches:
         return -(-self.m // self.size)
 
     def order(self):
-        """One epoch's rows in order: a fresh permutation (drawn as :meth:`epoch` draws
-        it), or ``0 .. m-1``."""
+        """One epoch's rows in order: a fresh permutation, or ``0 .. m-1``."""
         return self.rng.permutation(self.m) if self.shuffle else np.arange(self.m)
 
     def epoch(self):
+        """The batches of one epoch: index blocks of :meth:`order`, or slices (views)."""
         m, size = self.m, self.size
-        if self.shuffle:
-            order = self.rng.permutation(m)
-            for start in range(0, m, size):
-                yield order[start:start + size]
-        else:
-            for start in range(0, m, size):
-                yield slice(start, min(start + size, m))
+        order = self.order() if self.shuffle else None
+        for start in range(0, m, size):
+            yield slice(start, min(start + size, m)) if order is None else order[start:start + size]
 
 
 class BatchLog:
@@ -281,7 +277,7 @@ def _kernel(objective):
 
 
 def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=False, log=None,
-        trace=None, objective):
+        objective):
     """The :class:`~descend.descent.Solver` for ``minimize``: each ``step`` is one epoch of
     :func:`run_epoch` on ``objective``'s batches, then the whole set's loss and gradient
     at the weights it returns (the average of the iterates, with ``average``, from
@@ -301,7 +297,7 @@ def sgd(t0, backtrack=False, *, batches, schedule="auto", max_epochs=1, average=
         if average and mean is None and s["epochs"] >= begin:
             mean = (s["x"], 1)                   # the average starts here
         x, mean, t = run_epoch(objective, batches, s["x"], average=mean, log=log,
-                               trace=trace, start=float(s["epochs"]),
+                               start=float(s["epochs"]),
                                t_of=lambda e: rate(schedule, t0, e, max_epochs))
         theta = x if mean is None else mean[0]
         J, g, halt = fun(theta)

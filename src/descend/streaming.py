@@ -35,6 +35,7 @@ import numpy as np
 from .errors import DivergenceError
 from .objective import Objective
 from .rows import ArrayRows, rows_for
+from .solvers import NOISY_RISE
 from .stochastic import Batches, BatchLog, batch_smoothness, run_epoch
 
 __all__ = ["Stream", "partial_fit"]
@@ -97,16 +98,16 @@ def partial_fit(model, X, y, classes=None):
     if model.average and stream.chunks >= 1 and stream.average is None:
         stream.average = (stream.x, 1)
     J0 = objective(stream.x)[0]
+    done = 0 if first else model.n_iter_            # the history's entries before this chunk
     log = BatchLog()
     with np.errstate(over="ignore", invalid="ignore"):
         stream.x, stream.average, _ = run_epoch(
             objective, Batches(rows.m, model.batch_size, shuffle=False), stream.x,
-            t_of=lambda e: stream.t0, average=stream.average, log=log,
-            start=float(stream.chunks))
+            t_of=lambda e: stream.t0, average=stream.average, log=log, start=float(done))
         theta = stream.x if stream.average is None else stream.average[0]
         J, g, _ = objective(theta)
     y_unit = stream.unit * stream.factor
-    if not (np.isfinite(J) and np.all(np.isfinite(stream.x)) and J <= 4.0 * J0 + _TINY):
+    if not (np.isfinite(J) and np.all(np.isfinite(stream.x)) and J <= NOISY_RISE * J0 + _TINY):
         L = objective.batch_lipschitz(model.batch_size)
         raise DivergenceError.at(
             stream.chunks + 1, J * y_unit * y_unit, 1.0 / L,
@@ -119,7 +120,7 @@ def partial_fit(model, X, y, classes=None):
     model._check_representable(coef, intercept, y_unit)
     model._set_fitted(coef, intercept)
     model.x_mean_, model.x_scale_ = stream.mean, stream.scale
-    _record(model, stream, log, J0, J, g, y_unit, fresh=stream.chunks == 0 and not fitted)
+    _record(model, stream, log, J0, J, g, y_unit, first)
     stream.chunks += 1
     model._stream = stream
     return model
@@ -190,23 +191,19 @@ def _step(model, objective, stream):
     stream.t0 = step if stream.t0 is None else min(stream.t0, step)
 
 
-def _record(model, stream, log, J0, J, g, y_unit, fresh):
+def _record(model, stream, log, J0, J, g, y_unit, first):
     """The fitted attributes after a chunk; ``history_`` gains one entry per chunk: the
-    chunk's loss at the weights after its pass (entry 0, the first chunk's at the start)."""
+    chunk's loss at the weights after its pass (entry 0, the first chunk's at the start),
+    after the entries of the fit or the chunks before, and the chunk's batch losses."""
     square = y_unit * y_unit
     gnorm = float(np.max(np.abs(g))) * y_unit if g.size else 0.0
     batch_loss, batch_epoch = log.arrays()
     new = {"loss": [J * square], "grad_norm": [gnorm], "learning_rate": [stream.t0],
-           "gap": [np.nan], "batch_loss": list(batch_loss * square), "batch_epoch": list(batch_epoch)}
-    if fresh or not hasattr(model, "history_") or "batch_loss" not in model.history_:
-        start = {"loss": [J0 * square], "grad_norm": [np.nan], "learning_rate": [stream.t0],
-                 "gap": [np.nan], "batch_loss": [], "batch_epoch": []}
-        old = start if fresh or not hasattr(model, "history_") else dict(
-            {key: list(np.asarray(model.history_.get(key, []), dtype=float)) for key in start},
-            batch_loss=[], batch_epoch=[])
-    else:
-        old = {key: list(model.history_[key]) for key in new}
-    model.history_ = {key: np.asarray(old[key] + new[key], dtype=float) for key in new}
+           "gap": [np.nan], "batch_loss": batch_loss * square, "batch_epoch": batch_epoch}
+    old = ({"loss": [J0 * square], "grad_norm": [np.nan], "learning_rate": [stream.t0],
+            "gap": [np.nan]} if first else model.history_)
+    model.history_ = {key: np.concatenate([np.asarray(old.get(key, []), dtype=float),
+                                           np.asarray(new[key], dtype=float)]) for key in new}
     model.n_iter_ = len(model.history_["loss"]) - 1
     model.converged_ = False
     model.stop_reason_ = "partial_fit"

@@ -47,19 +47,24 @@ def _choose_model(data, kind):
 
 class _Progress:
     """A tqdm bar with the live loss; it appears only for fits longer than a second, and
-    only on a terminal (a log file gets no carriage-return lines)."""
+    only on a terminal (a log file gets no carriage-return lines). As a fit's callback it
+    counts iterations; :meth:`advance` counts anything else (the rows of a stream)."""
 
-    def __init__(self, total, quiet, terminal=None):
+    def __init__(self, total, quiet, terminal=None, unit="it", desc="descending"):
         from tqdm.auto import tqdm
 
         shown = not quiet and (sys.stderr.isatty() if terminal is None else terminal)
-        self.bar = tqdm(total=total, delay=1.0, disable=not shown, unit="it", desc="descending",
-                        file=sys.stderr, leave=False)
+        self.bar = tqdm(total=total, delay=1.0, disable=not shown, unit=unit, desc=desc,
+                        unit_scale=unit != "it", file=sys.stderr, leave=False)
 
     def __call__(self, step):
         self.bar.update(1)
         if step.iteration % 10 == 0:
             self.bar.set_postfix(loss=f"{step.loss:.6g}", refresh=False)
+
+    def advance(self, n, loss):
+        self.bar.update(n)
+        self.bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
 
     def close(self):
         self.bar.close()

@@ -16,8 +16,6 @@ the held-out rows with the final model.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from ..errors import DataError
@@ -34,8 +32,7 @@ def _chunks(args, schema=None):
     from ..tables.schema import Schema
     from .reading import read_options
 
-    text = () if schema is None else {f.source for f in Schema.from_dict(schema).features
-                                      if f.kind != "number"}
+    text = () if schema is None else Schema.from_dict(schema).text_sources
     for table in read_csv_chunks(args.data, args.chunksize, text_columns=text,
                                  **read_options(args)):
         if schema is None:
@@ -71,40 +68,18 @@ def _held_out(args, k, n):
     return np.random.default_rng([args.seed, k]).random(n) < args.test_frac
 
 
-class _Rows:
-    """A tqdm bar counting rows, shown only on a terminal and unless --quiet."""
-
-    def __init__(self, quiet, passes):
-        from tqdm.auto import tqdm
-
-        self.bar = tqdm(total=None, delay=1.0, disable=quiet or not sys.stderr.isatty(),
-                        unit=" rows", unit_scale=True, desc="streaming", file=sys.stderr,
-                        leave=False)
-        self.passes = passes
-
-    def start(self, p):
-        self.bar.set_description(f"pass {p + 1}/{self.passes}")
-
-    def __call__(self, n, loss):
-        self.bar.update(n)
-        self.bar.set_postfix(loss=f"{loss:.6g}", refresh=False)
-
-    def close(self):
-        self.bar.close()
-
-
 def train_in_chunks(args, say, make_model):
     """Stream ``args.data`` through ``partial_fit``; returns ``(model, first chunk,
     (y_true, scores) of the held-out rows, or of every row with --test-frac 0)``.
     ``make_model(first chunk)`` chooses and builds the estimator."""
-    from .commands import _frame
+    from .commands import _frame, _Progress
 
     passes = args.max_iter or 1
     model, first, classes, trained, held = None, None, None, 0, 0
-    progress = _Rows(args.quiet, passes)
+    progress = _Progress(None, args.quiet, unit=" rows", desc="streaming")
     try:
         for p in range(passes):
-            progress.start(p)
+            progress.bar.set_description(f"pass {p + 1}/{passes}")
             for k, data in enumerate(_chunks(args, None if first is None else first.schema.to_dict())):
                 if first is None:
                     try:
@@ -125,7 +100,7 @@ def train_in_chunks(args, say, make_model):
                 if model.shuffle:
                     part = part.take(np.random.default_rng([args.seed, p, k]).permutation(len(part)))
                 _partial_fit(model, part, classes, _frame)
-                progress(len(part), float(model.history_["loss"][-1]))
+                progress.advance(len(part), float(model.history_["loss"][-1]))
                 if p == 0:
                     trained += len(part)
     finally:

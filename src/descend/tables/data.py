@@ -159,8 +159,7 @@ class DataContainer:
         DataContainer
         """
         # Columns a schema reads as categories or true/false stay text, as written.
-        text = set() if schema is None else {f.source for f in Schema.from_dict(schema).features
-                                             if f.kind != "number"}
+        text = set() if schema is None else Schema.from_dict(schema).text_sources
         every = keep is True
         keep = [] if keep in (None, False, True) else [keep] if isinstance(keep, str) else list(keep)
         table = csvfile.read_csv(path, sep=sep, encoding=encoding, quote=quote, decimal=decimal,

@@ -106,6 +106,11 @@ class Schema:
         """All levels training saw in the text column ``source``, sorted."""
         return sorted([self.baselines[source]] + [f.level for f in self._by_source[source]])
 
+    @property
+    def text_sources(self) -> set[str]:
+        """The source columns read as text cells (categories, true/false), as written."""
+        return {f.source for f in self.features if f.kind != "number"}
+
     def to_dict(self) -> dict:
         """Plain JSON types: ``json.dumps`` writes it, :meth:`from_dict` reads it back."""
         return {"target": self.target, "features": [asdict(f) for f in self.features],
