@@ -73,9 +73,32 @@ def test_one_class():
         LogisticClassifier().fit(X, np.ones(10))
 
 
-def test_three_classes():
-    with pytest.raises(ValueError, match=r"Only binary classification is supported.*3 classes \('a', 'b', 'c'\)"):
-        LogisticClassifier().fit(X[:9], list("abcabcabc"))
+def test_three_text_classes_fit_the_softmax_model():
+    model = LogisticClassifier(alpha=0.1).fit(X[:9], list("abcabcabc"))
+    assert model.classes_.tolist() == ["a", "b", "c"] and model.coef_.shape == (3, X.shape[1])
+    assert set(model.predict(X[:9])) <= {"a", "b", "c"}
+
+
+def test_bad_sample_weights_are_named():
+    for weights, message in [(-np.ones(len(Y_REG)), "sample_weight must be >= 0"),
+                             (np.full(len(Y_REG), np.nan), "missing or infinite"),
+                             (np.zeros(len(Y_REG)), "every sample_weight is zero"),
+                             (np.ones(3), r"sample_weight must have shape \(%d,\)" % len(Y_REG)),
+                             (["a"] * len(Y_REG), "sample_weight must hold numbers")]:
+        with pytest.raises(ValueError, match=message):
+            LinearRegression().fit(X, Y_REG, sample_weight=weights)
+
+
+def test_bad_class_weight_and_l1_ratio_are_named():
+    y = np.arange(len(X)) % 2
+    with pytest.raises(ValueError, match="class_weight names the class 7"):
+        LogisticClassifier(class_weight={7: 2.0}).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight must be None, 'balanced' or a dict"):
+        LogisticClassifier(class_weight="even").fit(X, y)
+    with pytest.raises(ValueError, match="l1_ratio must be a number from 0"):
+        LinearRegression(l1_ratio=1.5).fit(X, Y_REG)
+    with pytest.raises(ValueError, match="solver='lbfgs' needs a smooth loss"):
+        LinearRegression(alpha=0.1, l1_ratio=0.5, solver="lbfgs").fit(X, Y_REG)
 
 
 def test_continuous_target_for_classifier():

@@ -7,6 +7,11 @@ explicit state that :func:`descend.solvers.minimize` drives.
   also carries an estimate of its distance to the optimum.
 
 Every move is :math:`\theta \leftarrow \theta - t\,d`; :func:`_line_search` finds ``t``.
+Where the objective has an L1 part (``fun.l1``), :func:`gd` and :func:`nesterov` take
+the proximal step instead, :math:`\theta \leftarrow \operatorname{prox}_t(\theta - t\,d)`
+(``fun.prox``, the soft threshold), on the gradient of the smooth part alone: the
+material's update, then each weight pulled towards zero and held there once it
+reaches it. The loss they compare is the whole objective, L1 part included.
 """
 
 from __future__ import annotations
@@ -25,20 +30,28 @@ def _ulps(J):
     return 8.0 * np.finfo(float).eps * abs(J)
 
 
-def _line_search(fun, start, d, t, enough, backtrack=True):
-    """Step from ``start`` along ``-d``, halving ``t`` until ``enough(J, t)``.
+def _line_search(fun, start, d, t, enough, backtrack=True, move=None):
+    """Step from ``start`` along ``-d`` (or by ``move(start, d, t)``), halving ``t`` until
+    ``enough(J, t, theta)``.
 
     Returns ``(theta, J, g, halt, t)``, or None when no step of the
     ``_MAX_HALVINGS`` tried lowers the loss enough (the descent has stalled).
     Without ``backtrack`` the first step is taken as it is.
     """
     for _ in range(_MAX_HALVINGS):
-        theta = start - t * d
+        theta = start - t * d if move is None else move(start, d, t)
         J, g, halt = fun(theta)
-        if not backtrack or halt or (np.isfinite(J) and enough(J, t)):
+        if not backtrack or halt or (np.isfinite(J) and enough(J, t, theta)):
             return theta, J, g, halt, t
         t *= 0.5
     return None
+
+
+def _proximal(fun):
+    """``move(start, d, t)`` for the proximal step where ``fun`` has an L1 part, else None."""
+    if not getattr(fun, "l1", 0.0):
+        return None
+    return lambda start, d, t: fun.prox(start - t * d, t)
 
 
 class Solver(NamedTuple):
@@ -56,7 +69,8 @@ def gd(t0, backtrack):
 
     def step(s, fun):
         found = _line_search(fun, s["theta"], s["g"], s["t"],
-                             lambda J, t: J <= s["J"] + _ulps(s["J"]), backtrack)
+                             lambda J, t, theta: J <= s["J"] + _ulps(s["J"]), backtrack,
+                             _proximal(fun))
         if found is None:
             return s, 0.0, "stalled"
         theta, J, g, halt, t = found
@@ -73,17 +87,32 @@ def nesterov(t0, backtrack):
         return {"theta": theta, "J": J, "g": g, "t": t0, "y": theta, "Jy": J, "gy": g, "k": 1.0}
 
     def step(s, fun):
-        # Sufficient decrease from y for a step of length t along -grad.
-        gy2 = float(s["gy"] @ s["gy"])
-        found = _line_search(fun, s["y"], s["gy"], s["t"],
-                             lambda J, t: J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"]), backtrack)
+        move = _proximal(fun)
+        if move is None:
+            # Sufficient decrease from y for a step of length t along -grad.
+            gy2 = float(s["gy"] @ s["gy"])
+
+            def enough(J, t, theta):
+                return J <= s["Jy"] - 0.5 * t * gy2 + _ulps(s["Jy"])
+        else:
+            # The smooth part f = J - P1 below its parabola from y: f(x) <= f(y) -
+            # gy.(y - x) + |y - x|^2/(2t), the proximal step's sufficient decrease.
+            lam = fun.l1_weights()
+            fy = s["Jy"] - float(lam @ np.abs(s["y"]))
+
+            def enough(J, t, theta):
+                step = s["y"] - theta
+                return (J - float(lam @ np.abs(theta)) <= fy - float(s["gy"] @ step)
+                        + float(step @ step) / (2 * t) + _ulps(s["Jy"]))
+        found = _line_search(fun, s["y"], s["gy"], s["t"], enough, backtrack, move)
         if found is None:
             return s, 0.0, "stalled"
         theta, J, g, halt, t = found
         moved = theta - s["theta"]
         k_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * s["k"] ** 2))
         beta = (s["k"] - 1.0) / k_next
-        if float(s["gy"] @ moved) > 0.0 or J > s["J"]:
+        slope = s["gy"] if move is None else (s["y"] - theta) / t   # the (prox-)gradient
+        if float(slope @ moved) > 0.0 or J > s["J"]:
             k_next, beta = 1.0, 0.0                       # restart: momentum went uphill
         if beta == 0.0 or halt or not np.isfinite(J):
             y, Jy, gy = theta, J, g
@@ -119,7 +148,7 @@ def lbfgs(t0=None, backtrack=True, memory=10):
         if slope <= 0.0:                                   # not a descent direction
             d, slope, S, Y = s["g"] * s["t"], float(s["g"] @ s["g"]) * s["t"], [], []
         found = _line_search(fun, s["theta"], d, 1.0,      # Armijo
-                             lambda J, t: J <= s["J"] - 1e-4 * t * slope)
+                             lambda J, t, theta: J <= s["J"] - 1e-4 * t * slope)
         if found is None:
             return s, 0.0, "stalled"
         theta, J, g, halt, t = found

@@ -1,6 +1,6 @@
 r"""The estimators' shared docstrings: their parameters and fitted attributes, written once."""
 
-__all__ = ["PARAMS_DOC", "FITTED_DOC"]
+__all__ = ["PARAMS_DOC", "FITTED_DOC", "CLASS_WEIGHT_DOC"]
 
 PARAMS_DOC = r"""
     Parameters
@@ -37,8 +37,17 @@ PARAMS_DOC = r"""
         :math:`b`, and ``coef_`` and ``intercept_`` are reported in the
         original units.
     alpha : float, default=0.0
-        L2 penalty :math:`\frac{\alpha}{2}\lVert w \rVert^2`; 0 gives the
+        The penalty's strength: :math:`\alpha(\rho\lVert w\rVert_1 +
+        \frac{1-\rho}{2}\lVert w \rVert^2)` with :math:`\rho` the ``l1_ratio``,
+        the convention of scikit-learn's ``ElasticNet`` and of glum; 0 gives the
         material's loss exactly.{alpha_doc}
+    l1_ratio : float, default=0.0
+        The L1 share :math:`\rho` of the penalty, from 0 (L2, ridge) to 1 (L1, the
+        lasso); between, the elastic net. An L1 part sets weights exactly to zero:
+        "gd" and "nesterov" then take the proximal step (the gradient step, then
+        each weight moved towards zero by :math:`t\alpha\rho` and set to zero if it
+        would cross it), and "newton" is proximal Newton (:mod:`descend.lasso`),
+        what "auto" takes.
     solver : {"auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd", "sgd"}, default="auto"
         "gd" is exactly the material's batch update; "sgd" takes it on batches
         of ``batch_size`` rows (stochastic and mini-batch descent, where
@@ -91,11 +100,20 @@ PARAMS_DOC = r"""
         progress bars, live plots and drawing the path of the descent.
 """
 
+CLASS_WEIGHT_DOC = r"""    class_weight : None, "balanced" or dict, default=None
+        A weight per class, multiplying ``sample_weight``: a dict from label to
+        weight (labels not named weigh 1), or "balanced", :math:`m / (K m_k)` for
+        class :math:`k` with :math:`m_k` rows, so that every class weighs the same
+        in total (scikit-learn's meaning).
+"""
+
 FITTED_DOC = r"""
     Attributes
     ----------
     coef_, intercept_ :
-        The fitted :math:`w` and :math:`b` in the units of ``X``.
+        The fitted :math:`w` and :math:`b` in the units of ``X``; for a classifier
+        ``coef_`` has shape (1, n) for two classes and (K, n) for K, and
+        ``intercept_`` (1,) or (K,).
     n_iter_ : int
         Iterations run (epochs for "sgd"; chunks for ``partial_fit``).
     converged_ : bool

@@ -15,6 +15,12 @@ while the block is still in cache, adds the blocks, and divides by
 copied or converted as a whole (a float32 block is widened to float64 one
 block at a time). With numba installed a compiled kernel runs the same
 formulas one row at a time (see ``KERNEL``).
+
+**Sample weights.** Every pass takes ``sample_weight``, the weights
+:math:`s_i` scaled by the caller to sum to :math:`m`. A pass multiplies row
+:math:`i`'s loss, residual and curvature by :math:`s_i` and still divides by
+:math:`m`: :math:`J = \sum_i s_i L_i / m`, :math:`\nabla_w J = X^\top(s \odot
+(a - y))/m`. Without weights the passes run the code they ran before, to the bit.
 """
 
 from __future__ import annotations
@@ -24,9 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .losses import LogLoss, SquaredError
+from .losses import LogLoss, SquaredError, _exp_minus_abs, _log_loss_terms
 
-__all__ = ["backward", "loss_grad", "row_blocks"]
+__all__ = ["backward", "loss_grad", "row_blocks", "as_weights", "weighted_loss", "on_side"]
 
 #: Bytes of ``X`` per block: small enough to stay in a core's cache.
 BLOCK_BYTES = 1024 * 1024
@@ -73,6 +79,34 @@ def backward(X, delta):
     return X.T @ delta, float(delta.sum())
 
 
+def as_weights(sample_weight, m):
+    """``sample_weight`` as a contiguous float64 (m,) array, or None; a ValueError when
+    its length is not ``m`` (the compiled kernels do not check their bounds)."""
+    if sample_weight is None:
+        return None
+    sw = np.ascontiguousarray(sample_weight, dtype=np.float64)
+    if sw.shape != (m,):
+        raise ValueError(f"sample_weight has shape {sw.shape}; the pass reads {m} rows and "
+                         f"needs one weight per row, shape ({m},).")
+    return sw
+
+
+def weighted_loss(loss, z, y, delta, sw):
+    r""":math:`\sum_i s_i L(z_i, y_i)` over a block, from the block's scores, targets and
+    plain residuals ``delta`` (m_blk,): the loss's own row terms, each times its weight,
+    summed as the loss sums them (so that weights of 1 change no bit)."""
+    if loss is LogLoss:
+        return float((sw * _log_loss_terms(z, y, _exp_minus_abs(z))).sum())
+    return 0.5 * float((sw * delta) @ delta)
+
+
+def on_side(z, y, sw):
+    """Whether every row of a block of weight above 0 is on its class's side,
+    :math:`(2y_i - 1) z_i > 0` (rows of weight 0 do not count)."""
+    side = (2.0 * y - 1.0) * z > 0.0
+    return bool(np.all(side if sw is None else side | (sw == 0.0)))
+
+
 def _threads(X, n_threads):
     """How many threads share the pass: all cores for an X of several blocks."""
     if n_threads is None:
@@ -98,8 +132,9 @@ def _one_thread_blas():
     return _BLAS.limit(limits=1, user_api="blas")
 
 
-def _pass(X, y, w, b, loss, blocks):
-    """Per-block sums ``(loss_sum, X^T (a - y), sum(a - y), separated)`` for ``blocks``."""
+def _pass(X, y, sw, w, b, loss, blocks):
+    """Per-block sums ``(loss_sum, X^T (a - y), sum(a - y), separated)`` for ``blocks``,
+    each row's terms times its weight ``sw[i]`` (None: no weights)."""
     widen = X.dtype != np.float64
     buf = np.empty((blocks[0].stop - blocks[0].start, X.shape[1])) if widen and blocks else None
     out = []
@@ -110,17 +145,23 @@ def _pass(X, y, w, b, loss, blocks):
         z = X_blk @ w                                      # (m_blk,)
         z += b
         loss_sum, delta = loss.loss_sum_and_delta(z, y_blk)
+        sw_blk = None if sw is None else sw[rows]
+        if sw_blk is not None:
+            loss_sum = weighted_loss(loss, z, y_blk, delta, sw_blk)
+            delta *= sw_blk                                # s * (a - y)
         gw, gb = backward(X_blk, delta)
-        sep = loss.classifies and bool(np.all((2.0 * y_blk - 1.0) * z > 0.0))
+        sep = loss.classifies and on_side(z, y_blk, sw_blk)
         out.append((loss_sum, gw, gb, sep))
     return out
 
 
-def _fused_rows(X, y, w, b, log, starts, stops, J, gw, gb, sep):
+def _fused_rows(X, y, sw, w, b, log, starts, stops, J, gw, gb, sep):
     """Rows ``starts[k]:stops[k]`` for each block ``k``, each row read once (numba).
 
     Per row: 1. ``z = x . w + b`` (float64 whatever the dtype of ``X``);
-    2. ``(loss, delta)`` from the loss's row term; 3. ``gw[k] += delta * x``
+    2. ``(loss, delta)`` from the loss's row term, times the row's weight
+    ``sw[i]`` (``sw`` None: numba compiles the kernel without it);
+    3. ``gw[k] += delta * x``
     while ``x`` is in L1. Per block: ``J[k]`` the summed loss, ``gb[k]`` the
     summed ``delta``, ``sep[k]`` whether every row is on its class's side.
     Compiled with reassociation for the two inner loops (SIMD); the row terms
@@ -143,23 +184,28 @@ def _fused_rows(X, y, w, b, log, starts, stops, J, gw, gb, sep):
                 term, delta = _LOG_TERM(z, y[i])
             else:
                 term, delta = _SQUARED_TERM(z, y[i])
+            side = (2.0 * y[i] - 1.0) * z > 0.0
+            if sw is not None:
+                s = sw[i]
+                term, delta, side = s * term, s * delta, side or s == 0.0
             loss_sum, loss_c = _KAHAN(loss_sum, loss_c, term)
             delta_sum, delta_c = _KAHAN(delta_sum, delta_c, delta)
-            separated &= (2.0 * y[i] - 1.0) * z > 0.0
+            separated &= side
             for j in range(n):
                 g[j] += delta * x[j]
         J[k], gb[k], sep[k] = loss_sum, delta_sum, separated
 
 
-def _fused_log_blocks(X, y, w, b, starts, stops, J, gw, gb, sep):
+def _fused_log_blocks(X, y, sw, w, b, starts, stops, J, gw, gb, sep):
     """The log-loss's ``_fused_rows``, its row terms taken a few hundred rows at a time
     (numba).
 
     Per run of ``LOG_ROWS`` rows of a block: 1. their scores ``z = x . w + b``;
     2. their loss terms and ``delta`` in vectorized loops
     (:func:`descend.blockmath.log_loss_block`, in place of one scalar ``exp`` and
-    ``log1p`` per row); 3. the compensated sums and ``gw[k] += delta * x``, the
-    rows read again from L1/L2. The sums run in row order, as in ``_fused_rows``.
+    ``log1p`` per row); 3. each row's terms times its weight, the compensated sums
+    and ``gw[k] += delta * x``, the rows read again from L1/L2. The sums run in row
+    order, as in ``_fused_rows``.
     """
     n = X.shape[1]
     size = LOG_ROWS
@@ -180,10 +226,14 @@ def _fused_log_blocks(X, y, w, b, starts, stops, J, gw, gb, sep):
                 zs[i - lo] = z + b
             _LOG_BLOCK(zs[:rows], y[lo:hi], ts[:rows], ds[:rows], es[:rows], ws[:rows])
             for i in range(lo, hi):
-                delta = ds[i - lo]
-                loss_sum, loss_c = _KAHAN(loss_sum, loss_c, ts[i - lo])
+                term, delta = ts[i - lo], ds[i - lo]
+                side = (2.0 * y[i] - 1.0) * zs[i - lo] > 0.0
+                if sw is not None:
+                    s = sw[i]
+                    term, delta, side = s * term, s * delta, side or s == 0.0
+                loss_sum, loss_c = _KAHAN(loss_sum, loss_c, term)
                 delta_sum, delta_c = _KAHAN(delta_sum, delta_c, delta)
-                separated &= (2.0 * y[i] - 1.0) * zs[i - lo] > 0.0
+                separated &= side
                 x = X[i]
                 for j in range(n):
                     g[j] += delta * x[j]
@@ -254,7 +304,7 @@ def in_runs(run, n_blocks, k):
     list(_pool(k).map(run, cuts[:-1], cuts[1:]))
 
 
-def _fused_pass(X, y, w, b, loss, blocks, k):
+def _fused_pass(X, y, sw, w, b, loss, blocks, k):
     """The compiled kernel over ``blocks`` on ``k`` threads: (J, grad_w, grad_b, separated)."""
     m, n = X.shape
     starts = np.array([rows.start for rows in blocks], dtype=np.int64)
@@ -267,18 +317,18 @@ def _fused_pass(X, y, w, b, loss, blocks, k):
 
     def run(lo, hi):
         if log:                                           # the block kernel (SIMD terms)
-            _FUSED_LOG(X, y, w, float(b), starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
-                       gb[lo:hi], sep[lo:hi])
+            _FUSED_LOG(X, y, sw, w, float(b), starts[lo:hi], stops[lo:hi], J[lo:hi],
+                       gw[lo:hi], gb[lo:hi], sep[lo:hi])
         else:
-            kernel(X, y, w, float(b), log, starts[lo:hi], stops[lo:hi], J[lo:hi], gw[lo:hi],
-                   gb[lo:hi], sep[lo:hi])
+            kernel(X, y, sw, w, float(b), log, starts[lo:hi], stops[lo:hi], J[lo:hi],
+                   gw[lo:hi], gb[lo:hi], sep[lo:hi])
 
     in_runs(run, K, k)
     # Per-block sums added in block order: the result does not depend on k.
     return float(J.sum()) / m, gw.sum(axis=0) / m, float(gb.sum()) / m, bool(log and sep.all())
 
 
-def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None):
+def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None, sample_weight=None):
     r"""Mean loss and gradient of a linear model, one pass over row blocks.
 
     Parameters
@@ -297,38 +347,42 @@ def loss_grad(X, y, w, b, loss, *, block_rows=None, n_threads=None):
         at least ``PARALLEL_BYTES``, else one. Each thread walks a contiguous
         run of blocks with BLAS held to one thread, and the per-block terms
         are summed in block order, so the result does not depend on it.
+    sample_weight : ndarray of shape (m,), optional
+        The weights :math:`s_i`, scaled by the caller to sum to :math:`m`;
+        None for :math:`s_i = 1` (the unweighted pass, unchanged).
 
     Returns
     -------
     J : float
-        :math:`\frac1m \sum_i L(z_i, y_i)`.
+        :math:`\frac1m \sum_i s_i L(z_i, y_i)`.
     grad_w, grad_b
         :math:`X^\top\delta` and :math:`\sum_i \delta_i` for the mean error
-        vector :math:`\delta = (a - y)/m` (see :func:`backward`).
+        vector :math:`\delta = s \odot (a - y)/m` (see :func:`backward`).
     separated : bool
-        For the log-loss: every row is on its class's side of the boundary
-        (:math:`(2y_i - 1) z_i > 0`), a certificate that the data are
-        linearly separable. Always False for the squared error.
+        For the log-loss: every row of weight above 0 is on its class's side
+        of the boundary (:math:`(2y_i - 1) z_i > 0`), a certificate that the
+        data are linearly separable. Always False for the squared error.
     """
     m = X.shape[0]
+    sw = as_weights(sample_weight, m)
     blocks = list(row_blocks(X, block_rows))
     k = min(_threads(X, n_threads), len(blocks))
     if _use_fused(X, y, loss):
-        return _fused_pass(X, y, w, b, loss, blocks, k)
+        return _fused_pass(X, y, sw, w, b, loss, blocks, k)
     if k <= 1 and X.nbytes < SERIAL_BLAS_BYTES:
-        terms = _pass(X, y, w, b, loss, blocks)
+        terms = _pass(X, y, sw, w, b, loss, blocks)
     elif k <= 1:
         # Threaded BLAS does not speed up a memory-bound product of one block,
         # and its spinning threads slow it down a hundredfold on a busy machine.
         with _one_thread_blas():
-            terms = _pass(X, y, w, b, loss, blocks)
+            terms = _pass(X, y, sw, w, b, loss, blocks)
     else:
         # 1. Give each thread a contiguous run of blocks (rows split evenly).
         cuts = np.linspace(0, len(blocks), k + 1).round().astype(int)
         runs = [blocks[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
         # 2. Each thread reads its rows once; numpy's BLAS releases the GIL.
         with _one_thread_blas():
-            parts = _pool(k).map(lambda run: _pass(X, y, w, b, loss, run), runs)
+            parts = _pool(k).map(lambda run: _pass(X, y, sw, w, b, loss, run), runs)
             terms = [term for part in parts for term in part]
     # 3. Add the per-block sums in block order, and divide by m once.
     total, grad_w, grad_b = 0.0, np.zeros(X.shape[1]), 0.0

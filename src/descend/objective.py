@@ -83,8 +83,9 @@ class Objective:
     """
 
     def __init__(self, rows, loss, *, alpha=0.0, mean=None, scale=None, unit=1.0, target=True,
-                 frame=None):
+                 frame=None, outputs=1, l1=0.0):
         self.rows, self.loss, self.alpha, self.unit, self.target = rows, loss, float(alpha), unit, target
+        self.outputs, self.l1 = int(outputs), float(l1)
         n = rows.n
         self.mean = np.zeros(n) if mean is None else np.asarray(mean, dtype=float)
         self.scale = np.ones(n) if scale is None else np.asarray(scale, dtype=float)
@@ -92,42 +93,96 @@ class Objective:
             np.asarray(v, dtype=float) for v in frame)
 
     # -- the two coordinate systems --------------------------------------------
+    # theta is one flat vector: (n + 1,) for one output, else the (n + 1, K) grid of
+    # the K classes' weights (a row per column of X, then the intercepts) read row by row.
+    def _grid(self, theta):
+        return theta if self.outputs == 1 else theta.reshape(-1, self.outputs)
+
+    def _per_column(self, v):
+        """A per-column vector (n,) shaped to scale ``w``: (n,) or (n, 1)."""
+        return v if self.outputs == 1 else v[:, None]
+
     def params(self, theta):
-        """``(w, b)`` in the units of ``X`` and ``y`` from standardized ``theta``."""
+        """``(w, b)`` in the units of ``X`` and ``y`` from standardized ``theta``: ``w``
+        (n,) and ``b`` a float, or with K outputs ``w`` (n, K) and ``b`` (K,)."""
         n = self.mean.size
+        T = self._grid(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            w = theta[:n] / self.scale * self.unit
-            return w, float(theta[n] * self.unit - self.mean @ w)
+            w = T[:n] / self._per_column(self.scale) * self.unit
+            b = T[n] * self.unit - self.mean @ w
+            return w, (float(b) if self.outputs == 1 else b)
 
     def theta(self, w, b):
         """Standardized ``theta`` from ``(w, b)`` in the units of ``X`` and ``y``."""
         w = np.asarray(w, dtype=float)
-        return np.append(w * self.scale, b + self.mean @ w) / self.unit
+        return _flat(w * self._per_column(self.scale), b + self.mean @ w) / self.unit
 
     def _fold(self, grad_w, grad_b):
         """The gradient in ``(w, b)`` turned into the gradient in ``theta`` (chain rule)."""
-        return (grad_w - self.mean * grad_b) / self.scale, grad_b
+        return ((grad_w - self._per_column(self.mean) * grad_b) / self._per_column(self.scale),
+                grad_b)
 
     def _penalized(self, J, grad_w, w):
-        """The data's ``J`` and ``grad_w`` with the L2 penalty added."""
+        """The data's ``J`` and ``grad_w`` with the penalty added: the L2 part to both, the
+        L1 part to ``J`` only (the gradient is the smooth part's; see :meth:`prox`)."""
+        if self.l1:
+            J = J + self.l1 * float(np.sum(np.abs(w)))
         if not self.alpha:
             return J, grad_w
-        return J + 0.5 * self.alpha * float(w @ w), grad_w + self.alpha * w
+        return J + 0.5 * self.alpha * float(np.vdot(w, w)), grad_w + self.alpha * w
+
+    # -- the L1 part (the lasso, the elastic net) --------------------------------
+    def l1_weights(self):
+        r"""The L1 penalty on each entry of ``theta``, :math:`\lambda_j = lpha
+ho/(s_j\,
+        \mathrm{unit})` for a weight, 0 for an intercept: :math:`lpha
+ho\lVert w
+Vert_1 =
+        \sum_j \lambda_j |	heta_j|` in theta's units."""
+        n, K = self.mean.size, self.outputs
+        lam = np.zeros((n + 1) * K)
+        if self.l1:
+            lam[:n * K] = np.repeat(self.l1 / (self.scale * self.unit), K)
+        return lam
+
+    def prox(self, theta, t):
+        r"""The proximal step of the L1 part for a step ``t``: each weight moved towards
+        zero by :math:`t\lambda_j`, and set to zero where it would cross it (the soft
+        threshold); ``theta`` itself without an L1 part."""
+        if not self.l1:
+            return theta
+        cut = t * self.l1_weights()
+        return np.sign(theta) * np.maximum(np.abs(theta) - cut, 0.0) + 0.0   # no -0.0
+
+    def optimality(self, theta, g):
+        r"""The smallest subgradient of :math:`J` at ``theta`` given its smooth part's
+        gradient ``g``: zero exactly at the optimum. :math:`g_j + \lambda_j
+        \operatorname{sign}	heta_j` off zero; at a weight of zero, what is left of
+        :math:`g_j` beyond :math:`\pm\lambda_j` (nothing, where the L1 part holds it
+        there). ``g`` itself without an L1 part."""
+        if not self.l1:
+            return g
+        lam = self.l1_weights()
+        out = g + lam * np.sign(theta)
+        zero = theta == 0
+        out[zero] = np.sign(g[zero]) * np.maximum(np.abs(g[zero]) - lam[zero], 0.0)
+        return out
 
     def _in_theta(self, J, grad_w, grad_b):
         """``(J, grad)`` at ``(w, b)`` measured in ``theta`` and the target's unit."""
         gw, gb = self._fold(grad_w, grad_b)
         unit = self.unit
-        return J / (unit * unit), np.append(gw, gb) / unit
+        return J / (unit * unit), _flat(gw, gb) / unit
 
     def _halt(self, separated):
-        return "separable" if separated and not self.alpha else None
+        return "separable" if separated and not self.alpha and not self.l1 else None
 
     # -- values ------------------------------------------------------------------
     def at(self, w, b):
         """``(J, grad_w, grad_b, separated)`` at ``(w, b)``, in the units of ``X`` and ``y``."""
         w = np.asarray(w, dtype=float)
-        J, gw, gb, separated = self.rows.loss_grad(w, float(b), self.loss, target=self.target)
+        b = float(b) if self.outputs == 1 else np.asarray(b, dtype=float)
+        J, gw, gb, separated = self.rows.loss_grad(w, b, self.loss, target=self.target)
         return (*self._penalized(J, gw, w), gb, separated)
 
     def __call__(self, theta):
@@ -178,13 +233,23 @@ class Objective:
         """The data's Hessian ``H`` (in the frame) with the penalty added, factored, and
         solving in ``theta``; ``J`` (in theta's units) sets the gradient's rounding level."""
         mean, scale = self.frame
-        n = mean.size
+        n, K = mean.size, self.outputs
+        weights = np.arange(n * K)                       # theta's entries that are weights
         if self.alpha:
-            H[np.arange(n), np.arange(n)] += self.alpha / (scale * scale)
+            H[weights, weights] += np.repeat(self.alpha / (scale * scale), K)
+        rho = 0.0
+        if K > 1:
+            # Adding one number to every class's parameters (a row of the grid) changes
+            # no probability: H is singular along those directions, and the gradient
+            # has no part along them. Curving them (by H's own scale) leaves every step
+            # and decrement as they were, and makes H solvable by Cholesky.
+            rho = float(np.mean(np.diag(H)))
+            H += rho * np.kron(np.eye(n + 1), np.ones((K, K)))
         # A gradient component at this level is rounding (its size ~ sqrt(2 J curvature)).
-        noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * max(2 * abs(J) * self.loss.curvature,
-                                                                 np.finfo(float).tiny))
-        return _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale)
+        noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * K * max(
+            2 * abs(J) * self.loss.curvature, np.finfo(float).tiny))
+        return _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale, K,
+                       rho)
 
     def bound_every(self, slack=SLACK):
         r"""Every how many blocks of rows the cheap certificate reads, for a bound allowed
@@ -218,6 +283,8 @@ class Objective:
         be drawn, the whole Hessian decides.
         """
         slack = SLACK
+        if g is not None:
+            g = self.optimality(theta, g)
         if needed is not None and expected is not None and 0 < expected < np.inf:
             slack = max(needed / expected, 1.0)
         every = self.bound_every(slack)
@@ -231,6 +298,7 @@ class Objective:
             if gap <= (np.inf if needed is None else needed) or hopeless:
                 return gap
         _, g, solved, _ = self.curvature(theta)
+        g = self.optimality(theta, g)
         return half_decrement(solved, g, solved.solve(g))
 
     def restricted(self, rows):
@@ -250,11 +318,12 @@ class Objective:
         return batch_smoothness(L, self.row_lipschitz(), self.rows.m, size)
 
     def row_lipschitz(self):
-        r"""The largest curvature of one row's loss: :math:`c (\max_i \lVert z_i\rVert^2 + 1)
-        + \alpha \max(1/s^2)`, :math:`z_i` the row standardized (one pass)."""
+        r"""The largest curvature of one row's loss: :math:`c \max_i s_i(\lVert z_i\rVert^2 + 1)
+        + \alpha \max(1/s^2)`, :math:`z_i` the row standardized and :math:`s_i` its
+        sample weight (one pass)."""
         smallest = float(np.min(self.scale))
         penalty = self.alpha / smallest / smallest if self.alpha else 0.0
-        row = self.rows.largest_row_norm(self.mean, self.scale) + 1.0
+        row = self.rows.largest_row_norm(self.mean, self.scale)     # with its 1 and weight
         return self.loss.curvature * row + penalty
 
     def lipschitz(self, rng=None):
@@ -290,8 +359,9 @@ class _Framed:
     step :math:`M^{-1}` of the frame's; the decrement is the same in both.
     """
 
-    def __init__(self, factored, ratio, shift):
-        self.factored, self.ratio, self.shift = factored, ratio, shift
+    def __init__(self, factored, ratio, shift, outputs=1, rho=0.0):
+        self.factored, self.ratio, self.shift, self.outputs = factored, ratio, shift, outputs
+        self.rho = rho                          # the curvature given the classes' shared shift
 
     valid = property(lambda self: self.factored.valid)
     null = property(lambda self: self.factored.null)
@@ -301,9 +371,35 @@ class _Framed:
     def collinear(self):
         return self.factored.collinear()
 
+    def theta_hessian(self):
+        r"""The Hessian in ``theta``'s own coordinates, :math:`M^\top H_f M`, for a solver
+        that needs its entries (proximal Newton's coordinate descent); without the
+        curvature given to the classes' shared shift, which the L1 part does not
+        leave flat."""
+        H = self.factored.hessian
+        n, K = self.ratio.size, self.outputs
+        if self.rho:
+            H = H - self.rho * np.kron(np.eye(n + 1), np.ones((K, K)))
+        if np.all(self.ratio == 1.0) and not np.any(self.shift):
+            return H
+        M = np.zeros((n + 1, n + 1))
+        M[np.arange(n), np.arange(n)] = self.ratio
+        M[n, :n], M[n, n] = self.shift, 1.0
+        if self.outputs > 1:
+            M = np.kron(M, np.eye(self.outputs))
+        return M.T @ H @ M
+
     def solve(self, g):
-        n = self.ratio.size
-        g_frame = np.append((g[:n] - self.shift * g[n]) / self.ratio, g[n])
-        d = self.factored.solve(g_frame)
-        dv = d[:n] / self.ratio
-        return np.append(dv, d[n] - self.shift @ dv)
+        n, K = self.ratio.size, self.outputs
+        ratio, shift = (self.ratio, self.shift) if K == 1 else (self.ratio[:, None],
+                                                                self.shift[:, None])
+        G = g if K == 1 else g.reshape(n + 1, K)
+        d = self.factored.solve(_flat((G[:n] - shift * G[n]) / ratio, G[n]))
+        D = d if K == 1 else d.reshape(n + 1, K)
+        dv = D[:n] / ratio
+        return _flat(dv, D[n] - self.shift @ dv)
+
+
+def _flat(top, last):
+    """theta's layout: the per-column part (n,) or (n, K), then the intercepts' row."""
+    return np.concatenate([np.ravel(top), np.ravel(last)])

@@ -17,8 +17,17 @@ A fit asks its rows for four things, whatever holds them:
 * for stochastic descent (in memory only): ``subset(rows)``, a batch's rows, and
   ``largest_row_norm(shift, scale)``, the largest standardized row;
 * the target's summary: ``labels`` (a classifier's distinct labels),
-  ``encode(positive)`` (labels to 0/1), ``y_mean`` and ``y_absmax``, and
+  ``encode(positive)`` (labels to 0/1), ``encode_classes(classes)`` (to codes
+  0..K-1, in memory),
+  ``shares`` (each code's weighted share), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
+
+The rows hold the sample weights, if any, scaled to sum to ``m``: every pass
+multiplies a row's loss, residual and curvature by its weight and divides by
+``m`` as before, so that the weighted loss is :math:`\sum_i s_i L_i / \sum_i
+s_i`, integer weights fit as repeated rows and zero weights as removed ones. A
+loss with passes of its own (:class:`descend.softmax.Softmax`) brings them as
+``grad_pass``, ``hessian_pass`` and ``bound_pass``.
 
 :class:`ArrayRows` serves numpy arrays; :class:`descend.dask.cluster.DaskRows`
 serves Dask collections with the same methods. :func:`rows_for` is the one
@@ -39,6 +48,7 @@ from .gradient import loss_grad
 from .hessian import exact_grad, hessian_bound, loss_grad_hessian
 from .moments import column_moments
 from .stochastic import largest_row_norm
+from .weights import checked_weights, normalized
 
 __all__ = ["ArrayRows", "rows_for", "checked_input", "scored", "computed"]
 
@@ -56,9 +66,10 @@ class ArrayRows:
     read all of ``X`` once more.
     """
 
-    def __init__(self, X, y, who=None):
+    def __init__(self, X, y, who=None, sample_weight=None):
         self.X, self.y = X, y
         self.m, self.n = X.shape
+        self.sample_weight = sample_weight           # None, or (m,) summing to m
         self._zeros = None
         self._unchecked, self._moments = who, None
 
@@ -68,7 +79,7 @@ class ArrayRows:
 
     def moments(self):
         if self._moments is None:
-            mean, std = column_moments(self.X)
+            mean, std = column_moments(self.X, sample_weight=self.sample_weight)
             if self._unchecked and not np.all(np.isfinite(mean)):
                 # non-finite, or finite values whose sum overflows: tell them apart
                 assert_all_finite(self.X, input_name="X", estimator_name=self._unchecked)
@@ -76,7 +87,10 @@ class ArrayRows:
         return self._moments
 
     def loss_grad(self, w, b, loss, target=True):
-        return loss_grad(self.X, self._target(target), w, b, loss)
+        sw = self.sample_weight
+        if hasattr(loss, "grad_pass"):
+            return loss.grad_pass(self.X, self._target(target), w, b, sample_weight=sw)
+        return loss_grad(self.X, self._target(target), w, b, loss, sample_weight=sw)
 
     def squared_hessian(self, shift, scale):
         """None: in memory, power iteration takes its products as passes."""
@@ -90,20 +104,32 @@ class ArrayRows:
         return self._zeros
 
     def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
-        return loss_grad_hessian(self.X, self._target(target), w, b, loss, shift, scale)
+        sw = self.sample_weight
+        if hasattr(loss, "hessian_pass"):
+            return loss.hessian_pass(self.X, self._target(target), w, b, shift, scale,
+                                     sample_weight=sw)
+        return loss_grad_hessian(self.X, self._target(target), w, b, loss, shift, scale,
+                                 sample_weight=sw)
 
     def hessian_bound(self, w, b, loss, shift, scale, every):
-        return hessian_bound(self.X, self.y, w, b, loss, shift, scale, every)
+        sw = self.sample_weight
+        if hasattr(loss, "bound_pass"):
+            return loss.bound_pass(self.X, self.y, w, b, shift, scale, every, sample_weight=sw)
+        return hessian_bound(self.X, self.y, w, b, loss, shift, scale, every, sample_weight=sw)
 
     def exact_grad(self, w, b, shift):
-        return exact_grad(self.X, self.y, w, b, shift)
+        return exact_grad(self.X, self.y, w, b, shift, sample_weight=self.sample_weight)
 
     def subset(self, rows):
-        """The rows ``rows`` (a slice: views; an index array: a copy of those rows)."""
-        return ArrayRows(self.X[rows], self.y[rows])
+        """The rows ``rows`` (a slice: views; an index array: a copy of those rows), with
+        their weights."""
+        sw = self.sample_weight
+        return ArrayRows(self.X[rows], self.y[rows], sample_weight=None if sw is None else sw[rows])
 
     def largest_row_norm(self, shift, scale):
-        return largest_row_norm(self.X, shift, scale)
+        r""":math:`\max_i s_i (\lVert z_i\rVert^2 + 1)`, the largest standardized row with its
+        intercept's 1, times its weight."""
+        return largest_row_norm(self.X, shift, scale, sample_weight=self.sample_weight)
 
     # -- the target
     @property
@@ -114,31 +140,50 @@ class ArrayRows:
         """The labels as 0.0/1.0, 1.0 for ``positive``."""
         self.y = (self.y == positive).astype(np.float64)
 
+    def encode_classes(self, classes):
+        """The labels as the codes 0.0 .. K-1 of their places in ``classes`` (sorted)."""
+        self.y = np.searchsorted(classes, self.y).astype(np.float64)
+
+    def reweigh(self, factors, who):
+        """Multiply each row's weight by ``factors`` (m,) (class weights), and scale the
+        weights to sum to ``m`` again; ``who`` names them in an error."""
+        sw = factors if self.sample_weight is None else self.sample_weight * factors
+        self.sample_weight = normalized(np.asarray(sw, dtype=np.float64), who)
+        self._moments = None
+
+    @property
+    def shares(self):
+        """Each class code's share of the (weighted) rows, (K,)."""
+        counts = np.bincount(self.y.astype(np.intp), weights=self.sample_weight)
+        return counts / counts.sum()
+
     @property
     def y_absmax(self):
         return max(abs(float(self.y.max())), abs(float(self.y.min())))   # no copy of y
 
     @property
     def y_mean(self):
+        sw = self.sample_weight
         with np.errstate(over="ignore"):
-            mean = float(np.mean(self.y))
+            mean = float(np.average(self.y, weights=sw))
         if np.isfinite(mean):
             return mean
         top = self.y_absmax                  # the sum overflowed: average in units of max|y|
-        return float(np.mean(self.y / top)) * top
+        return float(np.average(self.y / top, weights=sw)) * top
 
     def divide_target(self, s):
         self.y = self.y / s
 
 
-def rows_for(estimator, X, y, *, classify, reset=True):
+def rows_for(estimator, X, y, *, classify, reset=True, sample_weight=None):
     """The rows of ``(X, y)`` for ``estimator``'s fit, checked once, with scikit-learn's
     bookkeeping (``n_features_in_``, ``feature_names_in_``) done on the estimator, or
-    checked against it (``reset=False``: a later chunk of ``partial_fit``)."""
+    checked against it (``reset=False``: a later chunk of ``partial_fit``); with their
+    ``sample_weight`` checked and scaled to sum to ``m``."""
     who = type(estimator).__name__
     if is_dask(X) or is_dask(y):            # one distributed pass per evaluation
         from .dask.cluster import DaskRows
-        rows = DaskRows.prepare(X, y, who, classify)
+        rows = DaskRows.prepare(X, y, who, classify, sample_weight=sample_weight)
         _check_feature_names(estimator, rows.header, reset=True)
         estimator.n_features_in_ = rows.n
         return rows
@@ -146,7 +191,8 @@ def rows_for(estimator, X, y, *, classify, reset=True):
     # X's finiteness is checked by the moments pass (ArrayRows), not a pass of its own.
     X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify,
                          ensure_all_finite=False, reset=reset)
-    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64), who=who)
+    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64), who=who,
+                     sample_weight=checked_weights(sample_weight, X.shape[0], who))
 
 
 def checked_input(estimator, X):
@@ -163,10 +209,13 @@ def checked_input(estimator, X):
     return validate_data(estimator, X, reset=False, dtype=DTYPES)
 
 
-def scored(fn, z, *args, columns=False, dtype=np.float64):
+def scored(fn, z, *args, columns=False, dtype=np.float64, drop=False):
     """``fn(z, *args)`` for scores ``z``: at once for numpy, lazily chunk by chunk for Dask
-    (``columns``: ``fn`` makes each score a row of columns)."""
+    (``columns``: ``fn`` makes each score a row of columns; ``drop``: a row of scores
+    one value)."""
     if is_dask(z):
+        if drop:
+            return z.rechunk({1: -1}).map_blocks(fn, *args, drop_axis=1, dtype=dtype)
         return z.map_blocks(fn, *args, new_axis=1 if columns else None, dtype=dtype)
     return fn(z, *args)
 

@@ -30,8 +30,9 @@ or takes slices, views.
     L(b) = \frac{m(b-1)}{b(m-1)} L + \frac{m-b}{b(m-1)} L_{\max},
 
 between the whole set's largest curvature :math:`L` (for ``b = m``) and the
-largest single row's, :math:`L_{\max} = c\,\max_i (\lVert z_i\rVert^2 + 1)`
-(for ``b = 1``), with :math:`c` the loss's largest curvature. The
+largest single row's, :math:`L_{\max} = c\,\max_i s_i (\lVert z_i\rVert^2 + 1)`
+(for ``b = 1``), with :math:`c` the loss's largest curvature and :math:`s_i` the
+row's weight (1 without weights). The
 ``schedule`` then sets :math:`t_k` from the epochs done, :math:`e = k b / m`
 (see :func:`rate`). With ``average`` the weights returned are the mean of the
 iterates (Polyak and Juditsky) from the end of the first epoch on, or of the
@@ -41,6 +42,11 @@ noise of the single steps averages out.
 :func:`sgd` is the solver :func:`descend.solvers.minimize` drives, one epoch per
 iteration, with the whole set's loss at the end of each; :func:`run_epoch` is
 the pass itself, which ``partial_fit`` runs on each chunk it is given.
+
+**Sample weights.** With weights :math:`s_i` (scaled to mean 1 over the whole
+set), each row's loss and residual are multiplied by :math:`s_i` and a batch's
+gradient is still the mean over its rows, :math:`\sum_{i \in B} s_i g_i / |B|`:
+an unbiased estimate of the weighted gradient of the whole set.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from __future__ import annotations
 import numpy as np
 
 from .descent import Solver
-from .gradient import row_blocks
+from .gradient import as_weights, row_blocks
 
 __all__ = ["SCHEDULES", "Batches", "BatchLog", "rate", "batch_smoothness", "largest_row_norm",
            "run_epoch", "sgd"]
@@ -97,12 +103,19 @@ def batch_smoothness(L, L_max, m, b):
     return (m * (b - 1) * L + (m - b) * L_max) / (b * (m - 1))
 
 
-def largest_row_norm(X, shift, scale):
-    r""":math:`\max_i \lVert (x_i - \mu)/s\rVert^2`, block by block (no copy of ``X``)."""
+def largest_row_norm(X, shift, scale, sample_weight=None):
+    r""":math:`\max_i s_i (\lVert z_i\rVert^2 + 1)`, :math:`z_i = (x_i - \text{shift})/
+    \text{scale}` and the 1 the intercept's, block by block (no copy of ``X``);
+    :math:`s_i` the ``sample_weight`` (m,), or 1. A row of weight 0 counts 0."""
     top = 0.0
     for rows in row_blocks(X):
-        Z = (np.asarray(X[rows], dtype=np.float64) - shift) / scale
-        top = max(top, float(np.max(np.einsum("ij,ij->i", Z, Z), initial=0.0)))
+        Z = (np.asarray(X[rows], dtype=np.float64) - shift) / scale      # (m_blk, n)
+        with np.errstate(over="ignore"):                                 # inf: a row too long
+            norms = np.einsum("ij,ij->i", Z, Z) + 1.0                    # (m_blk,)
+        if sample_weight is not None:
+            s = sample_weight[rows]
+            norms = np.where(s > 0, norms, 0.0) * s
+        top = max(top, float(np.max(norms, initial=0.0)))
     return top
 
 
@@ -151,7 +164,8 @@ def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None
 
     In memory, with numba and no ``trace``, the epoch runs compiled
     (:func:`_epoch_rows`, the same formulas one row at a time; a test holds the two
-    equal); otherwise each batch is the objective restricted to its rows.
+    equal); otherwise each batch is the objective restricted to its rows (and their
+    weights, which the rows' ``subset`` carries).
     """
     m = batches.m
     kernel = None if trace is not None else _kernel(objective)
@@ -185,7 +199,8 @@ def _compiled_epoch(kernel, objective, batches, x, t_of, average, log, start):
     mean, count = (x.copy(), -1) if average is None else (np.array(average[0], float), average[1])
     losses = np.empty(ends.size)
     rows = objective.rows
-    count = kernel(rows.X, rows.y, batches.order(), size, x, rates, objective.loss.classifies,
+    sw = as_weights(getattr(rows, "sample_weight", None), rows.m)    # None, or (m,)
+    count = kernel(rows.X, rows.y, sw, batches.order(), size, x, rates, objective.loss.classifies,
                    objective.alpha, objective.mean, objective.scale, objective.unit, mean, count,
                    losses)
     if log is not None:
@@ -194,12 +209,14 @@ def _compiled_epoch(kernel, objective, batches, x, t_of, average, log, start):
     return x, (None if average is None else (mean, count)), float(rates[-1])
 
 
-def _epoch_rows(X, y, order, size, x, rates, log, alpha, mean, scale, unit, avg, count, losses):
+def _epoch_rows(X, y, sw, order, size, x, rates, log, alpha, mean, scale, unit, avg, count,
+                losses):
     """One epoch of batch updates of ``x`` (theta, in place), row by row (numba).
 
     The formulas of :class:`descend.objective.Objective` for a batch ``B`` of the rows
     ``order[lo:hi]``: ``w = v / s * unit``, ``b = c * unit - mu . w``; each row's
-    ``(loss, delta)`` from the loss's row term at ``z = x . w + b``; the mean over
+    ``(loss, delta)`` from the loss's row term at ``z = x . w + b``, times the row's
+    weight ``sw[i]`` (``sw`` None: numba compiles the kernel without it); the mean over
     the batch, the penalty ``alpha/2 |w|^2``; the gradient folded into theta,
     ``((g_w - mu g_b) / s, g_b) / unit``; then ``x -= rates[k] * g`` and, when
     ``count >= 0``, the running mean ``avg`` of the iterates. ``losses[k]`` gets the
@@ -229,6 +246,8 @@ def _epoch_rows(X, y, order, size, x, rates, log, alpha, mean, scale, unit, avg,
                 term, delta = _LOG_TERM(z, y[i])
             else:
                 term, delta = _SQUARED_TERM(z, y[i])
+            if sw is not None:
+                term, delta = sw[i] * term, sw[i] * delta
             J += term
             gb += delta
             for j in range(n):
@@ -257,14 +276,14 @@ _SQUARED_TERM = _LOG_TERM = None
 
 def _kernel(objective):
     """The compiled epoch for ``objective``'s rows, or None (numba missing, Dask rows,
-    ``descend.gradient.KERNEL`` set to "numpy", an objective measured against ``y = 0``,
-    or no rows)."""
+    ``descend.gradient.KERNEL`` set to "numpy", an objective measured against ``y = 0``
+    or with more than one output, or no rows)."""
     global _KERNEL, _SQUARED_TERM, _LOG_TERM
     from . import gradient
 
     rows = objective.rows
     if (gradient.KERNEL == "numpy" or not hasattr(rows, "X") or rows.y.dtype != np.float64
-            or not objective.target or rows.m == 0):
+            or not objective.target or rows.m == 0 or getattr(objective, "outputs", 1) > 1):
         return None
     if _KERNEL is None:
         jit = gradient.numba_jit()

@@ -32,11 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .base import _Target
 from .errors import DivergenceError
+from .losses import LogLoss
 from .objective import Objective
 from .rows import ArrayRows, rows_for
 from .solvers import NOISY_RISE
+from .softmax import Softmax
 from .stochastic import Batches, BatchLog, batch_smoothness, run_epoch
+from .weights import class_factors
 
 __all__ = ["Stream", "partial_fit"]
 
@@ -62,7 +66,7 @@ class Stream:
     chunks: int = 0
 
 
-def partial_fit(model, X, y, classes=None):
+def partial_fit(model, X, y, classes=None, sample_weight=None):
     """One epoch of mini-batch updates of ``model`` over the chunk ``(X, y)``; see the
     module's text. Returns ``model``."""
     model._check_params()
@@ -73,15 +77,19 @@ def partial_fit(model, X, y, classes=None):
     classify = model._loss.classifies
     if classify:
         _check_classes(model, classes, first)
-    rows = rows_for(model, X, y, classify=classify, reset=first)
+    rows = rows_for(model, X, y, classify=classify, reset=first, sample_weight=sample_weight)
     if not isinstance(rows, ArrayRows):
         raise ValueError(f"{name}.partial_fit reads each chunk in memory: pass numpy arrays or "
                          "pandas frames (compute a Dask partition first).")
+    if sample_weight is not None:            # checked; as given, so chunks weigh as they say
+        rows.sample_weight = np.broadcast_to(np.asarray(sample_weight, dtype=np.float64),
+                                             (rows.m,)).copy()
     rows.moments()                                   # X's finiteness, chunk by chunk
+    loss, outputs = model._loss, 1
     if classify:
-        _encode(model, rows)
+        loss, outputs = _encode(model, rows)
     if stream is None:
-        stream = _start(model, rows, fitted)
+        stream = _start(model, rows, fitted, loss, outputs)
         if not fitted and model.standardize and rows.m < max(FIRST_ROWS, rows.n + 1):
             warnings.warn(
                 f"{name}.partial_fit: the first chunk has {rows.m} row"
@@ -92,8 +100,8 @@ def partial_fit(model, X, y, classes=None):
                 stacklevel=3)
     elif stream.factor != 1.0:
         rows.divide_target(stream.factor)
-    objective = Objective(rows, model._loss, alpha=model.alpha, mean=stream.mean,
-                          scale=stream.scale, unit=stream.unit)
+    objective = Objective(rows, loss, alpha=model._l2, mean=stream.mean,
+                          scale=stream.scale, unit=stream.unit, outputs=outputs)
     _step(model, objective, stream)
     if model.average and stream.chunks >= 1 and stream.average is None:
         stream.average = (stream.x, 1)
@@ -148,27 +156,44 @@ def _check_classes(model, classes, first):
 
 
 def _encode(model, rows):
-    """The chunk's labels as 0/1, refusing labels outside ``classes_``."""
-    stray = np.setdiff1d(rows.labels, model.classes_)
+    """The chunk's labels as 0/1 (or codes 0..K-1), refusing labels outside ``classes_``;
+    ``class_weight`` (a dict) multiplies the weights. Returns ``(loss, outputs)``."""
+    name, classes = type(model).__name__, model.classes_
+    stray = np.setdiff1d(rows.labels, classes)
     if stray.size:
-        raise ValueError(f"{type(model).__name__}.partial_fit: y holds "
+        raise ValueError(f"{name}.partial_fit: y holds "
                          f"{stray[:5].tolist()!r}, not among classes="
-                         f"{model.classes_.tolist()!r} given on the first call.")
-    rows.encode(model.classes_[1])
+                         f"{classes.tolist()!r} given on the first call.")
+    if isinstance(model.class_weight, str):
+        raise ValueError(f"{name}.partial_fit: class_weight='balanced' needs every class's "
+                         "count, which a stream does not know before its end; pass a dict "
+                         "of weights, e.g. computed from counts seen elsewhere.")
+    if len(classes) == 2:
+        rows.encode(classes[1])
+    else:
+        rows.encode_classes(classes)
+    if model.class_weight is not None:
+        codes = rows.y.astype(np.intp)
+        factors = class_factors(model.class_weight, classes, codes, name)[codes]
+        rows.sample_weight = factors if rows.sample_weight is None else rows.sample_weight * factors
+    return (LogLoss, 1) if len(classes) == 2 else (Softmax, len(classes))
 
 
-def _start(model, rows, fitted):
+def _start(model, rows, fitted, loss, outputs):
     """A new stream: the first chunk's coordinates and start, or the weights and
     standardization of the fit it continues; the target's unit from the first chunk."""
-    unit, factor = (1.0, 1.0) if model._loss.classifies else model._target(rows)
+    target = _Target(1.0, 1.0, loss, outputs) if loss.classifies else model._target(rows)
+    unit, factor = target.unit, target.factor
     if fitted:
         mean, scale = np.asarray(model.x_mean_, float), np.asarray(model.x_scale_, float)
-        w = np.ravel(model.coef_) / factor
-        b = float(np.ravel(model.intercept_)[0]) / factor
+        coef = np.asarray(model.coef_, dtype=float)
+        w = coef.T if outputs > 1 else np.ravel(coef) / factor
+        b = (np.asarray(model.intercept_, dtype=float) if outputs > 1 else
+             float(np.ravel(model.intercept_)[0]) / factor)
     else:
-        mean, scale, _ = model._coordinates(rows)
-        w, b = np.zeros(rows.n), model._loss.start(rows.y_mean)
-    x = Objective(rows, model._loss, mean=mean, scale=scale, unit=unit).theta(w, b)
+        mean, scale, _ = model._coordinates(rows, loss)
+        w, b = model._start(rows, None, None, target)
+    x = Objective(rows, loss, mean=mean, scale=scale, unit=unit, outputs=outputs).theta(w, b)
     return Stream(mean, scale, unit, factor, None, x)
 
 

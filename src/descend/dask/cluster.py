@@ -8,8 +8,9 @@ sum, row count and whether it is separated. Dask adds these small vectors in
 a tree. Only the weights travel to the chunks. For Newton's method each chunk
 also returns its ``(n+1)^2`` share of the Hessian, reduced in the same tree:
 one pass per iteration. The standardization statistics
-also come from one pass: each chunk's count, mean and spread, merged as a
-parallel variance is.
+also come from one pass: each chunk's count (or weight), mean and spread,
+merged as a parallel variance is. That pass also sums the sample weights, which
+from then on are scaled to sum to :math:`m`, each chunk's share passed on.
 
 With a ``distributed.Client``, data that fit in half the workers' memory are
 persisted on the workers once; larger data are read from their source (Parquet,
@@ -26,14 +27,15 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import Counter
 
 import numpy as np
 
-from ..errors import DataError, DescendError
+from ..errors import DescendError
 from ..gradient import loss_grad
 from ..hessian import exact_grad, hessian_bound, loss_grad_hessian
 from ..moments import column_moments, merge_moments
-from .inputs import as_dask_matrix, as_dask_target
+from .inputs import as_dask_matrix, as_dask_target, as_dask_weights, refuse_bad_chunks
 
 __all__ = ["DaskRows"]
 
@@ -62,89 +64,94 @@ def _client():
 
 
 # -------------------------------------------------------------- per chunk
-def _chunk_stats(Xc, yc, classify):
-    """One chunk's rows, column mean and std, non-finite counts, and y summary
-    (label counts, or the mean and largest magnitude of y)."""
+def _chunk_stats(Xc, yc, swc, classify):
+    """One chunk's rows, column mean and std, non-finite counts, missing labels, y
+    summary (label counts and weights, or the mean and largest magnitude of y), and its
+    weight (the sum of its weights ``swc``; None: its rows) and count of weights below
+    0 or not finite."""
     rows, n = Xc.shape
-    if yc.shape[0] != rows:
-        return ("mismatch", rows, yc.shape[0])
+    for what, part in (("y", yc), ("sample_weight", swc)):
+        if part is not None and part.shape[0] != rows:
+            return ("mismatch", what, rows, part.shape[0])
+    weight, trouble = rows, 0
+    if swc is not None:
+        weight, trouble = float(swc.sum()), int(np.count_nonzero(~np.isfinite(swc) | (swc < 0)))
     mean, std, bad = np.zeros(n), np.zeros(n), np.zeros(n, int)
-    if rows:
-        mean, std = column_moments(Xc, n_threads=1)
-        if not np.isfinite(mean).all():     # a NaN or inf makes its column's mean so
-            bad = np.count_nonzero(~np.isfinite(Xc), axis=0)
+    if rows and weight:
+        mean, std = column_moments(Xc, n_threads=1, sample_weight=swc)
+    if rows and not (weight and np.isfinite(mean).all()):   # a NaN or inf makes its mean so
+        bad = np.count_nonzero(~np.isfinite(Xc), axis=0)
     if classify:
         import pandas as pd
         counts = pd.Series(yc).value_counts(dropna=True)
-        missing = int(rows - counts.sum())
-        return rows, mean, std, bad, missing, dict(counts.iloc[:_MAX_LABELS].items())
+        labels = counts if swc is None else pd.Series(swc).groupby(pd.Series(yc)).sum()
+        return (rows, mean, std, bad, int(rows - counts.sum()),
+                dict(counts.iloc[:_MAX_LABELS].items()), dict(labels.iloc[:_MAX_LABELS].items()),
+                weight, trouble)
     yf = np.asarray(yc, dtype=np.float64)
     ok = np.isfinite(yf)
     absmax = float(np.abs(yf[ok]).max()) if ok.any() else 0.0
-    # The chunk's mean, taken in units of its largest |y| so that no sum overflows.
-    y_mean = float(np.mean(yf[ok] / absmax)) * absmax if absmax > 0 else 0.0
-    return rows, mean, std, bad, int(rows - ok.sum()), y_mean, absmax
+    s, y_mean = None if swc is None else swc[ok], 0.0
+    if absmax and (s is None or s.sum() > 0):
+        # The chunk's mean, taken in units of its largest |y| so that no sum overflows.
+        y_mean = float(np.average(yf[ok] / absmax, weights=s)) * absmax
+    return rows, mean, std, bad, int(rows - ok.sum()), y_mean, absmax, weight, trouble
 
 
-def _chunk_terms(Xc, yc, w, b, loss):
-    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated]``."""
+def _chunk_terms(Xc, yc, swc, w, b, loss, frame=None):
+    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated]``,
+    and with ``frame = (shift, scale)`` its Hessian sum ((n+1)^2) from one curvature pass."""
     rows, n = Xc.shape
-    out = np.zeros(n + 4)
+    out = np.zeros(n + 4 + (0 if frame is None else (n + 1) ** 2))
     if rows:
         y = np.zeros(rows) if yc is None else yc
-        J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, n_threads=1)
+        if frame is None:
+            J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, n_threads=1, sample_weight=swc)
+        else:
+            J, gw, gb, H, separated = loss_grad_hessian(Xc, y, w, b, loss, *frame, n_threads=1,
+                                                        sample_weight=swc)
+            out[n + 4:] = (H * rows).ravel()
         out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
         out[n + 3] = 0.0 if separated else 1.0
     out[n + 2] = rows
     return out
 
 
-def _chunk_curvature(Xc, yc, w, b, loss, shift, scale):
-    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated,
-    Hessian sum ((n+1)^2)]`` from one curvature pass."""
-    rows, n = Xc.shape
-    out = np.zeros(n + 4 + (n + 1) ** 2)
-    if rows:
-        y = np.zeros(rows) if yc is None else yc
-        J, gw, gb, H, separated = loss_grad_hessian(Xc, y, w, b, loss, shift, scale,
-                                                    n_threads=1)
-        out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
-        out[n + 3] = 0.0 if separated else 1.0
-        out[n + 4:] = (H * rows).ravel()
-    out[n + 2] = rows
-    return out
-
-
-def _chunk_bound(Xc, yc, w, b, loss, shift, scale, every):
-    """One chunk's ``[rows read, rows, Hessian sum over the rows read ((n+1)^2)]``."""
+def _chunk_bound(Xc, yc, swc, w, b, loss, shift, scale, every):
+    """One chunk's ``[rows (weight) read, rows, Hessian sum over the rows read ((n+1)^2)]``."""
     rows, n = Xc.shape
     out = np.zeros(2 + (n + 1) ** 2)
     if rows:
-        H, share = hessian_bound(Xc, yc, w, b, loss, shift, scale, every, n_threads=1)
+        H, share = hessian_bound(Xc, yc, w, b, loss, shift, scale, every, n_threads=1,
+                                 sample_weight=swc)
         out[0], out[2:] = share * rows, (H * rows).ravel()
     out[1] = rows
     return out
 
 
-def _chunk_exact(Xc, yc, w, b, shift):
+def _chunk_exact(Xc, yc, swc, w, b, shift):
     """One chunk's ``[half squares, centred gradient sum (n), residual sum, rows]`` with
     exact residuals."""
     rows, n = Xc.shape
     out = np.zeros(n + 3)
     if rows:
         J, gc, gb = exact_grad(np.ascontiguousarray(Xc), np.ascontiguousarray(yc), w, b,
-                               shift, n_threads=1)
+                               shift, n_threads=1, sample_weight=swc)
         out[0], out[1:n + 1], out[n + 1] = J * rows, gc * rows, gb * rows
     out[n + 2] = rows
     return out
 
 
-def _chunk_scatter(Xc):
-    """One chunk's rows, column means and centred scatter matrix (n, n)."""
+def _chunk_scatter(Xc, yc, swc):
+    """One chunk's rows (weight), column means and centred scatter matrix (n, n), each
+    row's term times its weight in ``swc`` (None: 1); ``yc`` is not read."""
     Xc = np.asarray(Xc, dtype=np.float64)
-    mean = Xc.mean(axis=0) if Xc.shape[0] else np.zeros(Xc.shape[1])
+    weight = Xc.shape[0] if swc is None else float(swc.sum())
+    if not weight:
+        return 0, None, None                              # left out of the merge
+    mean = Xc.mean(axis=0) if swc is None else (swc @ Xc) / weight
     centred = Xc - mean
-    return Xc.shape[0], mean, centred.T @ centred
+    return weight, mean, centred.T @ (centred if swc is None else swc[:, None] * centred)
 
 
 def _add(*parts):
@@ -166,26 +173,35 @@ HESSIAN_MAX = 2000
 
 # ------------------------------------------------------------------ data
 class DaskRows:
-    """A fit's view of Dask data: chunk-aligned ``X`` and ``y``, and their one-pass summary.
+    """A fit's view of Dask data: chunk-aligned ``X``, ``y`` and ``sample_weight`` (None, or
+    a dask array scaled to sum to ``m``), and their one-pass summary.
 
     Made by :meth:`prepare`; the estimators call :meth:`loss_grad` once per
     evaluation of the objective, with the same contract as
     :func:`descend.gradient.loss_grad`.
     """
 
-    def __init__(self, X, y, header, client):
+    def __init__(self, X, y, header, client, sample_weight=None):
         self.X, self.y, self.header, self.client = X, y, header, client
+        self.sample_weight = sample_weight  # None, or (m,) in X's row chunks, then summing to m
         self.persisted = False
-        self._x_parts = list(X.to_delayed().ravel())
-        self._y_parts = list(y.to_delayed().ravel())
+        self._parts()
+
+    def _parts(self):
+        self._x_parts = list(self.X.to_delayed().ravel())
+        self._y_parts = list(self.y.to_delayed().ravel())
+        sw = self.sample_weight
+        self._w_parts = [None] * len(self._x_parts) if sw is None else list(sw.to_delayed().ravel())
 
     @classmethod
-    def prepare(cls, X, y, who, classify):
-        """Check and align ``X`` and ``y``, persist them if they fit, and summarize them in one pass."""
+    def prepare(cls, X, y, who, classify, sample_weight=None):
+        """Check and align ``X``, ``y`` and the weights, persist them if they fit, and
+        summarize them in one pass."""
         X, header = as_dask_matrix(X, who)
         X, y = as_dask_target(y, X, who, classify)
-        client = _client()
-        self = cls(X, y, header, client)
+        if sample_weight is not None:
+            X, y, sample_weight = as_dask_weights(sample_weight, X, y, who)
+        self = cls(X, y, header, _client(), sample_weight)
         size = X.shape[0] * X.shape[1] * X.dtype.itemsize
         if np.isfinite(size):
             self._persist(size)
@@ -201,9 +217,10 @@ class DaskRows:
         limit = _memory_limit(self.client)
         if limit and size > PERSIST_SHARE * limit:
             return                      # larger than memory: read from source on every pass
-        self.X, self.y = self.client.persist([self.X, self.y])
-        self._x_parts = list(self.X.to_delayed().ravel())
-        self._y_parts = list(self.y.to_delayed().ravel())
+        sw = [] if self.sample_weight is None else [self.sample_weight]
+        self.X, self.y, *sw = self.client.persist([self.X, self.y, *sw])
+        self.sample_weight = sw[0] if sw else None
+        self._parts()
         self.persisted = True
 
     def moments(self):
@@ -213,7 +230,7 @@ class DaskRows:
     def encode(self, positive):
         """The labels as 0.0/1.0 chunk by chunk, 1.0 for ``positive``."""
         self.replace_target(self.y.map_blocks(np.equal, positive, dtype=bool).astype(np.float64))
-        self.y_mean = self.counts[positive] / self.m
+        self.y_mean = self.label_weights[positive] / self.weight_sum
 
     def divide_target(self, s):
         self.replace_target(self.y / s)
@@ -225,54 +242,45 @@ class DaskRows:
         self.y = y
         self._y_parts = list(y.to_delayed().ravel())
 
+    def _chunks(self, chunk, *args, target=True):
+        """``chunk(xc, yc, swc, *args)`` on every chunk, delayed; ``yc`` None without
+        ``target`` (measured against y = 0), ``swc`` None without weights."""
+        from dask import delayed
+        y_parts = self._y_parts if target else [None] * len(self._x_parts)
+        return [delayed(chunk, pure=True)(xc, yc, swc, *args)
+                for xc, yc, swc in zip(self._x_parts, y_parts, self._w_parts)]
+
     # -- the one summarizing pass
     def _summarize(self, who, classify):
         from dask import delayed
-        parts = [delayed(_chunk_stats, pure=True)(xc, yc, classify)
-                 for xc, yc in zip(self._x_parts, self._y_parts)]
-        stats = self.compute(delayed(list, pure=True)(parts), "reading the data")
-        for s in stats:
-            if s[0] == "mismatch":
-                raise DataError(f"{who}: the partitions of X and y do not line up: one of X has "
-                                f"{s[1]} rows where y's has {s[2]}. Take X and y from one "
-                                "DataFrame (X = df[features], y = df[target]), or give both "
-                                "known chunk sizes (e.g. .to_dask_array(lengths=True)).")
+        stats = self.compute(delayed(list, pure=True)(self._chunks(_chunk_stats, classify)),
+                             "reading the data")
+        refuse_bad_chunks(stats, who, self.names)
         rows = np.array([s[0] for s in stats], dtype=np.int64)
         self.m, self.n = int(rows.sum()), int(self.X.shape[1])
-        self.rows = rows
-        if self.m == 0:
-            raise DataError(f"{who}: the Dask data hold no rows.")
-        bad = np.sum([s[3] for s in stats], axis=0)
-        if bad.any():
-            cols = np.flatnonzero(bad)
-            shown = [self.names[j] if self.names else f"column {j}" for j in cols[:5]]
-            raise DataError(
-                f"{who}: X holds {int(bad.sum())} missing or infinite value"
-                f"{'s' * (int(bad.sum()) > 1)} (in {', '.join(shown)}{', ...' if cols.size > 5 else ''}). "
-                "Drop or fill them first, e.g. with dask's .dropna() or .fillna().")
-        missing = sum(s[4] for s in stats)
-        if missing:
-            raise DataError(f"{who}: y holds {missing} missing or infinite value"
-                            f"{'s' * (missing > 1)}; drop those rows first, e.g. with .dropna().")
-        self.mean, self.std = merge_moments(rows, np.array([s[1] for s in stats]),
+        self.rows, self.weight_sum, weights = rows, self.m, rows
+        if self.sample_weight is not None:          # from now on scaled to sum to m
+            weights = np.array([s[7] for s in stats], dtype=np.float64)
+            self.weight_sum = float(weights.sum())
+            sw = self.sample_weight * (self.m / self.weight_sum)
+            self.sample_weight = self.client.persist(sw) if self.persisted else sw
+            self._parts()
+        self.mean, self.std = merge_moments(weights, np.array([s[1] for s in stats]),
                                              np.array([s[2] for s in stats]))
         if classify:
-            self.counts = {}
+            self.counts, self.label_weights = Counter(), Counter()   # label: rows, weight
             for s in stats:
-                for label, count in s[5].items():
-                    self.counts[label] = self.counts.get(label, 0) + int(count)
+                self.counts.update(s[5])
+                self.label_weights.update(s[6])
             self.labels = np.unique(np.array(list(self.counts), dtype=self.y.dtype))
         else:
-            self.y_mean = sum(s[0] / self.m * s[5] for s in stats)
+            self.y_mean = sum(s[7] / self.weight_sum * s[5] for s in stats)
             self.y_absmax = max(s[6] for s in stats)
 
     # -- one pass per evaluation
     def loss_grad(self, w, b, loss, target=True):
         """As :func:`descend.gradient.loss_grad` over all chunks; ``target`` False for y = 0."""
-        from dask import delayed
-        y_parts = self._y_parts if target else [None] * len(self._x_parts)
-        parts = [delayed(_chunk_terms, pure=True)(xc, yc, w, b, loss)
-                 for xc, yc in zip(self._x_parts, y_parts)]
+        parts = self._chunks(_chunk_terms, w, b, loss, target=target)
         total = self.compute(_tree(parts), "a pass over the data")
         n, m = self.n, total[self.n + 2]
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, not total[n + 3]
@@ -280,10 +288,7 @@ class DaskRows:
     def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
         """As :func:`descend.hessian.loss_grad_hessian` over all chunks: one pass, each
         chunk's (n+1)^2 Hessian reduced in the same tree as its gradient."""
-        from dask import delayed
-        y_parts = self._y_parts if target else [None] * len(self._x_parts)
-        parts = [delayed(_chunk_curvature, pure=True)(xc, yc, w, b, loss, shift, scale)
-                 for xc, yc in zip(self._x_parts, y_parts)]
+        parts = self._chunks(_chunk_terms, w, b, loss, (shift, scale), target=target)
         total = self.compute(_tree(parts), "a curvature pass over the data")
         n, m = self.n, total[self.n + 2]
         H = total[n + 4:].reshape(n + 1, n + 1) / m
@@ -291,26 +296,22 @@ class DaskRows:
 
     def hessian_bound(self, w, b, loss, shift, scale, every):
         """As :func:`descend.hessian.hessian_bound`, every ``every``-th block of each chunk."""
-        from dask import delayed
-        parts = [delayed(_chunk_bound, pure=True)(xc, yc, w, b, loss, shift, scale, every)
-                 for xc, yc in zip(self._x_parts, self._y_parts)]
+        parts = self._chunks(_chunk_bound, w, b, loss, shift, scale, every)
         total = self.compute(_tree(parts), "a pass over part of the data")
         n = self.n
         return total[2:].reshape(n + 1, n + 1) / total[1], total[0] / total[1]
 
     def exact_grad(self, w, b, shift):
         """As :func:`descend.hessian.exact_grad` over all chunks, one pass."""
-        from dask import delayed
-        parts = [delayed(_chunk_exact, pure=True)(xc, yc, w, b, shift)
-                 for xc, yc in zip(self._x_parts, self._y_parts)]
-        total = self.compute(_tree(parts), "a pass over the data")
+        total = self.compute(_tree(self._chunks(_chunk_exact, w, b, shift)), "a pass over the data")
         n, m = self.n, total[self.n + 2]
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m
 
     def squared_hessian(self, shift, scale):
-        r"""The Hessian :math:`[Z, 1]^\top [Z, 1]/m` of the squared error, for
-        :math:`Z = (X - \text{shift})/\text{scale}`, from one pass; None beyond
-        ``HESSIAN_MAX`` features (each product is then a pass).
+        r"""The Hessian :math:`[Z, 1]^\top \operatorname{diag}(s) [Z, 1]/m` of the squared
+        error, for :math:`Z = (X - \text{shift})/\text{scale}` and the weights :math:`s`
+        (1 without), from one pass; None beyond ``HESSIAN_MAX`` features (each product
+        is then a pass).
 
         Power iteration on it finds the largest curvature behind
         ``learning_rate="auto"`` with one pass over the data instead of one per
@@ -320,7 +321,7 @@ class DaskRows:
         if self.n > HESSIAN_MAX:
             return None
         from dask import delayed
-        parts = [delayed(_chunk_scatter, pure=True)(xc) for xc in self._x_parts]
+        parts = self._chunks(_chunk_scatter, target=False)
         chunks = [p for p in self.compute(delayed(list, pure=True)(parts), "a pass for the "
                                           "curvature") if p[0]]
         n = self.n

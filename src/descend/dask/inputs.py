@@ -2,8 +2,10 @@
 
 :func:`as_dask_matrix` turns a dask array or DataFrame (or a numpy ``X``
 given with a dask ``y``) into a float dask array with one chunk across the
-columns. :func:`as_dask_target` lines ``y`` up with its row chunks. Nothing
-here imports dask until Dask data arrive.
+columns. :func:`as_dask_target` lines ``y`` up with its row chunks, and
+:func:`as_dask_weights` the sample weights; :func:`refuse_bad_chunks` names
+what the first pass over the chunks found wrong. Nothing here imports dask
+until Dask data arrive.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 
 from ..errors import DataError
 
-__all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target", "series_array"]
+__all__ = ["is_dask", "require_dask", "as_dask_matrix", "as_dask_target", "as_dask_weights",
+           "series_array", "refuse_bad_chunks"]
 
 
 def is_dask(obj) -> bool:
@@ -150,3 +153,76 @@ def as_dask_target(y, X, who, classify):
     if y.shape[0] != X.shape[0]:
         raise DataError(f"{who}: X has {X.shape[0]} rows but y has {y.shape[0]}.")
     return X, y.rechunk((X.chunks[0],))
+
+
+def as_dask_weights(sample_weight, X, y, who):
+    """``(X, y, sample_weight)`` with the weights a 1-D float64 dask array in the row
+    chunks of ``X`` (and ``y``).
+
+    The weights may be a dask array, a dask Series or numbers in memory. As for
+    :func:`as_dask_target`, chunk sizes are computed and the weights rechunked only
+    when they differ or are unknown; two unknown sides with as many partitions are
+    checked row by row in the first pass.
+    """
+    da = require_dask(who)
+    import dask.dataframe as dd
+    sw = sample_weight
+    if isinstance(sw, dd.Series):
+        sw = series_array(sw)
+    elif not isinstance(sw, da.Array):
+        sw = np.asarray(sw)
+        sw = da.from_array(sw, chunks=-1 if sw.ndim == 1 else (-1,) * sw.ndim)
+    if sw.ndim == 2 and sw.shape[1] == 1:
+        sw = sw[:, 0]
+    if sw.ndim != 1:
+        raise DataError(f"{who}: sample_weight must be 1-D, one weight per row, got shape "
+                        f"{sw.shape}.")
+    if sw.dtype.kind not in "biuf":
+        raise DataError(f"{who}: sample_weight must hold numbers, got dtype {sw.dtype}.")
+    sw = sw.astype(np.float64)
+    if _unknown(X) and _unknown(sw) and X.numblocks[0] == sw.numblocks[0]:
+        return X, y, sw      # partitions of one DataFrame: checked row by row in the first pass
+    if X.numblocks[0] == sw.numblocks[0] and X.chunks[0] == sw.chunks[0]:
+        return X, y, sw
+    if _unknown(X):
+        X = X.compute_chunk_sizes()
+        y = y.compute_chunk_sizes() if _unknown(y) else y
+    if _unknown(sw):
+        sw = sw.compute_chunk_sizes()
+    if sw.shape[0] != X.shape[0]:
+        raise DataError(f"{who}: X has {X.shape[0]} rows but sample_weight has {sw.shape[0]} "
+                        "values; give one weight per row.")
+    return X, y, sw.rechunk((X.chunks[0],))
+
+
+def refuse_bad_chunks(stats, who, names):
+    """A DataError for what the summarizing pass found wrong, from each chunk's ``stats``
+    (:func:`descend.dask.cluster._chunk_stats`): partitions that do not line up, no
+    rows, missing or infinite values in X or y, weights below 0, not finite, or all 0.
+    ``names``: the columns of X, or None."""
+    for s in stats:
+        if s[0] == "mismatch":
+            raise DataError(f"{who}: the partitions of X and {s[1]} do not line up: one of X "
+                            f"has {s[2]} rows where {s[1]}'s has {s[3]}. Take them from one "
+                            "DataFrame (X = df[features], y = df[target]), or give both "
+                            "known chunk sizes (e.g. .to_dask_array(lengths=True)).")
+    if not sum(s[0] for s in stats):
+        raise DataError(f"{who}: the Dask data hold no rows.")
+    bad = np.sum([s[3] for s in stats], axis=0)
+    if bad.any():
+        cols = np.flatnonzero(bad)
+        shown = [names[j] if names else f"column {j}" for j in cols[:5]]
+        raise DataError(
+            f"{who}: X holds {int(bad.sum())} missing or infinite value"
+            f"{'s' * (int(bad.sum()) > 1)} (in {', '.join(shown)}{', ...' if cols.size > 5 else ''}). "
+            "Drop or fill them first, e.g. with dask's .dropna() or .fillna().")
+    missing = sum(s[4] for s in stats)
+    if missing:
+        raise DataError(f"{who}: y holds {missing} missing or infinite value"
+                        f"{'s' * (missing > 1)}; drop those rows first, e.g. with .dropna().")
+    trouble = sum(s[8] for s in stats)
+    if trouble:
+        raise DataError(f"{who}: sample_weight holds {trouble} negative, missing or infinite "
+                        "value(s); give every row a finite weight of 0 or more.")
+    if not sum(s[7] for s in stats) > 0:
+        raise DataError(f"{who}: the sample weights sum to 0; give some rows a weight above 0.")
