@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import cross_val_score
 
-from descend import DataContainer, LogisticClassifier, SeparationWarning, datasets, losses, plots
+from descend import DataContainer, LogisticClassifier, SeparationWarning, datasets, explain, losses, plots
 from descend.metrics import classification_metrics
 
 # %% [markdown]
@@ -220,6 +220,36 @@ for name, model in (("unpenalized", unpenalized), ("penalized", penalized)):
 # log-loss charges $-\log$ of that probability for each.
 
 # %% [markdown]
+# ## More than two classes: the softmax
+#
+# With $K$ classes the model keeps a weight vector per class and turns the
+# $K$ scores $z = W^\top x + b$ into probabilities with the softmax,
+# $\hat y_k = e^{z_k} / \sum_l e^{z_l}$. The loss is still the negative
+# log-likelihood, now of the true class, and its derivative in the scores is
+# still the residual $\delta = \hat y - Y$, with $Y$ the one-hot target: the
+# gradient is the same $X^\top\delta/m$, with a column per class.
+
+# %%
+print(explain.softmax_gradient())
+
+# %% [markdown]
+# The iris flowers have three species. `LogisticClassifier` fits them with the
+# softmax when it sees three labels; its loss matches scikit-learn's
+# multinomial `LogisticRegression` (with `C = 1/(alpha m)`).
+
+# %%
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+
+X_iris, y_iris = load_iris(return_X_y=True)
+softmax_model = LogisticClassifier(alpha=0.01, tol=1e-10).fit(X_iris, y_iris)
+reference = LogisticRegression(C=1 / (0.01 * len(y_iris)), tol=1e-12, max_iter=10_000).fit(X_iris, y_iris)
+print("coef_ shape:", softmax_model.coef_.shape, " classes:", softmax_model.classes_)
+print("largest difference of the probabilities from scikit-learn's:",
+      f"{np.abs(softmax_model.predict_proba(X_iris) - reference.predict_proba(X_iris)).max():.1e}")
+print(f"training accuracy: {softmax_model.score(X_iris, y_iris):.3f}")
+
+# %% [markdown]
 # ## Summary
 #
 # - A logistic classifier draws a straight boundary. It fits clusters that a
@@ -231,3 +261,5 @@ for name, model in (("unpenalized", unpenalized), ("penalized", penalized)):
 #   a `SeparationWarning`. A penalty $\frac{\alpha}{2}\lVert w\rVert^2$ gives a
 #   unique fit with less overconfident probabilities and a much lower
 #   held-out log-loss.
+# - With more than two classes the softmax takes the sigmoid's place, and the
+#   residual $\hat y - Y$ and the gradient $X^\top\delta/m$ stay the same.

@@ -14,7 +14,7 @@ set_matplotlib_formats("png")        # show descend's Figure objects as images
 import numpy as np
 import pandas as pd
 
-from descend import LinearRegression, datasets, plots
+from descend import LinearRegression, datasets, explain, plots
 from descend.metrics import regression_metrics
 
 # %% [markdown]
@@ -185,7 +185,27 @@ for name in ("total_rooms", "total_bedrooms", "population", "households"):
 #   block group with more than twice the population of any in the training
 #   part. A linear model extends its per-resident effect (the `population`
 #   coefficient, in dollars per person) to it without limit.
+
+# %% [markdown]
+# ## Which features matter: the lasso path
 #
+# An L1 penalty, $\alpha\lVert w\rVert_1$ (`l1_ratio=1`), sets weights exactly to
+# zero. Gradient descent takes it as a *proximal* step: the material's update,
+# then each weight pulled towards zero by $t\alpha$ and held at zero once it
+# gets there (the soft threshold, left). Relaxing $\alpha$ from the value at
+# which every weight is zero lets the features in one at a time, the most
+# useful first (right; columns standardized, so that the penalty weighs them
+# alike).
+
+# %%
+fig = plots.lasso_path()
+fig
+
+# %%
+Z = (housing.X - housing.X.mean(axis=0)) / housing.X.std(axis=0)
+print(explain.lasso_path(Z, housing.y / 1000, names=housing.feature_names, n_alphas=15))
+
+# %% [markdown]
 # ## Summary
 #
 # - `load_housing` fills 207 missing bedroom counts with the median and
@@ -196,3 +216,5 @@ for name in ("total_rooms", "total_bedrooms", "population", "households"):
 #   others held fixed.
 # - On held-out data: $R^2 \approx 0.6$; the capped targets, negative
 #   predictions and extreme block groups are where a linear model falls short.
+# - The lasso path lets the features in one by one as the L1 penalty is
+#   relaxed, median income first.

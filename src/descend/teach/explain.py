@@ -16,6 +16,10 @@ r"""The material's ideas, computed on real numbers and checked.
   (:mod:`descend.teach.batches`).
 - :func:`slips`: three slips of a from-scratch loop run beside the right
   update, and the gradient check catching each (:mod:`descend.teach.slips`).
+- :func:`softmax_gradient`: one example of K classes through the softmax, the
+  same residual and gradient with a column per class (:mod:`descend.teach.classes`).
+- :func:`lasso_path`: the L1 penalty relaxed step by step, and the order in which
+  the weights leave zero (:mod:`descend.teach.lasso_path`).
 """
 
 from __future__ import annotations
@@ -31,10 +35,12 @@ from ..losses import loss_of, sigmoid
 from ..objective import Objective
 from ..rows import ArrayRows
 from .batches import batches_table as batches
+from .classes import softmax_gradient
+from .lasso_path import lasso_path
 from .slips import slips
 
 __all__ = ["chain_rule", "same_gradient", "check_gradient", "coin_toss", "loop_vs_vector",
-           "newton_step", "batches", "slips"]
+           "newton_step", "batches", "slips", "softmax_gradient", "lasso_path"]
 
 
 def _example_loss(kind, x, y, w, b):
@@ -117,45 +123,47 @@ def check_gradient(model, X, y, *, coef=None, intercept=None, h=1e-5, seed=0):
     :math:`\max_k |g_k - \hat g_k| / \max_k |g_k|`.
 
     The gradient is the one descend trains with (:class:`descend.objective.Objective`:
-    the one pass over the rows, plus :math:`\alpha w` for the penalty), at
+    the one pass over the rows, plus the penalty's slope; for K classes the softmax's,
+    a column per class), at
     ``coef``/``intercept``: by
     default the fitted values moved by a random step (at the optimum the
     gradient is zero and a relative error meaningless), or a random point for
     an unfitted model. Values around 1e-7 or below mean the gradient is right;
     a wrong factor or sign gives errors of order one.
     """
-    kind = loss_of(model)
+    from ..models import objective_of
+
     X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    if kind.classifies:
-        classes = getattr(model, "classes_", np.unique(y))
-        y = (y == classes[-1]).astype(float)
-    y = y.astype(float)
+    objective = objective_of(model, X, np.asarray(y))[0]      # the model's classes and penalty
+    n, K = X.shape[1], objective.outputs
     rng = np.random.default_rng(seed)
-    n = X.shape[1]
+    fitted = hasattr(model, "coef_") and np.size(model.coef_) == n * K
     w = np.asarray(coef if coef is not None else
-                   np.ravel(getattr(model, "coef_", np.zeros(n))), dtype=float).copy()
-    b = float(intercept if intercept is not None else np.ravel(getattr(model, "intercept_", [0.0]))[0])
-    if coef is None:
-        w += rng.normal(scale=0.1, size=n) / np.maximum(X.std(axis=0), 1e-12)
-        b += rng.normal(scale=0.1)
-    objective = Objective(ArrayRows(X, y), kind, alpha=float(getattr(model, "alpha", 0.0)))
-
-    def J(w_, b_):
-        return objective.at(w_, b_)[0]
-
-    _, gw, gb, _ = objective.at(w, b)
-    analytic = np.append(gw, gb)
-    numeric = np.empty(n + 1)
+                   (np.asarray(model.coef_).T.reshape(n, -1) if fitted else np.zeros((n, K))),
+                   dtype=float).reshape(n, K).copy()
+    b = np.asarray(intercept if intercept is not None else
+                   (model.intercept_ if fitted else np.zeros(K)), dtype=float).reshape(K).copy()
     natural = 1.0 / np.maximum(X.std(axis=0), 1e-12)      # a unit change of x_j w_j
-    for k in range(n + 1):
-        scale = h * (max(natural[k], abs(w[k])) if k < n else max(1.0, abs(b)))
-        if k < n:
-            e = np.zeros(n)
-            e[k] = scale
-            numeric[k] = (J(w + e, b) - J(w - e, b)) / (2 * scale)
-        else:
-            numeric[k] = (J(w, b + scale) - J(w, b - scale)) / (2 * scale)
+    if coef is None:
+        w += rng.normal(scale=0.1, size=(n, K)) * natural[:, None]
+        b += rng.normal(scale=0.1, size=K)
+    point = np.append(w, b)                               # (n + 1) K, theta's layout
+
+    def J(p):
+        W, B = p[:n * K].reshape(n, K), p[n * K:]
+        return objective.at(W[:, 0], B[0])[0] if K == 1 else objective.at(W, B)[0]
+
+    W, B = point[:n * K].reshape(n, K), point[n * K:]
+    _, gw, gb, _ = objective.at(W[:, 0], B[0]) if K == 1 else objective.at(W, B)
+    gw = np.reshape(gw, (n, K)) + objective.l1 * np.sign(W)     # the L1 part's slope
+    analytic = np.append(gw, gb)
+    numeric = np.empty_like(point)
+    for k in range(point.size):
+        j = k // K
+        scale = h * (max(natural[j], abs(point[k])) if j < n else max(1.0, abs(point[k])))
+        e = np.zeros_like(point)
+        e[k] = scale
+        numeric[k] = (J(point + e) - J(point - e)) / (2 * scale)
     size = max(float(np.max(np.abs(analytic))), float(np.max(np.abs(numeric))), 1e-300)
     return float(np.max(np.abs(analytic - numeric)) / size)
 

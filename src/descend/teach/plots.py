@@ -3,8 +3,8 @@
 Every function returns a matplotlib ``Figure`` and accepts an optional
 ``ax`` (or ``axes``) to draw into. matplotlib is imported here only, when a
 figure is made, and figures are created without pyplot, so nothing needs a
-display. The loss surface and the path on it live in :mod:`descend.teach.surfaces`
-and are re-exported here.
+display. The loss surface and the path on it live in :mod:`descend.teach.surfaces`,
+the lasso path in :mod:`descend.teach.lasso_path`, and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 from .axes import figure_axes, iteration_axis, log_y
 from .batches import batch_losses, batch_paths, draw_batches
+from .lasso_path import lasso_path_figure as lasso_path
 from .surfaces import _model, loss_surface, solver_paths
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "learning_rates",
     "batch_paths",
     "batch_losses",
+    "lasso_path",
     "decision_boundaries",
     "sigmoid_figure",
 ]
