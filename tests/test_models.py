@@ -496,3 +496,30 @@ def test_no_public_path_returns_nan_coefficients(case, X, Model, solver, y_scale
             return
     assert np.all(np.isfinite(model.coef_)) and np.all(np.isfinite(model.intercept_))
     assert np.all(np.isfinite(model.predict(X)))
+
+
+def test_the_material_loop_runs_on_k_classes_as_fit_does():
+    """The material's loop with the softmax's residual (m, K) takes fit's steps exactly."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    m, n = X.shape
+    Y = np.eye(3)[y]                                       # one-hot
+    clf = LogisticClassifier(solver="gd", learning_rate=0.05, standardize=False)
+    clf.coef_, clf.intercept_ = np.zeros((3, n)), np.zeros(3)
+    for _ in range(50):
+        Z = X @ clf.coef_.T + clf.intercept_
+        P = np.exp(Z - Z.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)                  # softmax, written out
+        grad_w, grad_b = clf._compute_loss_grad(X, (P - Y) / m)
+        assert grad_w.shape == (n, 3) and grad_b.shape == (3,)
+        clf._update_params(grad_w, grad_b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = LogisticClassifier(solver="gd", learning_rate=0.05, standardize=False,
+                                    max_iter=50, tol=0).fit(
+            X, y, coef_init=np.zeros((3, n)), intercept_init=np.zeros(3))
+    np.testing.assert_allclose(clf.coef_, fitted.coef_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(clf.intercept_, fitted.intercept_, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="grad_b must hold one number per class"):
+        clf._update_params(grad_w, grad_b[:2])

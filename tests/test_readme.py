@@ -43,3 +43,16 @@ def test_the_batches_example_in_the_readme_runs_and_keeps_its_promise():
     gap = sgd.history_["gap"][-1]
     assert 0 <= gap <= 1e-3 * sgd.history_["loss"][-1]
     assert stream.n_iter_ == 5 and stream.score(scope["housing"].X, scope["housing"].y) > 0.5
+
+
+def test_the_family_example_in_the_readme_runs_as_it_says():
+    blocks = [block for block in _python_blocks() if "load_iris" in block]
+    assert len(blocks) == 1
+    scope = {}
+    exec(compile(blocks[0], str(README), "exec"), scope)
+    assert scope["lasso"].coef_.shape == (3,) and (scope["lasso"].coef_ == 0).sum() >= 1
+    X, y = scope["X"], scope["y"]
+    softmax = LogisticClassifier(alpha=0.01).fit(X, y)
+    assert softmax.coef_.shape == (3, 4)
+    np.testing.assert_allclose(softmax.predict_proba(X).sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    assert scope["clf"].classes_.tolist() == [False, True]
