@@ -126,10 +126,10 @@ class LogisticClassifier(_Score, ClassifierMixin, _GradientDescentModel):
         multiplies the rows' weights."""
         self.classes_ = classes = self._check_classes(rows.labels)
         name, K = type(self).__name__, classes.size
-        if not isinstance(rows, ArrayRows) and (K > 2 or self.class_weight is not None):
-            raise ValueError(f"{name}: {'class_weight' if K == 2 else f'{K} classes'} with Dask "
-                             "input is not supported yet; fit in memory, or give Dask data of "
-                             "two classes with sample_weight.")
+        if not isinstance(rows, ArrayRows) and self.class_weight is not None:
+            raise ValueError(f"{name}: class_weight with Dask input is not supported yet; pass "
+                             "the weights as sample_weight (a weight per row, e.g. y mapped "
+                             "through the class weights) or fit in memory.")
         if K == 2:
             rows.encode(classes[1])
             target = _Target(1.0, 1.0, LogLoss)

@@ -32,9 +32,9 @@ from collections import Counter
 import numpy as np
 
 from ..errors import DescendError
-from ..gradient import loss_grad
-from ..hessian import exact_grad, hessian_bound, loss_grad_hessian
-from ..moments import column_moments, merge_moments
+from ..moments import merge_moments
+from .chunks import (chunk_bound, chunk_exact, chunk_scatter, chunk_stats, chunk_terms, codes,
+                     tree, unpack)
 from .inputs import as_dask_matrix, as_dask_target, as_dask_weights, refuse_bad_chunks
 
 __all__ = ["DaskRows"]
@@ -42,10 +42,6 @@ __all__ = ["DaskRows"]
 #: Persist the data on the workers when they take at most this share of the
 #: workers' total memory limit; beyond it, every pass reads them from source.
 PERSIST_SHARE = 0.5
-#: Chunk results are added this many at a time, in a tree.
-FANOUT = 8
-#: A chunk reports at most this many labels (more means y is not two classes).
-_MAX_LABELS = 10
 #: Seconds between checks that the scheduler is still there.
 POLL_S = 0.5
 #: A client that has lost its scheduler for this long gives up.
@@ -63,111 +59,6 @@ def _client():
         return None
 
 
-# -------------------------------------------------------------- per chunk
-def _chunk_stats(Xc, yc, swc, classify):
-    """One chunk's rows, column mean and std, non-finite counts, missing labels, y
-    summary (label counts and weights, or the mean and largest magnitude of y), and its
-    weight (the sum of its weights ``swc``; None: its rows) and count of weights below
-    0 or not finite."""
-    rows, n = Xc.shape
-    for what, part in (("y", yc), ("sample_weight", swc)):
-        if part is not None and part.shape[0] != rows:
-            return ("mismatch", what, rows, part.shape[0])
-    weight, trouble = rows, 0
-    if swc is not None:
-        weight, trouble = float(swc.sum()), int(np.count_nonzero(~np.isfinite(swc) | (swc < 0)))
-    mean, std, bad = np.zeros(n), np.zeros(n), np.zeros(n, int)
-    if rows and weight:
-        mean, std = column_moments(Xc, n_threads=1, sample_weight=swc)
-    if rows and not (weight and np.isfinite(mean).all()):   # a NaN or inf makes its mean so
-        bad = np.count_nonzero(~np.isfinite(Xc), axis=0)
-    if classify:
-        import pandas as pd
-        counts = pd.Series(yc).value_counts(dropna=True)
-        labels = counts if swc is None else pd.Series(swc).groupby(pd.Series(yc)).sum()
-        return (rows, mean, std, bad, int(rows - counts.sum()),
-                dict(counts.iloc[:_MAX_LABELS].items()), dict(labels.iloc[:_MAX_LABELS].items()),
-                weight, trouble)
-    yf = np.asarray(yc, dtype=np.float64)
-    ok = np.isfinite(yf)
-    absmax = float(np.abs(yf[ok]).max()) if ok.any() else 0.0
-    s, y_mean = None if swc is None else swc[ok], 0.0
-    if absmax and (s is None or s.sum() > 0):
-        # The chunk's mean, taken in units of its largest |y| so that no sum overflows.
-        y_mean = float(np.average(yf[ok] / absmax, weights=s)) * absmax
-    return rows, mean, std, bad, int(rows - ok.sum()), y_mean, absmax, weight, trouble
-
-
-def _chunk_terms(Xc, yc, swc, w, b, loss, frame=None):
-    """One chunk's ``[loss sum, gradient sum (n), intercept sum, rows, not separated]``,
-    and with ``frame = (shift, scale)`` its Hessian sum ((n+1)^2) from one curvature pass."""
-    rows, n = Xc.shape
-    out = np.zeros(n + 4 + (0 if frame is None else (n + 1) ** 2))
-    if rows:
-        y = np.zeros(rows) if yc is None else yc
-        if frame is None:
-            J, gw, gb, separated = loss_grad(Xc, y, w, b, loss, n_threads=1, sample_weight=swc)
-        else:
-            J, gw, gb, H, separated = loss_grad_hessian(Xc, y, w, b, loss, *frame, n_threads=1,
-                                                        sample_weight=swc)
-            out[n + 4:] = (H * rows).ravel()
-        out[0], out[1:n + 1], out[n + 1] = J * rows, gw * rows, gb * rows
-        out[n + 3] = 0.0 if separated else 1.0
-    out[n + 2] = rows
-    return out
-
-
-def _chunk_bound(Xc, yc, swc, w, b, loss, shift, scale, every):
-    """One chunk's ``[rows (weight) read, rows, Hessian sum over the rows read ((n+1)^2)]``."""
-    rows, n = Xc.shape
-    out = np.zeros(2 + (n + 1) ** 2)
-    if rows:
-        H, share = hessian_bound(Xc, yc, w, b, loss, shift, scale, every, n_threads=1,
-                                 sample_weight=swc)
-        out[0], out[2:] = share * rows, (H * rows).ravel()
-    out[1] = rows
-    return out
-
-
-def _chunk_exact(Xc, yc, swc, w, b, shift):
-    """One chunk's ``[half squares, centred gradient sum (n), residual sum, rows]`` with
-    exact residuals."""
-    rows, n = Xc.shape
-    out = np.zeros(n + 3)
-    if rows:
-        J, gc, gb = exact_grad(np.ascontiguousarray(Xc), np.ascontiguousarray(yc), w, b,
-                               shift, n_threads=1, sample_weight=swc)
-        out[0], out[1:n + 1], out[n + 1] = J * rows, gc * rows, gb * rows
-    out[n + 2] = rows
-    return out
-
-
-def _chunk_scatter(Xc, yc, swc):
-    """One chunk's rows (weight), column means and centred scatter matrix (n, n), each
-    row's term times its weight in ``swc`` (None: 1); ``yc`` is not read."""
-    Xc = np.asarray(Xc, dtype=np.float64)
-    weight = Xc.shape[0] if swc is None else float(swc.sum())
-    if not weight:
-        return 0, None, None                              # left out of the merge
-    mean = Xc.mean(axis=0) if swc is None else (swc @ Xc) / weight
-    centred = Xc - mean
-    return weight, mean, centred.T @ (centred if swc is None else swc[:, None] * centred)
-
-
-def _add(*parts):
-    return sum(parts[1:], parts[0])
-
-
-def _tree(parts, combine=_add):
-    from dask import delayed
-    while len(parts) > 1:
-        parts = [delayed(combine, pure=True)(*parts[i:i + FANOUT])
-                 for i in range(0, len(parts), FANOUT)]
-    return parts[0]
-
-
-#: Up to this many features the squared error's Hessian for the power
-#: iteration is built in one pass; beyond, each product is a pass.
 HESSIAN_MAX = 2000
 
 
@@ -232,6 +123,15 @@ class DaskRows:
         self.replace_target(self.y.map_blocks(np.equal, positive, dtype=bool).astype(np.float64))
         self.y_mean = self.label_weights[positive] / self.weight_sum
 
+    def encode_classes(self, classes):
+        """The labels as the codes 0.0 .. K-1 of their places in ``classes``, chunk by chunk."""
+        self.replace_target(self.y.map_blocks(codes, classes, dtype=np.float64))
+
+    @property
+    def shares(self):
+        """Each class code's share of the (weighted) rows, (K,), from the summarizing pass."""
+        return np.array([self.label_weights[c] for c in self.labels]) / self.weight_sum
+
     def divide_target(self, s):
         self.replace_target(self.y / s)
 
@@ -253,7 +153,7 @@ class DaskRows:
     # -- the one summarizing pass
     def _summarize(self, who, classify):
         from dask import delayed
-        stats = self.compute(delayed(list, pure=True)(self._chunks(_chunk_stats, classify)),
+        stats = self.compute(delayed(list, pure=True)(self._chunks(chunk_stats, classify)),
                              "reading the data")
         refuse_bad_chunks(stats, who, self.names)
         rows = np.array([s[0] for s in stats], dtype=np.int64)
@@ -280,30 +180,29 @@ class DaskRows:
     # -- one pass per evaluation
     def loss_grad(self, w, b, loss, target=True):
         """As :func:`descend.gradient.loss_grad` over all chunks; ``target`` False for y = 0."""
-        parts = self._chunks(_chunk_terms, w, b, loss, target=target)
-        total = self.compute(_tree(parts), "a pass over the data")
-        n, m = self.n, total[self.n + 2]
-        return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, not total[n + 3]
+        parts = self._chunks(chunk_terms, w, b, loss, target=target)
+        total = self.compute(tree(parts), "a pass over the data")
+        return unpack(total, self.n, np.size(b))[:4]
 
     def loss_grad_hessian(self, w, b, loss, shift, scale, target=True):
         """As :func:`descend.hessian.loss_grad_hessian` over all chunks: one pass, each
         chunk's (n+1)^2 Hessian reduced in the same tree as its gradient."""
-        parts = self._chunks(_chunk_terms, w, b, loss, (shift, scale), target=target)
-        total = self.compute(_tree(parts), "a curvature pass over the data")
-        n, m = self.n, total[self.n + 2]
-        H = total[n + 4:].reshape(n + 1, n + 1) / m
-        return total[0] / m, total[1:n + 1] / m, total[n + 1] / m, H, not total[n + 3]
+        parts = self._chunks(chunk_terms, w, b, loss, (shift, scale), target=target)
+        total = self.compute(tree(parts), "a curvature pass over the data")
+        side = (self.n + 1) * np.size(b)
+        J, gw, gb, separated, H = unpack(total, self.n, np.size(b))
+        return J, gw, gb, H.reshape(side, side), separated
 
     def hessian_bound(self, w, b, loss, shift, scale, every):
         """As :func:`descend.hessian.hessian_bound`, every ``every``-th block of each chunk."""
-        parts = self._chunks(_chunk_bound, w, b, loss, shift, scale, every)
-        total = self.compute(_tree(parts), "a pass over part of the data")
-        n = self.n
-        return total[2:].reshape(n + 1, n + 1) / total[1], total[0] / total[1]
+        parts = self._chunks(chunk_bound, w, b, loss, shift, scale, every)
+        total = self.compute(tree(parts), "a pass over part of the data")
+        side = (self.n + 1) * np.size(b)
+        return total[2:].reshape(side, side) / total[1], total[0] / total[1]
 
     def exact_grad(self, w, b, shift):
         """As :func:`descend.hessian.exact_grad` over all chunks, one pass."""
-        total = self.compute(_tree(self._chunks(_chunk_exact, w, b, shift)), "a pass over the data")
+        total = self.compute(tree(self._chunks(chunk_exact, w, b, shift)), "a pass over the data")
         n, m = self.n, total[self.n + 2]
         return total[0] / m, total[1:n + 1] / m, total[n + 1] / m
 
@@ -321,7 +220,7 @@ class DaskRows:
         if self.n > HESSIAN_MAX:
             return None
         from dask import delayed
-        parts = self._chunks(_chunk_scatter, target=False)
+        parts = self._chunks(chunk_scatter, target=False)
         chunks = [p for p in self.compute(delayed(list, pure=True)(parts), "a pass for the "
                                           "curvature") if p[0]]
         n = self.n
