@@ -64,3 +64,18 @@ def test_overlapping_classes_stopped_early_are_not_called_separable():
     text = _warning_of(LogisticClassifier(max_iter=3), x[:, None], y)
     assert "separable" not in text and "Increase max_iter" in text
     assert LogisticClassifier(max_iter=1000).fit(x[:, None], y).converged_
+
+
+def test_quasi_separation_of_one_class_from_the_others_is_named():
+    """Three classes, the third apart from the two that overlap: the softmax's loss has no
+    minimum, and the warning names that class."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal([0, 0], 1, size=(40, 2)), rng.normal([0.5, 0], 1, size=(40, 2)),
+                   rng.normal([10, 10], 0.3, size=(40, 2))])
+    y = np.repeat(["a", "b", "c"], 40)
+    with pytest.warns(ConvergenceWarning, match="the class 'c' is, from the others, nearly "
+                                                "separable"):
+        LogisticClassifier(max_iter=2, solver="gd").fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                    # overlapping classes: no such cause
+        LogisticClassifier(alpha=0.1).fit(X[:80], y[:80])

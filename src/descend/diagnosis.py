@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .arrays import py_scalar
 from .errors import SeparationWarning
 from .newton import collinear_columns
 from .tables.report import few, plural
@@ -80,13 +81,29 @@ def causes(model, rows):
     X, y = rows.X, rows.y
     if (model._loss.classifies and not model.alpha and isinstance(X, np.ndarray)
             and X.shape[0] * (X.shape[1] + 1) <= LP_MAX_CELLS):
-        on_side = _separated_rows(X, y, mean, std)
-        if on_side:
-            found.append(f"the classes are nearly separable (quasi-separation): a boundary puts "
-                         f"{on_side} of {X.shape[0]} rows strictly on their class's side and none "
-                         "on the wrong one, so the loss keeps falling as the weights grow and no "
-                         "finite optimum exists; set alpha > 0 (an L2 penalty)")
+        found += _quasi_separation(model, X, y, mean, std, getattr(rows, "sample_weight", None))
     return found
+
+
+def _quasi_separation(model, X, y, mean, std, weights):
+    """The sentence naming a quasi-separation, or none: of the two classes, or with K
+    classes of one class from the rest (enough for the softmax's loss to have no
+    minimum), found by :func:`_separated_rows` on the rows of weight above zero."""
+    if weights is not None:
+        X, y = X[weights > 0], y[weights > 0]
+    classes = getattr(model, "classes_", np.array([0, 1]))
+    sides = [(None, y)] if len(classes) == 2 else [
+        (classes[k], (y == k).astype(np.float64)) for k in range(len(classes))]
+    for label, target in sides:
+        on_side = _separated_rows(X, target, mean, std)
+        if on_side:
+            which = ("the classes are" if label is None else
+                     f"the class {py_scalar(label)!r} is, from the others,")
+            return [f"{which} nearly separable (quasi-separation): a boundary puts "
+                    f"{on_side} of {X.shape[0]} rows strictly on their class's side and none "
+                    "on the wrong one, so the loss keeps falling as the weights grow and no "
+                    "finite optimum exists; set alpha > 0 (an L2 penalty)"]
+    return []
 
 
 def _separated_rows(X, y, mean, std):
@@ -137,7 +154,8 @@ def warn_unless_converged(model, result, rows):
                 "may get closer, and dropping or combining such columns fixes it)")
     if reason == "separable":
         warnings.warn(
-            f"{name}: the two classes are perfectly separable, so the unpenalized loss has no "
+            f"{name}: the {'two ' * (len(getattr(model, 'classes_', ())) <= 2)}classes are "
+            "perfectly separable, so the unpenalized loss has no "
             f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
             f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
             "training example correctly. An L2 penalty (alpha=1e-3, say) gives a unique, "
