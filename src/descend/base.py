@@ -198,14 +198,13 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         batch log for "sgd", and the curvature behind its first step. "sgd" on the whole
         set (``batch_size`` None, or at least the rows) is "gd"."""
         objective, rows = problem.objective, problem.rows
-        if objective.l1:
-            if solver not in ("gd", "nesterov", "newton"):
-                raise ValueError(
-                    f"{type(self).__name__}: solver={solver!r} needs a smooth loss, and "
-                    f"l1_ratio={self.l1_ratio!r} adds an L1 part; use solver='newton' "
-                    "(proximal Newton), 'nesterov' or 'gd' (proximal steps), or 'auto'.")
-            make = prox_newton if solver == "newton" else None
-            return solver, make, None, lambda: objective.lipschitz(rng)
+        if objective.l1 and solver in ("lbfgs", "lbfgs-newton"):
+            raise ValueError(
+                f"{type(self).__name__}: solver={solver!r} needs a smooth loss, and "
+                f"l1_ratio={self.l1_ratio!r} adds an L1 part; use solver='newton' (proximal "
+                "Newton), 'nesterov', 'gd' or 'sgd' (proximal steps), or 'auto'.")
+        if objective.l1 and solver == "newton":
+            return solver, prox_newton, None, lambda: objective.lipschitz(rng)
         whole = solver == "sgd" and (self.batch_size is None or self.batch_size >= rows.m)
         if solver != "sgd" or whole:
             return ("gd" if whole else solver), None, None, lambda: objective.lipschitz(rng)

@@ -181,8 +181,10 @@ def warn_unless_converged(model, result, rows):
             advice = ("Steps on batches settle only within their own noise: "
                       + "".join(f"set {' and '.join(settle)}, " for _ in settle[:1])
                       + "a larger batch_size or more epochs (max_iter), or loosen tol (1e-3 is "
-                      "often within reach); solver='newton' or solver='lbfgs' reach the optimum "
-                      "itself.")
+                      "often within reach); solver='newton'"
+                      + (" or solver='lbfgs'" * (not (model.l1_ratio and model.alpha)))
+                      + " reach" + "es" * bool(model.l1_ratio and model.alpha)
+                      + " the optimum itself.")
     if found:
         advice = "The cause is in the data: " + "; and ".join(found) + "."
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)

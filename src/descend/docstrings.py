@@ -44,10 +44,10 @@ PARAMS_DOC = r"""
     l1_ratio : float, default=0.0
         The L1 share :math:`\rho` of the penalty, from 0 (L2, ridge) to 1 (L1, the
         lasso); between, the elastic net. An L1 part sets weights exactly to zero:
-        "gd" and "nesterov" then take the proximal step (the gradient step, then
-        each weight moved towards zero by :math:`t\alpha\rho` and set to zero if it
-        would cross it), and "newton" is proximal Newton (:mod:`descend.lasso`),
-        what "auto" takes.
+        "gd", "nesterov", "sgd" and ``partial_fit`` then take the proximal step (the
+        gradient step, then each weight moved towards zero by :math:`t\alpha\rho` and
+        set to zero if it would cross it), and "newton" is proximal Newton
+        (:mod:`descend.lasso`), what "auto" takes; "lbfgs" refuses it.
     solver : {"auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd", "sgd"}, default="auto"
         "gd" is exactly the material's batch update; "sgd" takes it on batches
         of ``batch_size`` rows (stochastic and mini-batch descent, where

@@ -1,4 +1,4 @@
-"""The one data seam: the rows of ``(X, y)`` as a fit reads them, in memory or on Dask.
+r"""The one data seam: the rows of ``(X, y)`` as a fit reads them, in memory or on Dask.
 
 A fit asks its rows for four things, whatever holds them:
 

@@ -155,7 +155,8 @@ class BatchLog:
 
 
 def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None, start=0.0):
-    """One pass of updates ``x <- x - t grad J_B(x)`` over the batches of one epoch.
+    """One pass of updates ``x <- x - t grad J_B(x)`` over the batches of one epoch (each
+    followed by the L1 part's proximal step, the soft threshold, where there is one).
 
     ``t_of(e)`` is the step after ``e`` epochs (``start`` plus the share of this one
     done); ``average`` is None, or ``(mean, count)`` of the iterates so far, updated
@@ -175,7 +176,7 @@ def run_epoch(objective, batches, x, *, t_of, average=None, log=None, trace=None
     for rows in batches.epoch():
         J, g, _ = objective.restricted(rows)(x)
         t = t_of(start + seen / m)
-        x = x - t * g
+        x = objective.prox(x - t * g, t)            # x - t g, with an L1 part soft-thresholded
         seen += (rows.stop - rows.start) if isinstance(rows, slice) else rows.size
         if log is not None:
             log.loss.append(J)
@@ -276,14 +277,15 @@ _SQUARED_TERM = _LOG_TERM = None
 
 def _kernel(objective):
     """The compiled epoch for ``objective``'s rows, or None (numba missing, Dask rows,
-    ``descend.gradient.KERNEL`` set to "numpy", an objective measured against ``y = 0``
-    or with more than one output, or no rows)."""
+    ``descend.gradient.KERNEL`` set to "numpy", an objective measured against ``y = 0``,
+    with more than one output or an L1 part, or no rows)."""
     global _KERNEL, _SQUARED_TERM, _LOG_TERM
     from . import gradient
 
     rows = objective.rows
     if (gradient.KERNEL == "numpy" or not hasattr(rows, "X") or rows.y.dtype != np.float64
-            or not objective.target or rows.m == 0 or getattr(objective, "outputs", 1) > 1):
+            or not objective.target or rows.m == 0 or getattr(objective, "outputs", 1) > 1
+            or getattr(objective, "l1", 0.0)):
         return None
     if _KERNEL is None:
         jit = gradient.numba_jit()

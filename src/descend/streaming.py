@@ -100,8 +100,9 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
                 stacklevel=3)
     elif stream.factor != 1.0:
         rows.divide_target(stream.factor)
-    objective = Objective(rows, loss, alpha=model._l2, mean=stream.mean,
-                          scale=stream.scale, unit=stream.unit, outputs=outputs)
+    objective = Objective(rows, loss, alpha=model._l2, l1=model.alpha * model.l1_ratio,
+                          mean=stream.mean, scale=stream.scale, unit=stream.unit,
+                          outputs=outputs)
     _step(model, objective, stream)
     if model.average and stream.chunks >= 1 and stream.average is None:
         stream.average = (stream.x, 1)
