@@ -144,7 +144,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
 
     # -- fitting ----------------------------------------------------------
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
-        """Fit on ``X`` (m, n) and targets ``y`` (m,); returns self.
+        r"""Fit on ``X`` (m, n) and targets ``y`` (m,); returns self.
 
         ``X`` and ``y`` may be dask arrays or a dask DataFrame and Series: the
         fit then runs on the cluster, one distributed pass per evaluation.
