@@ -1,5 +1,5 @@
 """Redraw the README's figures: python docs/figures.py (writes docs/loss_curves.png,
-docs/solver_paths.png, docs/batch_paths.png and docs/slips.png)."""
+docs/solver_paths.png, docs/batch_paths.png, docs/slips.png and docs/lasso_path.png)."""
 
 import warnings
 from pathlib import Path
@@ -37,6 +37,7 @@ def main(path=Path(__file__).with_name("loss_curves.png")):
     plots.batch_paths().savefig(batches, dpi=90)
     slips = path.with_name("slips.png")
     slips_figure().savefig(slips, dpi=90)
+    plots.lasso_path().savefig(path.with_name("lasso_path.png"), dpi=90)
     return path, paths, batches, slips
 
 
