@@ -93,8 +93,10 @@ def test_classification_target_errors():
     with pytest.raises(DataError, match=r"target 'label' of the DataFrame has a single class "
                                         r"\('cat'\) in all 2 rows.*Check the target column"):
         DataContainer.from_frame(table, "label").check_classification_target()
-    with pytest.raises(DataError, match="has 3 distinct values.*linear regression"):
+    with pytest.raises(DataError, match="has 3 distinct values.*quantities.*linear regression"):
         DataContainer(np.zeros((3, 1)), [0.1, 0.2, 0.3]).check_classification_target()
+    three = DataContainer(np.zeros((4, 1)), ["b", "a", "c", "a"]).check_classification_target()
+    assert three.tolist() == ["a", "b", "c"]
     classes = DataContainer(np.zeros((3, 1)), [1.0, 0.0, 1.0]).check_classification_target()
     np.testing.assert_array_equal(classes, [0.0, 1.0])
 

@@ -139,3 +139,46 @@ def test_newton_step_lands_on_least_squares_and_matches_the_formulas():
     gaps = [g for g in logistic.gaps if g > 1e-14]
     assert all(b <= 10 * a * a for a, b in zip(gaps, gaps[1:]))
     assert logistic.J_gradient > logistic.J_newton > logistic.J_star
+
+
+def test_softmax_gradient_is_x_times_the_residual_and_two_classes_are_the_sigmoid():
+    found = explain.softmax_gradient(x=(2.0, -1.0, 0.5), label=0,
+                                     W=np.arange(9.0).reshape(3, 3) / 10, b=(0.1, 0.0, -0.1))
+    z = np.array([2.0, -1.0, 0.5]) @ (np.arange(9.0).reshape(3, 3) / 10) + [0.1, 0.0, -0.1]
+    p = np.exp(z) / np.exp(z).sum()                       # written out
+    np.testing.assert_allclose(found.p, p, rtol=1e-14)
+    np.testing.assert_allclose(found.grad_W, np.outer([2.0, -1.0, 0.5], p - [1, 0, 0]),
+                               rtol=1e-14)
+    assert found.error < 1e-7                              # central differences agree
+    assert found.two_class_p == pytest.approx(found.sigmoid_p, rel=1e-14)
+    assert "p - Y" in str(found) and "sigma(" in str(found)
+
+
+def test_the_lasso_path_is_scikit_learns():
+    """The path's coefficients against scikit-learn's lasso_path on centred data (its path
+    has no intercept), and the first weight to leave zero is the one the largest
+    correlation with y names."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import lasso_path
+
+    X, y = load_diabetes(return_X_y=True)
+    found = explain.lasso_path(X, y, n_alphas=12, tol=1e-12)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, reference, _ = lasso_path(Xc, yc, alphas=found.alphas, tol=1e-14, max_iter=100_000)
+    np.testing.assert_allclose(found.coefs, reference.T, rtol=1e-6, atol=1e-6)
+    assert np.all(found.coefs[0] == 0)                     # just above alpha_max: all zero
+    assert found.entered[0][0] == int(np.argmax(np.abs(Xc.T @ yc)))
+    assert [j for j, _ in found.entered] == sorted(
+        {j for j, _ in found.entered}, key=lambda j: np.flatnonzero(found.coefs[:, j])[0])
+
+
+def test_the_cli_explains_classes_and_the_lasso_and_draws_the_path(tmp_path, capsys):
+    from descend.cli.main import main
+
+    assert main(["explain", "classes"]) == 0
+    assert "delta = p - Y" in capsys.readouterr().out
+    assert main(["explain", "lasso"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("median_income") < out.index("total_rooms")   # income enters first
+    assert main(["plot", "lasso-path", "--out", str(tmp_path / "path.png")]) == 0
+    assert (tmp_path / "path.png").stat().st_size > 10_000

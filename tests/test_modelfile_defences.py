@@ -51,7 +51,7 @@ def _refused(path, match):
 
 def test_the_saved_file_is_sealed_and_loads(saved):
     path, doc = saved
-    assert doc["format_version"] == FORMAT_VERSION == 2 and doc["checksum"].startswith("sha256:")
+    assert doc["format_version"] == FORMAT_VERSION == 3 and doc["checksum"].startswith("sha256:")
     assert jsonfile.seal_state(doc) == "intact"
     assert load(path).classes_.tolist() == ["no", "yes"]
 

@@ -129,21 +129,24 @@ def as_target(y, m) -> np.ndarray:
     return y
 
 
-def two_classes(found, target, rows=None):
-    """``found`` (a target's distinct values, sorted) if there are exactly two, else the
-    DataError that says so; ``target`` names the column, ``rows`` how many rows it has."""
+def class_labels(found, target, rows=None):
+    """``found`` (a target's distinct values, sorted) if they are class labels, two or more,
+    else the DataError that says why not; ``target`` names the column, ``rows`` how many
+    rows it has. Numbers with a fraction (0.1, 0.2, ...) are quantities, not labels."""
     found = np.asarray(found)
-    if len(found) == 2:
-        return found
     if len(found) < 2:
         seen = f"a single class ({py_scalar(found[0])!r})" if len(found) else "no values"
         where = f" in all {rows} rows" if rows else ""
         raise DataError(f"the target {target} has {seen}{where}; a classifier needs examples "
-                        "of two classes. Check the target column and any filtering of the rows")
-    raise DataError(f"the target {target} has {len(found)} distinct values "
-                    f"(e.g. {', '.join(repr(py_scalar(c)) for c in found[:4])}); "
-                    "logistic regression here separates two classes. Recode the target into "
-                    "two classes, or use linear regression for a continuous quantity")
+                        "of two classes or more. Check the target column and any filtering of "
+                        "the rows")
+    if found.dtype.kind == "f" and not np.all(found == np.round(found)):
+        raise DataError(f"the target {target} has {len(found)} distinct values "
+                        f"(e.g. {', '.join(repr(py_scalar(c)) for c in found[:4])}), numbers "
+                        "with fractions, which are quantities rather than class labels: use "
+                        "linear regression for a continuous quantity, or recode the target "
+                        "into classes")
+    return found
 
 
 def classes(y) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .errors import DataError
 from .modelfile import FORMAT, FORMAT_VERSION
+from .modelclasses import class_weight_doc, labels_of, read_class_weight, read_classes
 from .models import LinearRegression, LogisticClassifier
 from .solvers import SOLVERS
 
@@ -57,20 +58,25 @@ def quoted(names):
 def document(model, feature_names, path):
     from . import __version__
     name = type(model).__name__
-    coef = np.asarray(model.coef_, dtype=np.float64).ravel()                 # (n,)
-    intercept = float(np.ravel(model.intercept_)[0])
-    for key, values in (("coef_", coef), ("intercept_", intercept),
+    n = model.n_features_in_
+    labels = labels_of(model, name) if model._loss.classifies else None
+    many = labels is not None and len(labels) > 2
+    W = np.asarray(model.coef_, dtype=np.float64).reshape(len(labels) if many else 1, n)
+    b = np.asarray(model.intercept_, dtype=np.float64).ravel()[:W.shape[0]]     # (K,) or (1,)
+    for key, values in (("coef_", W if many else W[0]), ("intercept_", b),
                         ("x_mean_", model.x_mean_), ("x_scale_", model.x_scale_)):
-        where = np.flatnonzero(~np.isfinite(np.ravel(values)))
-        if where.size:
+        bad = ~np.isfinite(np.asarray(values, dtype=np.float64))
+        where = np.argwhere(bad).tolist() if bad.ndim == 2 else np.flatnonzero(bad).tolist()
+        if where:
             raise DataError(f"cannot save {name}{_to(path)}: {key} holds non-finite values (at "
-                            f"positions {where[:5].tolist()}). Refit the model; these weights "
+                            f"positions {where[:5]}). Refit the model; these weights "
                             "cannot predict.")
-    problem = _weights_problem(coef, intercept, np.asarray(model.x_mean_, dtype=np.float64),
-                               np.asarray(model.x_scale_, dtype=np.float64))
+    mean = np.asarray(model.x_mean_, dtype=np.float64)
+    scale = np.asarray(model.x_scale_, dtype=np.float64)
+    problem = _weights_problems(W, b, mean, scale, labels if many else None)
     if problem:
         raise DataError(f"cannot save {name}{_to(path)}: {problem}. Refit the model.")
-    names, n = model_names(model), model.n_features_in_
+    names = model_names(model)
     if feature_names is not None:
         given = [str(f) for f in feature_names]
         if len(given) != n or len(set(given)) != n:
@@ -81,14 +87,11 @@ def document(model, feature_names, path):
                             f"fitted with, {quoted(names)}; leave feature_names out.")
         names = given
     doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "descend_version": __version__,
-           "estimator": name, "params": _params(model), "n_features_in": int(n),
+           "estimator": name, "params": _params(model, labels), "n_features_in": int(n),
            "feature_names": names, "feature_names_in": hasattr(model, "feature_names_in_"),
-           "coef": coef.tolist(), "intercept": intercept}
-    if model._loss.classifies:
-        labels = [c.item() if isinstance(c, np.generic) else c for c in model.classes_.tolist()]
-        if not all(isinstance(c, (str, bool, int, float)) and c == c for c in labels):
-            raise DataError(f"cannot save {name}: its classes_ {labels!r:.100} are not all "
-                            "strings, numbers or booleans; refit with such labels.")
+           "coef": W.tolist() if many else W[0].tolist(),
+           "intercept": b.tolist() if many else float(b[0])}
+    if labels is not None:
         doc["classes"], doc["classes_dtype"] = labels, model.classes_.dtype.str
     doc["x_mean"] = np.asarray(model.x_mean_, dtype=np.float64).tolist()
     doc["x_scale"] = np.asarray(model.x_scale_, dtype=np.float64).tolist()
@@ -114,13 +117,16 @@ def _thinned(loss, epoch):
             "epoch": epoch.tolist()}
 
 
-def _params(model):
-    """get_params() in JSON: numpy scalars as Python ones; a callback or a Generator
-    random_state, used only while fitting and not expressible in JSON, as null."""
+def _params(model, labels):
+    """get_params() in JSON: numpy scalars as Python ones; ``class_weight`` as
+    :mod:`descend.modelclasses` writes it; a callback or a Generator random_state, used
+    only while fitting and not expressible in JSON, as null."""
     params = {}
     for key, value in sorted(model.get_params().items()):
         value = value.item() if isinstance(value, np.generic) else value
         params[key] = value if isinstance(value, (bool, int, float, str)) else None
+    if "class_weight" in params:
+        params["class_weight"] = class_weight_doc(model.class_weight, labels, type(model).__name__)
     return params
 
 
@@ -129,8 +135,17 @@ def build(cls, doc, bad):
     n = doc["n_features_in"]
     if type(n) is not int or n < 1:
         raise bad(f"\"n_features_in\" must be a positive integer, got {n!r}.")
-    coef, x_mean, x_scale = (_floats(doc[key], key, n, bad) for key in ("coef", "x_mean", "x_scale"))
-    intercept = float(_floats([doc["intercept"]], "intercept", 1, bad)[0])
+    classes = None
+    if cls is LogisticClassifier:
+        classes = read_classes(doc["classes"], doc["classes_dtype"], bad)
+    else:
+        stray = [key for key in ("classes", "classes_dtype") if key in doc]
+        if stray:
+            raise bad(f"it names the estimator {cls.__name__!r} but holds a classifier's "
+                      f"{quoted(stray)}; the file mixes two models. Save the model again.")
+    K = 1 if classes is None or classes.size == 2 else classes.size
+    W, b = _weights(doc["coef"], doc["intercept"], K, n, bad)          # (K, n), (K,)
+    x_mean, x_scale = (_floats(doc[key], key, n, bad) for key in ("x_mean", "x_scale"))
     names = doc["feature_names"]
     if names is not None and (not isinstance(names, list) or len(set(map(str, names))) != n
                               or len(names) != n or not all(isinstance(f, str) for f in names)):
@@ -138,22 +153,24 @@ def build(cls, doc, bad):
                   f"got {names!r:.200}.")
     if not isinstance(doc["params"], dict):
         raise bad(f"\"params\" must be an object, got {doc['params']!r:.200}.")
+    params = dict(doc["params"])
+    if classes is not None and "class_weight" in params:
+        params["class_weight"] = read_class_weight(params["class_weight"], classes, bad)
     model = cls()
     try:
-        model.set_params(**doc["params"])._check_params()
+        model.set_params(**params)._check_params()
     except ValueError as e:
         raise bad(f"bad \"params\": {e}") from None
-    problem = _weights_problem(coef, intercept, x_mean, x_scale)
+    problem = _weights_problems(W, b, x_mean, x_scale,
+                                None if K == 1 else classes.tolist())
     if problem:
         raise bad(f"{problem}; the file was edited or damaged. Save the model again.")
-    model._set_fitted(coef, intercept)                 # the shapes fit gives, (n,) or (1, n)
-    if cls is LogisticClassifier:
-        model.classes_ = _classes(doc["classes"], doc["classes_dtype"], bad)
+    if K == 1:
+        model._set_fitted(W[0], float(b[0]))           # the shapes fit gives, (n,) or (1, n)
     else:
-        stray = [key for key in ("classes", "classes_dtype") if key in doc]
-        if stray:
-            raise bad(f"it names the estimator {cls.__name__!r} but holds a classifier's "
-                      f"{quoted(stray)}; the file mixes two models. Save the model again.")
+        model._set_fitted(W.T, b)                      # fit's (n, K): coef_ (K, n)
+    if classes is not None:
+        model.classes_ = classes
     model.n_features_in_, model.x_mean_, model.x_scale_ = n, x_mean, x_scale
     if names is not None:
         attr = "feature_names_in_" if doc["feature_names_in"] is True else "feature_names_"
@@ -176,6 +193,10 @@ def build(cls, doc, bad):
     if model.training_data_ is not None and not isinstance(model.training_data_, dict):
         raise bad(f"\"training_data\" must be an object or null, got {model.training_data_!r:.200}.")
     _check_schema_names((model.training_data_ or {}).get("schema"), names, bad)
+    column = (model.training_data_ or {}).get("sample_weight")
+    if column is not None and not isinstance(column, str):
+        raise bad(f"\"training_data.sample_weight\" must name the column of sample weights, "
+                  f"got {column!r:.100}.")
     model.history_ = {key: _floats(history.get(key), f"fit.history.{key}", n_iter + 1, bad, null=True)
                       for key in _HISTORY}
     for key in _LATER_HISTORY:
@@ -223,13 +244,34 @@ def _check_schema_names(schema, names, bad):
                   "would be matched to the wrong weights. Save the model again.")
 
 
-def _floats(values, key, n, bad, null=False):
-    """A JSON list of n numbers as float64 (n,), finite unless ``null`` (null is NaN)."""
+def _weights(coef, intercept, K, n, bad):
+    """``coef`` and ``intercept`` as saved, as ``W`` (K, n) and ``b`` (K,): one list of n
+    numbers and one number for a regression or two classes (the weights of ``classes_[1]``),
+    a list per class and a number per class for K > 2."""
+    if K == 1:
+        if isinstance(coef, list) and coef and all(isinstance(row, list) for row in coef):
+            raise bad(f"\"coef\" holds {len(coef)} lists, one per class, but the model has "
+                      "a single weight vector (a regression, or two classes): a list of "
+                      f"n_features_in = {n} numbers.")
+        return _floats(coef, "coef", n, bad)[None, :], _floats([intercept], "intercept", 1, bad)
+    if not isinstance(coef, list) or len(coef) != K:
+        raise bad(f"\"coef\" must hold {K} lists, one per class (\"classes\" has {K} labels), "
+                  f"each of n_features_in = {n} numbers, got {coef!r:.200}.")
+    W = np.array([_floats(row, f"coef[{k}]", n, bad) for k, row in enumerate(coef)])
+    if not isinstance(intercept, list):
+        raise bad(f"\"intercept\" must be a list of {K} numbers, one per class, got "
+                  f"{intercept!r:.200}.")
+    return W, _floats(intercept, "intercept", K, bad, counted="classes")
+
+
+def _floats(values, key, n, bad, null=False, counted=None):
+    """A JSON list of n numbers as float64 (n,), finite unless ``null`` (null is NaN);
+    ``counted`` names what n counts, for the message."""
     if not isinstance(values, list):
         raise bad(f"\"{key}\" must be a list of {n} numbers, got {values!r:.200}.")
     if len(values) != n:
-        raise bad(f"\"{key}\" has {len(values)} values, but the model has "
-                  f"{'n_iter + 1' if null else 'n_features_in'} = {n}.")
+        counted = counted or ("n_iter + 1" if null else "n_features_in")
+        raise bad(f"\"{key}\" has {len(values)} values, but the model has {counted} = {n}.")
     ok = (int, float) + ((type(None),) if null else ())
     if not all(isinstance(v, ok) and not isinstance(v, bool) for v in values):
         raise bad(f"\"{key}\" must hold only numbers, got {values!r:.200}.")
@@ -240,6 +282,16 @@ def _floats(values, key, n, bad, null=False):
         raise bad(f"\"{key}\" holds non-finite values (at positions "
                   f"{np.flatnonzero(~np.isfinite(out))[:5].tolist()}); save a finite model again.")
     return out
+
+
+def _weights_problems(W, b, x_mean, x_scale, labels=None):
+    """The first of :func:`_weights_problem` over the rows of ``W`` (K, n) and ``b`` (K,),
+    naming the class (of ``labels``) where there are several, or None."""
+    for k, (w, b_k) in enumerate(zip(W, b)):
+        problem = _weights_problem(w, float(b_k), x_mean, x_scale)
+        if problem:
+            return problem if labels is None else f"class {labels[k]!r}: {problem}"
+    return None
 
 
 def _weights_problem(coef, intercept, x_mean, x_scale):
@@ -256,27 +308,3 @@ def _weights_problem(coef, intercept, x_mean, x_scale):
                 f"{MAX_WEIGHT:.0e} (largest at positions {largest}, {len(coef)} being the "
                 "intercept), so its predictions would overflow")
     return None
-
-
-def _classes(values, dtype, bad):
-    """``classes_`` as saved: two distinct labels of their dtype, types as written."""
-    try:
-        dtype = np.dtype(dtype)
-        classes = np.array(values, dtype=dtype)
-    except (TypeError, ValueError):
-        raise bad(f"\"classes\" {values!r:.100} do not fit \"classes_dtype\" {dtype!r}.") from None
-    if (not isinstance(values, list) or len(values) != 2 or values[0] == values[1]
-            or dtype.kind not in "biufUO" or classes.tolist() != values
-            or [type(v) for v in classes.tolist()] != [type(v) for v in values]
-            or not all(isinstance(v, (str, bool, int, float)) for v in values)):
-        raise bad(f"\"classes\" must be two distinct labels (strings, numbers or booleans) "
-                  f"of dtype {dtype.str!r}, got {values!r:.200}.")
-    try:
-        ordered = np.array_equal(np.unique(classes), classes)
-    except TypeError:                                  # labels of two types do not compare
-        ordered = False
-    if not ordered:
-        raise bad(f"\"classes\" {values!r:.200} are not in sorted order, as a fit writes "
-                  "them; read in this order every prediction would take the other label. "
-                  "Save the model again.")
-    return classes

@@ -20,7 +20,9 @@ from .errors import DataError
 __all__ = ["read_document", "summary", "FORMAT", "FORMAT_VERSION", "ESTIMATOR_NAMES"]
 
 FORMAT = "descend-model"
-FORMAT_VERSION = 2           # 2: a checksum of the content; 1 (none) still loads
+#: 3: K classes (a weight vector per class), class_weight and l1_ratio; 2: a checksum of
+#: the content; 1 (none) still loads.
+FORMAT_VERSION = 3
 ESTIMATOR_NAMES = ("LinearRegression", "LogisticClassifier")
 _REQUIRED = ("estimator", "params", "n_features_in", "feature_names", "feature_names_in",
              "coef", "intercept", "x_mean", "x_scale", "fit")
@@ -100,7 +102,8 @@ def summary(path):
     ``estimator`` (its name), ``classifies``, ``classes_``, ``params``, ``solver``,
     ``max_iter``, ``solver_``, ``n_iter_``, ``converged_``, ``stop_reason_``,
     ``history_`` (lists, None where not finite), ``n_features_in_``, ``names``,
-    ``coef`` and ``intercept`` (in the data's units), ``training_data_``.
+    ``coef`` and ``intercept`` (in the data's units: a list of n and a number, or for
+    K > 2 classes K lists and K numbers), ``training_data_``.
     """
     doc, _ = read_document(path)
     if jsonfile.seal_state(doc) != "intact":

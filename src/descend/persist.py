@@ -2,9 +2,9 @@
 
 A model file is plain JSON (never pickle, so loading one runs no code)::
 
-    {"format": "descend-model", "format_version": 2, "descend_version": "0.1.0",
+    {"format": "descend-model", "format_version": 3, "descend_version": "0.1.0",
      "estimator": "LogisticClassifier",
-     "params": {"alpha": 0.0, "learning_rate": "auto", "max_iter": 1000, ...},
+     "params": {"alpha": 0.0, "l1_ratio": 0.0, "class_weight": null, "max_iter": 1000, ...},
      "n_features_in": 2, "feature_names": ["age", "income"], "feature_names_in": true,
      "coef": [0.41, -1.7], "intercept": 0.25,
      "classes": ["no", "yes"], "classes_dtype": "<U3",
@@ -13,8 +13,12 @@ A model file is plain JSON (never pickle, so loading one runs no code)::
              "history": {"loss": [...], "grad_norm": [...], "learning_rate": [...]}},
      "training_data": null, "checksum": "sha256:..."}
 
-``coef`` is :math:`w` as a flat list and ``intercept`` is :math:`b` for both
-estimators; ``classes`` only for the classifier. Floats are written with
+``coef`` is :math:`w` as a flat list and ``intercept`` is :math:`b` for
+linear regression and two classes (the weights of ``classes[1]``); for K > 2
+classes ``coef`` is K lists, the weight vector of each class in the order of
+``classes``, and ``intercept`` K numbers. ``classes`` only for the classifier;
+its ``class_weight`` is ``null``, ``"balanced"`` or an object from label to
+weight (:mod:`descend.modelclasses`). Floats are written with
 ``repr`` precision, so :math:`w`, :math:`b` and every prediction come back
 bit for bit. ``feature_names_in`` says whether the names are scikit-learn's
 ``feature_names_in_`` (fitted on a DataFrame) or were given to :func:`save`.
@@ -23,8 +27,9 @@ A non-finite history entry is ``null``.
 A file defends itself. :func:`load` reads it within bounds of size and
 nesting (:mod:`descend.jsonfile`), checks the meaning of every field
 (:mod:`descend.modelfields`), then the checksum over the content, so that
-any edit or damage is named as such. Files of ``format_version`` 1 (no
-checksum) still load.
+any edit or damage is named as such. Files of ``format_version`` 2 (two
+classes at most, no ``l1_ratio`` or ``class_weight``) and 1 (no checksum)
+still load.
 """
 
 from __future__ import annotations

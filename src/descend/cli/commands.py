@@ -11,7 +11,8 @@ import sys
 
 import numpy as np
 
-from ..metrics import classification_metrics, describe_fit, format_table, regression_metrics
+from ..metrics import (class_tables, classification_metrics, describe_fit, format_table, grid,
+                       regression_metrics)
 from ..tables.report import count
 from ..tables.targets import whole_labels
 
@@ -22,27 +23,6 @@ def demo(args):
     from .demo import run_demo
 
     run_demo(args.out, force=args.force)
-
-
-def _choose_model(data, kind):
-    """The estimator for ``--model``: auto takes a class label (text, true/false, two values
-    or a few whole numbers) for classification, never for a silent regression."""
-    from ..errors import DataError
-    from ..models import LinearRegression, LogisticClassifier
-    from ..tables.targets import check_two_classes, is_class_label
-
-    if kind == "auto":
-        kind = "logistic" if is_class_label(data.y) else "linear"
-    if kind == "logistic":
-        check_two_classes(data.y, data.row_labels, data.target_name, data.report.source)
-        return LogisticClassifier
-    if data.y.dtype.kind not in "iuf":
-        what = "true/false" if data.y.dtype.kind == "b" else "not numeric"
-        raise DataError(
-            f"target {data.target_name!r} is {what}, a class label, so linear regression cannot "
-            "predict it; use --model logistic (or auto)."
-        )
-    return LinearRegression
 
 
 class _Progress:
@@ -92,6 +72,11 @@ def _split(data, args, logistic):
         raise DataError(f"--test-frac {args.test_frac} holds out {len(test_part)} row of "
                         f"{len(data)}, too few to measure anything; raise --test-frac, or "
                         "pass --test-frac 0 to score on the training data.")
+    for part, what in ((train_part, "to train on"), (test_part, "held out")):
+        if part.sample_weight is not None and not np.any(part.sample_weight > 0):
+            raise DataError(f"--sample-weight {args.sample_weight} is 0 on every row {what} "
+                            f"(seed {args.seed}); give more rows a positive weight, or pass "
+                            "another --seed or --test-frac 0")
     return train_part, test_part
 
 
@@ -104,29 +89,31 @@ def train(args):
     out = check(args.out, force=args.force)
     plot = check(args.plot, force=args.force) if args.plot else None
     params = dict(learning_rate=args.learning_rate, tol=args.tol, alpha=args.alpha,
-                  solver=args.solver, random_state=args.seed, batch_size=args.batch_size,
-                  schedule=args.schedule, average=args.average, shuffle=not args.no_shuffle)
+                  l1_ratio=args.l1_ratio, solver=args.solver, random_state=args.seed,
+                  batch_size=args.batch_size, schedule=args.schedule, average=args.average,
+                  shuffle=not args.no_shuffle)
     if args.chunksize:
+        from .modelchoice import choose
         from .streamed import train_in_chunks
 
         def make(data):
-            Model = _choose_model(data, args.model)
+            Model, chosen = choose(data, args)
             say(f"first chunk: {count(len(data), 'row')}, {count(data.shape[1], 'feature')}, "
                 f"target {data.target_name!r}")
             say(str(data.report).rstrip())
-            return Model(max_iter=args.max_iter or 1, **params)
+            return Model(max_iter=args.max_iter or 1, **params, **chosen)
 
         model, data, scored = train_in_chunks(args, say, make)
         where = "held-out" if args.test_frac else "training"
-        metrics = _metrics_from(model, *scored) if scored is not None else None
+        metrics = _metrics_text(model, *scored, f"{where} metrics:") if scored else None
     else:
         model, data, where, metrics = _train_in_memory(args, say, params)
-    say(f"model: {type(model).__name__}; fit: " + describe_fit(model))
+    say(f"model: {_described(model)}; fit: " + describe_fit(model))
     if metrics is None:
         say(f"{where} metrics: none (no {where} rows)")
     else:
-        print(format_table(metrics, f"{where} metrics:"))
-    record = training_record(data)
+        print(metrics)
+    record = training_record(data, args.sample_weight)
     if args.chunksize:
         record["chunksize"] = args.chunksize
     text = dumps(model, feature_names=data.feature_names, training_data=record, path=out)
@@ -146,12 +133,13 @@ def train(args):
 def _train_in_memory(args, say, params):
     """Read the whole file, split it, fit; ``(model, data, where, metrics)``."""
     from ..tables.data import DataContainer
+    from .modelchoice import choose
     from .reading import read_options
 
     data = DataContainer.from_csv(args.data, args.target, features=args.features,
                                   exclude=args.exclude, missing=args.missing,
-                                  **read_options(args))
-    Model = _choose_model(data, args.model)
+                                  weights=args.sample_weight, **read_options(args))
+    Model, chosen = choose(data, args)
     logistic = Model._loss.classifies
     say(f"data: {count(len(data), 'row')}, {count(data.shape[1], 'feature')}, "
         f"target {data.target_name!r}")
@@ -164,15 +152,17 @@ def _train_in_memory(args, say, params):
     labels = whole_labels if logistic else np.asarray
     max_iter = args.max_iter or 1000
     progress = _Progress(max_iter, args.quiet)
-    model = Model(max_iter=max_iter, callback=progress, **params)
+    model = Model(max_iter=max_iter, callback=progress, **params, **chosen)
     try:                                  # a frame, so that warnings name the columns
-        model.fit(_frame(train_part), labels(train_part.y))
+        model.fit(_frame(train_part), labels(train_part.y), sample_weight=train_part.sample_weight)
     finally:
         progress.close()
     model.callback = None
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
-    return model, data, where, _metrics_of(model, _frame(scored), labels(scored.y))
+    title = f"{where} metrics" + _weighted(args.sample_weight) + ":"
+    return model, data, where, _metrics_text(model, scored.y, _scores(model, _frame(scored)),
+                                             title, scored.sample_weight)
 
 
 def _frame(data):
@@ -219,23 +209,42 @@ def evaluate(args):
     from .reading import load_with_data
 
     model, data, X, target = load_with_data(args.model, args, with_target=True)
-    print(f"{type(model).__name__} on {args.data}: {len(data)} rows, target {target!r}")
+    print(f"{_described(model)} on {args.data}: {len(data)} rows, target {target!r}")
     if data.report.changed:
         print(str(data.report).rstrip())
-    print(format_table(_metrics_of(model, X, data.y), "metrics:"))
+    trained = (model.training_data_ or {}).get("sample_weight")
+    if args.sample_weight is None and isinstance(trained, str):
+        print(f"(every row counts once: the model was trained with --sample-weight {trained}; "
+              f"add --sample-weight {trained} to weigh the rows as training did)")
+    print(_metrics_text(model, data.y, _scores(model, X),
+                        "metrics" + _weighted(args.sample_weight) + ":", data.sample_weight))
 
 
-def _metrics_of(model, X, y):
-    if model._loss.classifies:
-        return _metrics_from(model, whole_labels(y), model.predict_proba(X)[:, 1])
-    return _metrics_from(model, y, model.predict(X))
+def _described(model):
+    """The estimator's name, with its classes when there are more than two."""
+    classes = getattr(model, "classes_", ())
+    return type(model).__name__ + (f" ({len(classes)} classes)" if len(classes) > 2 else "")
 
 
-def _metrics_from(model, y, scores):
-    """The metrics of ``scores`` (the probability of ``classes_[1]``, or predictions)."""
-    if model._loss.classifies:
-        return classification_metrics(y, scores, model.classes_)
-    return regression_metrics(y, scores)
+def _weighted(column):
+    return "" if column is None else f" (rows weighted by {column!r})"
+
+
+def _scores(model, X):
+    """What the metrics read: each class's probability (m, K), or the predictions (m,)."""
+    return model.predict_proba(X) if model._loss.classifies else model.predict(X)
+
+
+def _metrics_text(model, y, scores, title, sample_weight=None):
+    """The metrics of ``scores`` of the rows ``y`` (see :func:`_scores`) as text: one
+    table, and for K > 2 classes each class's and the confusion matrix."""
+    if not model._loss.classifies:
+        return format_table(regression_metrics(y, scores, sample_weight), title)
+    y = whole_labels(y)
+    text = format_table(classification_metrics(y, scores, model.classes_, sample_weight), title)
+    if len(model.classes_) > 2:
+        text += "\n" + class_tables(y, scores, model.classes_, sample_weight)
+    return text
 
 
 def info(args):
@@ -246,23 +255,40 @@ def info(args):
     print(f"{args.model}: {model.estimator}")
     if saved.get("target_name"):
         print(f"  target: {saved['target_name']}")
-    if model.classifies:
-        print(f"  classes: {', '.join(map(str, model.classes_))} "
-              f"(probabilities are of {model.classes_[1]})")
-    keys = ["solver", "learning_rate", "alpha", "tol", "max_iter"]
+    classes = model.classes_ or []
+    if len(classes) > 2:
+        print(f"  classes: {', '.join(map(str, classes))} ({len(classes)}, multinomial: a "
+              "probability for each, the most probable predicted)")
+    elif model.classifies:
+        print(f"  classes: {', '.join(map(str, classes))} (probabilities are of {classes[1]})")
+    keys = ["solver", "learning_rate", "alpha"] + ["l1_ratio"] * ("l1_ratio" in model.params)
+    keys += ["tol", "max_iter"]
     if model.solver_ == "sgd":
         keys += ["batch_size", "schedule"] + ["average"] * bool(model.params.get("average"))
     shown = " ".join(f"--{k.replace('_', '-')}" + ("" if k == "average" else
                                                    f" {model.params.get(k)}") for k in keys)
     if isinstance(saved.get("chunksize"), int):
         shown = shown.replace("--solver auto", "--solver sgd") + f" --chunksize {saved['chunksize']}"
+    weights = model.params.get("class_weight")
+    if weights is not None:
+        shown += " --class-weight " + (weights if isinstance(weights, str) else
+                                       ",".join(f"{k}={w:g}" for k, w in weights.items()))
+    if isinstance(saved.get("sample_weight"), str):
+        shown += f" --sample-weight {saved['sample_weight']}"
     standardized = "" if model.params.get("standardize") else " (not standardized)"
     print(f"  trained with: {shown}{standardized}")
     print("  fit: " + describe_fit(model))
-    rows = {"(intercept)": float(model.intercept)}
-    rows.update({str(name): float(c) for name, c in zip(model.names, model.coef)})
-    print(format_table(rows, f"  weights ({count(model.n_features_in_, 'feature')}, in the "
-                             "data's units):"))
+    title = f"  weights ({count(model.n_features_in_, 'feature')}, in the data's units"
+    if len(classes) > 2:                        # coef: K lists; intercept: K numbers
+        names = ["(intercept)"] + [str(name) for name in model.names]
+        rows = [model.intercept, *zip(*model.coef)]             # (n + 1) rows of K
+        cells = [[f"{v:.6g}" for v in row] for row in rows]
+        print("\n".join([title + "; a column per class):"] +
+                        grid(names, [str(c) for c in classes], cells)))
+    else:
+        rows = {"(intercept)": float(model.intercept)}
+        rows.update({str(name): float(c) for name, c in zip(model.names, model.coef)})
+        print(format_table(rows, title + "):"))
     csv = saved.get("csv")
     if isinstance(csv, dict):
         from ..tables.dialect import Dialect
@@ -297,6 +323,14 @@ def explain(args):
         from ..teach.batches import batches_table
 
         print(batches_table())
+    elif args.topic == "classes":
+        print(ex.softmax_gradient())
+    elif args.topic == "lasso":
+        from ..teach import datasets
+
+        housing = datasets.load_housing()
+        X = (housing.X - housing.X.mean(axis=0)) / housing.X.std(axis=0)
+        print(ex.lasso_path(X, housing.y / 1000, names=housing.feature_names, n_alphas=20))
     else:
         from ..teach import datasets
         from ..models import LinearRegression, LogisticClassifier

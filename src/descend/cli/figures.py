@@ -46,12 +46,34 @@ def _own(args):
         return plots.loss_curve(model, title=loss_title(Path(args.model).name, model, target))
     model, data, X, target = load_with_data(args.model, args, with_target=True)
     about = f"{Path(args.data).name}: {type(model).__name__} ({Path(args.model).name})"
+    if model._loss.classifies and len(model.classes_) > 2:
+        return _true_class_histogram(plots, whole_labels(data.y), model.predict_proba(X),
+                                     model.classes_, about)
     if model._loss.classifies:
         return plots.probability_histogram(whole_labels(data.y), model.predict_proba(X)[:, 1],
                                            model.classes_, title=textwrap.fill(
                                                f"{about}, predicted probabilities", 58))
     return plots.predicted_vs_actual(data.y, model.predict(X), title=textwrap.fill(
         f"{about}: predicted vs actual {target!r}", 46))
+
+
+def _true_class_histogram(plots, y, proba, classes, about):
+    """For K classes: how the probability given to each row's true class falls, by class
+    (above 0.5 a row is surely predicted right)."""
+    import numpy as np
+
+    from ..metrics import class_codes
+
+    codes = class_codes(y, classes)
+    fig = plots.probability_histogram(y, proba[np.arange(len(y)), codes], classes,
+                                      title=textwrap.fill(f"{about}, the probability of the "
+                                                          "true class", 58))
+    ax = fig.axes[0]
+    ax.set_xlabel("predicted probability of the row's true class")
+    for text in ax.get_legend().get_texts():
+        if text.get_text().startswith("threshold"):
+            text.set_text("0.5: above it, predicted right")
+    return fig
 
 
 def _bundled(args):
@@ -101,6 +123,8 @@ def _bundled(args):
     elif args.figure == "slips":
         from ..teach.slips import slips_figure
         fig = slips_figure()
+    elif args.figure == "lasso-path":
+        fig = plots.lasso_path()
     elif args.figure == "boundaries":
         fig = plots.decision_boundaries()
     elif args.figure == "fit":

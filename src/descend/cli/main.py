@@ -29,7 +29,8 @@ def _warn_in_one_line(message, category, *args, **kwargs):
 
 #: An option in the library's words, with a value or without one (``features=``).
 _OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha|solver|max_iter|"
-                     r"tol|features|exclude|keep|target|model|test_frac|batch_size|schedule)="
+                     r"tol|features|exclude|keep|target|model|test_frac|batch_size|schedule|l1_ratio|"
+                     r"class_weight|sample_weight)="
                      r"""('[^']*'|"[^"]*"|\[(?:'[^']*'|"[^"]*"|[^\]'"])*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
 _QUOTED = re.compile(r"'([^']*)'" + r'|"([^"]*)"')
@@ -114,6 +115,28 @@ def _check_usage(parser, args):
               f"--solver {args.solver} needs the whole file in memory: leave out one of them")
     if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
         error(f"--plot {args.plot}: the figure's file name must end in .png, .svg or .pdf")
+    _check_weights(error, args)
+
+
+def _check_weights(error, args):
+    """--sample-weight, --class-weight and --l1-ratio against the other flags of train."""
+    column = args.sample_weight
+    if column is not None and column.strip() == args.target.strip():
+        error(f"--sample-weight {column} is the --target column: the weights must be a column "
+              "of their own")
+    if column is not None and column.strip() in {f.strip() for f in args.features or ()}:
+        error(f"--sample-weight {column} is also listed in --features: a column is either "
+              "the rows' weights or a feature; remove it from --features")
+    if args.class_weight is not None and args.model == "linear":
+        error("--class-weight weighs the classes of a classifier, and --model linear fits a "
+              "regression: leave out --class-weight, or use --model logistic (or auto)")
+    if args.l1_ratio > 0 and args.alpha == 0:
+        error(f"--l1-ratio {args.l1_ratio:g} is the L1 share of the --alpha penalty, and "
+              "--alpha is 0, so nothing would be penalized: give --alpha too, e.g. --alpha 0.01")
+    if args.chunksize and args.class_weight == "balanced":
+        error("--class-weight balanced needs every class's count, which a stream "
+              "(--chunksize) does not know before the end of the file: give the weights as "
+              "--class-weight LABEL=W,LABEL=W, or leave out --chunksize")
 
 
 def _check_plot(error, args):

@@ -16,6 +16,7 @@ EPILOG = """examples:
   descend demo --out figures
   descend train houses.csv --target price --out price.json
   descend train big.csv --target price --chunksize 100000 --average
+  descend train iris.csv --target species --sample-weight w --class-weight balanced
   descend predict price.json new_houses.csv --out predictions.csv
   descend evaluate price.json held_out.csv
   descend info price.json
@@ -26,7 +27,7 @@ EPILOG = """examples:
 
 
 FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "batch-paths",
-           "batch-sizes", "slips", "boundaries", "fit", "sigmoid"]
+           "batch-sizes", "slips", "lasso-path", "boundaries", "fit", "sigmoid"]
 
 
 def _common(p):
@@ -102,6 +103,7 @@ _positive_int = _number(int, lambda v: v >= 1, "a whole number of at least 1")
 _seed = _number(int, lambda v: v >= 0, "a whole number of at least 0")
 _nonnegative = _number(float, lambda v: v >= 0 and v != float("inf"), "a finite number >= 0")
 _fraction = _number(float, lambda v: 0 <= v < 1, "a number from 0 up to (not including) 1")
+_ratio = _number(float, lambda v: 0 <= v <= 1, "a number from 0 to 1")
 
 
 def _port(text):
@@ -118,6 +120,34 @@ def _rate(text):
     if text == "auto":
         return text
     return _number(float, lambda v: 0 < v < float("inf"), "'auto' or a positive number")(text)
+
+
+def _class_weight(text):
+    """``balanced``, or ``LABEL=W,LABEL=W`` as {label as typed: weight}."""
+    if text.strip() == "balanced":
+        return "balanced"
+    weights = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        label, _, value = part.rpartition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = None
+        if not label.strip() or weight is None or not 0 <= weight < float("inf"):
+            weights = {}
+            break
+        weights[label.strip()] = weight
+    if not weights:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not balanced, nor each class's weight as LABEL=WEIGHT separated by "
+            "commas (e.g. yes=3,no=1), the weights finite numbers >= 0")
+    return weights
+
+
+def _sample_weight(p, what):
+    p.add_argument("--sample-weight", metavar="COL",
+                   help=f"a column of DATA.csv holding each row's weight (numbers >= 0; 0 "
+                        f"leaves a row out): {what}; it is never a feature")
 
 
 def _columns(text):
@@ -158,7 +188,8 @@ def build_parser():
                         "be given more than once)")
     p.add_argument("--model", choices=["auto", "linear", "logistic"], default="auto",
                    help="auto (default): logistic for a class label (text, true/false, two "
-                        "values, or a few whole numbers), linear for other numbers")
+                        "values, or a few whole numbers; three classes or more are "
+                        "multinomial), linear for other numbers")
     p.add_argument("--solver", default="auto",
                    choices=["auto", "newton", "lbfgs-newton", "lbfgs", "nesterov", "gd", "sgd"],
                    help="gd is the plain update of the material, sgd the same on batches of "
@@ -172,7 +203,16 @@ def build_parser():
                    help="the most iterations: epochs for --solver sgd, passes over the file "
                         "with --chunksize (default: 1000; 1 with --chunksize)")
     p.add_argument("--tol", type=_nonnegative, default=1e-6, help="(default: %(default)s)")
-    p.add_argument("--alpha", type=_nonnegative, default=0.0, help="L2 penalty (default: %(default)s)")
+    p.add_argument("--alpha", type=_nonnegative, default=0.0,
+                   help="the penalty on the weights, L2 unless --l1-ratio (default: %(default)s)")
+    p.add_argument("--l1-ratio", type=_ratio, default=0.0, metavar="R",
+                   help="the share of --alpha that is an L1 penalty, which sets weights to "
+                        "exactly 0: 0 is L2 alone, 1 the lasso (default: %(default)s)")
+    p.add_argument("--class-weight", type=_class_weight, metavar="balanced|LABEL=W,...",
+                   help="weigh the classes (logistic only): balanced gives each class the "
+                        "same total weight, or LABEL=W,LABEL=W weighs those classes (the "
+                        "others weigh 1)")
+    _sample_weight(p, "the fit and the held-out metrics weigh each row by it")
     p.add_argument("--batch-size", type=_positive_int, default=32, metavar="N",
                    help="rows per update of --solver sgd and --chunksize: 1 is stochastic "
                         "descent (default: %(default)s)")
@@ -219,8 +259,10 @@ def build_parser():
 
     p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
                        description="Print the metrics of a saved model on DATA.csv, which must "
-                       "hold the target column the model was trained on.")
+                       "hold the target column the model was trained on; for a classifier of "
+                       "three classes or more, per class and a confusion matrix too.")
     _model_and_data(p)
+    _sample_weight(p, "the metrics weigh each row by it (default: every row counts once)")
     _csv_options(p, saved=True)
     _common(p)
 
@@ -279,6 +321,18 @@ def build_parser():
                    help="(default: %(default)s)")
     t.add_argument("--iter", type=_positive_int, default=100, help="updates (default: %(default)s)")
     _common(t)
+    t = topics.add_parser("classes", help="K classes: the softmax, and the same gradient",
+                          description="One example of three classes through the softmax: "
+                          "the scores, the probabilities, the residual p - Y and the gradient "
+                          "x (p - Y)^T, checked against central differences; and why two "
+                          "classes are the sigmoid.")
+    _common(t)
+    t = topics.add_parser("lasso", help="the L1 penalty: weights leaving zero one by one",
+                          description="The lasso path on the housing data (columns "
+                          "standardized): from the alpha at which every weight is zero down, "
+                          "the alpha at which each feature enters. The figure: descend plot "
+                          "lasso-path.")
+    _common(t)
     topics.metavar = "{" + ",".join(topics.choices) + "}"    # named when one is missing
 
     p = sub.add_parser("plot", help="draw one of descend's figures into a file",
@@ -286,6 +340,7 @@ def build_parser():
                        "fit, the loss surface with the descent's path, four solvers' paths on "
                        "one surface, learning rates compared, whole-set, mini-batch and "
                        "stochastic paths and losses, three slips of a from-scratch loop, "
+                       "the lasso path beside the soft threshold, "
                        "decision boundaries on the toy "
                        "data sets, predicted against actual values, or the sigmoid and its "
                        "derivative. loss-curve and fit also draw your own work: give a model "

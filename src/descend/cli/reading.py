@@ -34,9 +34,12 @@ def read_options(args, saved=None) -> dict:
     return chosen
 
 
-def training_record(data) -> dict:
-    """What a model file keeps of its training data, to read new files the same way."""
+def training_record(data, sample_weight=None) -> dict:
+    """What a model file keeps of its training data, to read new files the same way, and
+    the column of sample weights the fit was weighted by (``sample_weight``), if any."""
     record = {"target_name": data.target_name, "schema": data.schema.to_dict()}
+    if sample_weight is not None:
+        record["sample_weight"] = data.report.weights
     if data.report.dialect is not None:
         record["csv"] = data.report.dialect.to_dict()
     return record
@@ -64,10 +67,11 @@ def load_with_data(path, args, *, with_target, keep=None):
                         "be scored; save the model with descend train.")
     recorded = Dialect.from_dict(saved["csv"]) if isinstance(saved.get("csv"), dict) else None
     options = read_options(args, recorded)
+    weights = getattr(args, "sample_weight", None)
     try:
         data = DataContainer.from_csv(args.data, target, schema=saved.get("schema"),
                                       missing=getattr(args, "missing", "error"), keep=keep,
-                                      **options)
+                                      weights=weights, **options)
         order = check_columns(model, data.feature_names)
     except DataError as err:
         raise DataError(_why_not(err, args, options, saved, target)) from None
@@ -89,7 +93,8 @@ def _why_not(err, args, options, saved, target):
         options = {**options, "sep": sniff(args.data, options["encoding"])}
     if options["quote"] == AUTO:
         options = {**options, "quote": '"'}
-    better = _other_reading(args.data, options, saved, target)
+    better = _other_reading(args.data, options, saved, target,
+                            getattr(args, "sample_weight", None))
     if better:
         how = ("given with --sep" if args.sep else "as given to descend train"
                if (saved.get("csv") or {}).get("detected") is False else "detected")
@@ -121,15 +126,16 @@ def _utf8(path):
     return not raw.isascii()
 
 
-def _other_reading(path, options, saved, target):
+def _other_reading(path, options, saved, target, weights=None):
     """The delimiter and quote (those that differ from ``options``) under which the file's
-    header holds every column the model needs; {} when no other reading does."""
+    header holds every column the model needs (and the ``weights`` column); {} when no
+    other reading does."""
     from ..tables.csvfile import first_record
     from ..tables.dialect import CANDIDATES, WHITESPACE, Dialect
 
     schema = saved.get("schema") or {}
     needed = {f.get("source") for f in schema.get("features", []) if isinstance(f, dict)}
-    needed |= {target} - {None}
+    needed |= {target, weights} - {None}
     def header(sep, quote):
         return set(first_record(path, Dialect(sep=sep, quote="" if quote == "none" else quote,
                                               encoding=options["encoding"])))

@@ -4,8 +4,9 @@ The file is read ``N`` rows at a time (:func:`descend.tables.csvfile.read_csv_ch
 so a file larger than memory trains in the memory of one chunk. The first chunk
 fixes what a stream cannot know in advance: the columns and their encoding
 (the schema, as for ``predict``), the fill values of ``--missing mean|median``,
-the model (``--model auto``) and a classifier's two classes, the
-standardization and the step. Every later chunk is read by that schema.
+the model (``--model auto``) and a classifier's classes (two or more), the
+standardization and the step. Every later chunk is read by that schema, and its
+``--sample-weight`` column weighs its rows' updates.
 
 Each chunk holds out ``--test-frac`` of its rows, drawn from ``--seed`` and the
 chunk's number, so the same rows are held out on every pass; the others are
@@ -38,13 +39,15 @@ def _chunks(args, schema=None):
         if schema is None:
             try:
                 data = DataContainer.from_table(table, args.target, features=args.features,
-                                                exclude=args.exclude, missing=args.missing)
+                                                exclude=args.exclude, missing=args.missing,
+                                                weights=args.sample_weight)
             except DataError as e:
                 raise _in_first_chunk(e, args, table.frame.index) from None
             schema = data.schema.to_dict()
         else:
             data = DataContainer.from_table(table, args.target, schema=schema,
-                                            missing="drop" if args.missing == "drop" else "error")
+                                            missing="drop" if args.missing == "drop" else "error",
+                                            weights=args.sample_weight)
         yield data
 
 
@@ -115,7 +118,7 @@ def train_in_chunks(args, say, make_model):
 
 
 def _classes(model, data, args):
-    """A classifier's two classes, from the first chunk; None for a regression."""
+    """A classifier's classes, from the first chunk; None for a regression."""
     if not model._loss.classifies:
         return None
     labels = np.unique(whole_labels(data.y))
@@ -139,11 +142,11 @@ def _partial_fit(model, part, classes, frame):
                 f"{y[stray][0]!r}, a class the first chunk did not show ({count(int(stray.sum()), 'row')} "
                 f"in this chunk); a stream learns its classes from the first chunk: raise "
                 "--chunksize, or shuffle the file's rows")
-    model.partial_fit(frame(part), y, classes=classes)
+    model.partial_fit(frame(part), y, classes=classes, sample_weight=part.sample_weight)
 
 
 def _scored(args, model, first, frame):
-    """The held-out rows' targets and scores (the probability of ``classes_[1]``, or the
+    """The held-out rows' targets and scores (the probability of each class, or the
     predictions), in one more pass over the file with the final model."""
     truth, scores = [], []
     for k, data in enumerate(_chunks(args, first.schema.to_dict())):
@@ -154,7 +157,7 @@ def _scored(args, model, first, frame):
         X = frame(rows)
         if model._loss.classifies:
             truth.append(whole_labels(rows.y))
-            scores.append(model.predict_proba(X)[:, 1])
+            scores.append(model.predict_proba(X))
         else:
             truth.append(np.asarray(rows.y, dtype=float))
             scores.append(model.predict(X))

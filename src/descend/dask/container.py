@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 
-from ..arrays import two_classes
+from ..arrays import class_labels
 from ..errors import DataError
 from ..tables.report import CleaningReport
 from ..tables.split import exact_fraction, training_rows
@@ -206,11 +206,11 @@ class DaskDataContainer:
             _part_rows, exact, int(seed), train, meta=meta)) for train in (True, False))
 
     def check_classification_target(self) -> np.ndarray:
-        """The two classes of ``y``, sorted (a pass over the target)."""
+        """The classes of ``y`` (two or more), sorted (a pass over the target)."""
         if self._target is None:
             raise DataError("a classifier needs a target, but these data have none")
         found = np.sort(self._frame[self._target].dropna().unique().compute().to_numpy())
-        return two_classes(found, f"{self._target!r} of {self._source}")
+        return class_labels(found, f"{self._target!r} of {self._source}")
 
 
 def _part_rows(part, frac, seed, train, partition_info=None):

@@ -5,6 +5,8 @@ the words of the page."""
 
 from __future__ import annotations
 
+import numpy as np
+
 import os
 import tempfile
 
@@ -97,6 +99,12 @@ def read_data(request):
                          "one or two in features.")
     from ..tables.targets import is_class_label
     kind = "logistic" if is_class_label(found.y) else "linear"
+    labels = np.unique(found.y.astype(str)) if kind == "logistic" else ()
+    if len(labels) > 2:
+        raise BadRequest(f"upload: the target {target!r} has {len(labels)} classes "
+                         f"({', '.join(labels[:5])}{', ...' if len(labels) > 5 else ''}); the "
+                         "explorer draws the loss surface and boundary of two classes. Pick a "
+                         "two-class target, or fit all the classes with descend train.")
     return found.X, found.y, found.feature_names, target, kind
 
 

@@ -1,8 +1,9 @@
 """The data a model learns from: :class:`DataContainer` and :func:`train_test_split`.
 
 A container holds ``X`` (m × n, float, finite) and ``y`` (m,), or no target
-(``y`` None, for data to predict), with their names and the
-:class:`~descend.tables.schema.Schema` saying how ``X`` was built. Its arrays are
+(``y`` None, for data to predict), with their names, the
+:class:`~descend.tables.schema.Schema` saying how ``X`` was built, and each row's
+sample weight when a table's column holds them. Its arrays are
 read-only copies: nothing here modifies data in place, and every operation
 returns a new container. Tables are read and cleaned by
 :mod:`descend.tables.csvfile` and :mod:`descend.tables.ingest`, or built by a training
@@ -18,10 +19,10 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ..arrays import as_matrix, as_target, classes, label_codes, py_scalar, two_classes
+from ..arrays import as_matrix, as_target, classes, label_codes, py_scalar, class_labels
 from ..errors import DataError
-from . import csvfile, ingest
-from .report import CleaningReport
+from . import csvfile, ingest, sampleweight
+from .report import CleaningReport, Where
 from .schema import Schema
 from .split import exact_fraction, training_rows
 from .standardize import Standardizer
@@ -83,12 +84,12 @@ class DataContainer:
         self._feature_names, self._target_name = names, target_name
         self._report = CleaningReport(source="arrays", n_rows_read=m, n_rows=m)
         self._schema = Schema.numeric(names, target_name)
-        self._kept, self._labels = None, None
+        self._kept, self._labels, self._weights = None, None, None
 
     # ------------------------------------------------------------ readers
     @classmethod
     def from_frame(cls, df, target=None, *, schema=None, features=None, exclude=None,
-                   missing="error", categorical="auto"):
+                   missing="error", categorical="auto", weights=None):
         """Build a container from a DataFrame, cleaning it as documented in :mod:`descend.tables.ingest`.
 
         Parameters
@@ -111,6 +112,10 @@ class DataContainer:
         categorical : {"auto", "error", "drop"}
             Handling of text columns (one-hot encoding with the first level
             dropped, refusal, or leaving them out). Not with ``schema``.
+        weights : str, optional
+            A column holding each row's sample weight (numbers >= 0, not all
+            zero): read into :attr:`sample_weight`, never a feature
+            (:mod:`descend.tables.sampleweight`).
 
         Returns
         -------
@@ -119,12 +124,12 @@ class DataContainer:
             features; errors name row labels.
         """
         return cls._read(df, target, schema, features, exclude, missing, categorical,
-                         "the DataFrame", "row")
+                         "the DataFrame", "row", weights)
 
     @classmethod
     def from_csv(cls, path, target=None, *, schema=None, features=None, exclude=None,
                  missing="error", categorical="auto", sep=",", encoding="utf-8", quote='"',
-                 decimal=".", keep=None):
+                 decimal=".", keep=None, weights=None):
         """Read a CSV file (``.gz`` allowed) and clean it like :meth:`from_frame`.
 
         Errors name the file and the 1-based line number (the header is line 1).
@@ -134,7 +139,7 @@ class DataContainer:
         Parameters
         ----------
         path : str or os.PathLike
-        target, schema, features, exclude, missing, categorical
+        target, schema, features, exclude, missing, categorical, weights
             As in :meth:`from_frame`.
         sep : str
             One-character delimiter, ``"tab"``, ``"whitespace"`` (runs of spaces and
@@ -172,7 +177,7 @@ class DataContainer:
             names = column_names(table.frame, source)
             keep = [find_column(k, names, "keep= column", source) for k in keep]
         data = cls.from_table(table, target, schema=schema, features=features, exclude=exclude,
-                              missing=missing, categorical=categorical)
+                              missing=missing, categorical=categorical, weights=weights)
         if table.kept is not None:
             kept = table.kept.set_axis([str(c).strip() for c in table.kept.columns], axis=1)
             columns = list(kept.columns) if every else list(dict.fromkeys(keep))
@@ -181,12 +186,12 @@ class DataContainer:
 
     @classmethod
     def from_table(cls, table, target=None, *, schema=None, features=None, exclude=None,
-                   missing="error", categorical="auto"):
+                   missing="error", categorical="auto", weights=None):
         """A table read from a CSV file (:func:`descend.tables.csvfile.read_csv`, or a chunk
         of :func:`~descend.tables.csvfile.read_csv_chunks`) cleaned as :meth:`from_csv`
         cleans it, the way it was read recorded in the report."""
         data = cls._read(table.frame, target, schema, features, exclude, missing, categorical,
-                         repr(table.name), "line")
+                         repr(table.name), "line", weights)
         data._report = dataclasses.replace(data._report, blank_lines=table.blank_lines,
                                            dialect=table.dialect)
         return data
@@ -205,13 +210,25 @@ class DataContainer:
 
     @classmethod
     def _read(cls, df, target, schema, features, exclude, missing, categorical, source,
-              row_word):
+              row_word, weights=None):
+        if weights is not None:
+            known = None if schema is None else Schema.from_dict(schema)
+            weights = sampleweight.weight_source(weights, df, target, features, known, source)
+            if schema is None:
+                exclude = sampleweight.without_weights(exclude, weights)
         out = ingest.ingest_frame(df, target, schema=schema, features=features, exclude=exclude,
                                   missing=missing, categorical=categorical, source=source,
                                   row_word=row_word)
-        data = cls._build(out.X, out.y, out.feature_names, out.target_name, out.report,
-                          out.schema)
+        report = out.report
+        if weights is not None:
+            unused = {h: r for h, r in report.dropped_columns.items() if h != weights}
+            report = dataclasses.replace(report, weights=weights, dropped_columns=unused)
+        data = cls._build(out.X, out.y, out.feature_names, out.target_name, report, out.schema)
         data._labels = out.labels
+        if weights is not None:
+            data._weights = sampleweight.read_weights(df, weights, out.keep,
+                                                      Where.of(df, source, row_word))
+            data._weights.flags.writeable = False
         return data
 
     @classmethod
@@ -258,6 +275,11 @@ class DataContainer:
         return np.arange(len(self)) if self._labels is None else self._labels
 
     @property
+    def sample_weight(self) -> np.ndarray | None:
+        """Each row's weight (m,), read from the ``weights`` column; None when none was."""
+        return self._weights
+
+    @property
     def kept(self) -> pd.DataFrame | None:
         """The columns :meth:`from_csv` was asked to ``keep``, as written, one row per row of
         ``X``, indexed by file line; None when none were."""
@@ -292,6 +314,7 @@ class DataContainer:
                            self._feature_names, self._target_name, self._report, self._schema)
         data._kept = None if self._kept is None else self._kept.iloc[rows]
         data._labels = None if self._labels is None else self._labels[rows]
+        data._weights = None if self._weights is None else self._weights[rows]
         return data
 
     def with_X(self, X) -> DataContainer:
@@ -301,22 +324,23 @@ class DataContainer:
             raise DataError(f"the new X has shape {X.shape}; expected {self.shape}")
         data = self._build(X, self._y, self._feature_names, self._target_name, self._report,
                            self._schema)
-        data._kept, data._labels = self._kept, self._labels
+        data._kept, data._labels, data._weights = self._kept, self._labels, self._weights
         return data
 
     # ------------------------------------------------------------ checks, splits
     def check_classification_target(self) -> np.ndarray:
-        """Check that ``y`` holds exactly two classes and return them, sorted.
+        """Check that ``y`` holds class labels, two or more, and return them, sorted.
 
         Raises
         ------
         DataError
-            If ``y`` has a single class or more than two distinct values, or is None.
+            If ``y`` has a single class, holds numbers with fractions (quantities), or is
+            None.
         """
         self._require_target("a classifier")
         source = self._report.source
         t = repr(self._target_name) + ("" if source == "arrays" else f" of {source}")
-        return two_classes(classes(self._y), t, len(self))
+        return class_labels(classes(self._y), t, len(self))
 
     def train_test_split(self, frac=0.8, seed=None, stratify=False):
         """Split into disjoint ``(train, test)`` containers; see :func:`train_test_split`."""

@@ -63,6 +63,7 @@ class Ingested(NamedTuple):
     report: CleaningReport
     schema: Schema
     labels: np.ndarray          # (m,) the label of each row kept: its file line, or index label
+    keep: np.ndarray            # (rows of df,) bool: which rows of the table were kept
 
 
 def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
@@ -109,7 +110,7 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
         X, y, report, keep = apply_schema(df, schema, target, missing=missing, source=source,
                                           row_word=row_word)
         return Ingested(X, y, schema.names, None if target is None else str(target).strip(),
-                        report, schema, Where.of(df, source, row_word).labels[keep])
+                        report, schema, Where.of(df, source, row_word).labels[keep], keep)
     if missing not in MISSING_OPTIONS:
         raise DataError(f"missing={missing!r} is not an option; use one of {MISSING_OPTIONS}")
     if categorical not in CATEGORICAL_OPTIONS:
@@ -182,7 +183,7 @@ def ingest_frame(df, target=None, *, schema=None, features=None, exclude=None,
         encoded=encoded, booleans=tuple(h for h, c in cols.items() if c.kind == "boolean"),
         dropped_columns=dropped_cols)
     return Ingested(np.hstack(X_parts), y, schema.names, target, report, schema,
-                    where.labels[keep])
+                    where.labels[keep], keep)
 
 
 def _select(df, target, features, exclude, source):

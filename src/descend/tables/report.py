@@ -64,6 +64,8 @@ class CleaningReport:
         Blank lines of a file that hold no row (see :mod:`descend.tables.csvfile`).
     dialect : dialect.Dialect or None
         How a file was read (delimiter, decimal mark, quote, encoding); None for frames.
+    weights : str or None
+        The column read as the rows' sample weights, not as a feature.
     """
 
     source: str = "arrays"
@@ -78,6 +80,7 @@ class CleaningReport:
     dropped_columns: dict[str, str] = field(default_factory=dict)
     blank_lines: tuple[int, ...] = ()
     dialect: Dialect | None = None
+    weights: str | None = None
 
     @property
     def n_dropped(self) -> int:
@@ -127,7 +130,10 @@ class CleaningReport:
             lines.append(f"- converted true/false to 1/0 in {few(self.booleans, quote=True)}")
         for name, reason in self.dropped_columns.items():
             lines.append(f"- left out column {name!r}: {reason}")
-        if len(lines) == 1 + (self.dialect is not None):
+        if self.weights is not None:
+            lines.append(f"- read column {self.weights!r} as each row's sample weight, not "
+                         "as a feature")
+        if len(lines) == 1 + (self.dialect is not None) + (self.weights is not None):
             lines.append("- nothing needed cleaning")
         return "\n".join(lines)
 
