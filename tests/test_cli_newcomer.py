@@ -332,4 +332,4 @@ def test_plot_fit_leaves_out_rows_it_cannot_score_when_asked(people, tmp_path):
 
 def test_explain_without_a_topic_lists_the_topics():
     code, _, err = run("explain")
-    assert code == 2 and "{chain-rule,coin-toss,newton,loop-vs-vector,gradient-check,batches,slips}" in err
+    assert code == 2 and "{chain-rule,coin-toss,newton,loop-vs-vector,gradient-check,batches,slips,classes,lasso}" in err

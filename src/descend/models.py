@@ -138,7 +138,7 @@ class LogisticClassifier(_Score, ClassifierMixin, _GradientDescentModel):
             target = _Target(1.0, 1.0, Softmax, K)
         if self.class_weight is not None:
             codes = rows.y.astype(np.intp)
-            factors = class_factors(self.class_weight, classes, codes, name)
+            factors = class_factors(self.class_weight, classes, codes, name, rows.sample_weight)
             rows.reweigh(factors[codes], f"{name}: with class_weight, every row's weight")
         return target
 

@@ -7,7 +7,8 @@ length, all zeros) in the words of ``fit``'s parameters, and scales the rest to
 sum to ``m``, so that every pass multiplies by the weights and still divides by
 ``m``. :func:`class_factors` turns ``class_weight`` into a factor per class, as
 scikit-learn's ``class_weight`` means it: ``"balanced"`` weighs class
-:math:`k` by :math:`m / (K m_k)`, so that every class weighs as much in total.
+:math:`k` by :math:`\sum_i s_i / (K \sum_{y_i = k} s_i)` (:math:`m / (K m_k)` without
+sample weights), so that every class weighs as much in total.
 """
 
 from __future__ import annotations
@@ -62,15 +63,16 @@ def normalized(sw, who):
     return scaled * (sw.size / float(scaled.sum()))
 
 
-def class_factors(class_weight, classes, codes, who):
+def class_factors(class_weight, classes, codes, who, sample_weight=None):
     """A factor per class (K,) for ``class_weight``: None (ones), "balanced", or a dict from
-    label to weight (labels not named weigh 1). ``codes`` (m,) are the rows' class codes."""
+    label to weight (labels not named weigh 1). ``codes`` (m,) are the rows' class codes,
+    ``sample_weight`` (m,) their weights (None: 1 each), by which "balanced" counts."""
     K = len(classes)
     if class_weight is None:
         return np.ones(K)
     if isinstance(class_weight, str) and class_weight == "balanced":
-        counts = np.bincount(codes, minlength=K).astype(float)
-        return codes.size / (K * np.maximum(counts, 1.0))
+        counts = np.bincount(codes, weights=sample_weight, minlength=K).astype(float)
+        return counts.sum() / (K * np.where(counts > 0, counts, 1.0))
     if not isinstance(class_weight, dict):
         raise ValueError(f"{who}: class_weight must be None, 'balanced' or a dict from class "
                          f"label to weight, got {class_weight!r}.")
