@@ -498,13 +498,15 @@ def test_dask_fits_k_classes_with_weights_as_in_memory():
     X, y = load_iris(return_X_y=True)
     w = np.random.default_rng(0).integers(0, 3, len(y)).astype(float)
     chunked = [da.from_array(a, chunks=40) for a in (X, y, w)]
-    for solver in ("newton", "lbfgs"):
+    # Newton lands on the optimum to rounding; L-BFGS stops once the loss is within 1e-12,
+    # where the weights can still differ by ~1e-8 with the order of the sums (chunks).
+    for solver, close in (("newton", 1e-10), ("lbfgs", 1e-6)):
         on_dask = LogisticClassifier(alpha=0.01, tol=1e-12, solver=solver).fit(
             chunked[0], chunked[1], sample_weight=chunked[2])
         in_memory = LogisticClassifier(alpha=0.01, tol=1e-12, solver=solver).fit(
             X, y, sample_weight=w)
         assert on_dask.coef_.shape == (3, 4)
-        np.testing.assert_allclose(on_dask.coef_, in_memory.coef_, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(on_dask.coef_, in_memory.coef_, rtol=0, atol=close)
         np.testing.assert_allclose(np.asarray(on_dask.predict_proba(chunked[0])),
-                                   in_memory.predict_proba(X), rtol=0, atol=1e-12)
+                                   in_memory.predict_proba(X), rtol=0, atol=close)
         assert (np.asarray(on_dask.predict(chunked[0])) == in_memory.predict(X)).all()
