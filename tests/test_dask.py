@@ -498,9 +498,10 @@ def test_dask_fits_k_classes_with_weights_as_in_memory():
     X, y = load_iris(return_X_y=True)
     w = np.random.default_rng(0).integers(0, 3, len(y)).astype(float)
     chunked = [da.from_array(a, chunks=40) for a in (X, y, w)]
-    # Newton lands on the optimum to rounding; L-BFGS stops once the loss is within 1e-12,
-    # where the weights can still differ by ~1e-8 with the order of the sums (chunks).
-    for solver, close in (("newton", 1e-10), ("lbfgs", 1e-6)):
+    # Both stop once the loss is within 1e-12 of the optimum, where the weights may still
+    # differ by ~1e-8 with the order of the sums (chunks): whether Newton's last step is
+    # taken turns on the loss's last bits (measured: 1.5e-8 apart on a fresh install).
+    for solver, close in (("newton", 1e-7), ("lbfgs", 1e-6)):
         on_dask = LogisticClassifier(alpha=0.01, tol=1e-12, solver=solver).fit(
             chunked[0], chunked[1], sample_weight=chunked[2])
         in_memory = LogisticClassifier(alpha=0.01, tol=1e-12, solver=solver).fit(
