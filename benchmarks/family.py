@@ -106,11 +106,10 @@ def contenders(case, m, weights):
 
 
 def _old_penalty():
-    """Whether this scikit-learn still needs ``penalty="elasticnet"`` for an l1_ratio."""
-    import inspect
-
-    from sklearn.linear_model import LogisticRegression
-    return "penalty" in inspect.signature(LogisticRegression).parameters
+    """Whether this scikit-learn still needs ``penalty="elasticnet"`` for an l1_ratio (before
+    1.8; from 1.8 the penalty is deprecated and l1_ratio alone sets it)."""
+    import sklearn
+    return tuple(int(part) for part in sklearn.__version__.split(".")[:2]) < (1, 8)
 
 
 def fit(make, tol, X, y, weights):

@@ -79,3 +79,16 @@ def test_quasi_separation_of_one_class_from_the_others_is_named():
     with warnings.catch_warnings():
         warnings.simplefilter("error")                    # overlapping classes: no such cause
         LogisticClassifier(alpha=0.1).fit(X[:80], y[:80])
+
+
+def test_collinear_columns_are_named_by_column_with_k_classes():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=90), "b": rng.normal(size=90)})
+    frame["a_copy"] = frame["a"]
+    y = np.repeat([0, 1, 2], 30)
+    from descend.diagnosis import CollinearityWarning
+    with pytest.warns(CollinearityWarning, match="'a', 'a_copy' are collinear") as caught:
+        LogisticClassifier(solver="newton", alpha=0.0, max_iter=50).fit(frame, y)
+    assert not any("'b'" in str(w.message) for w in caught)

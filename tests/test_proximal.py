@@ -84,3 +84,46 @@ def test_lbfgs_refuses_an_l1_part_and_names_what_takes_it():
     X, y = _data()
     with pytest.raises(ValueError, match="solver='lbfgs-newton' needs a smooth loss.*'sgd'"):
         LogisticClassifier(alpha=0.1, l1_ratio=0.5, solver="lbfgs-newton").fit(X, y > 1)
+
+
+def test_k_class_lasso_never_claims_a_gap_it_cannot_bound():
+    """Moving a weight row's classes together changes no probability but the L1 part: the
+    certificate must see the loss risen there (it once curved that direction and said the
+    gap was several times smaller than it was)."""
+    from scipy.special import logsumexp
+
+    from descend.models import objective_of
+
+    rng = np.random.default_rng(24)
+    m, n, K, alpha = 69, 3, 5, 0.0084
+    X = rng.normal(size=(m, n)) * [1, 1, 10] + [0, -50, 0]
+    y = np.argmax((X - X.mean(0)) / X.std(0) @ rng.normal(size=(n, K))
+                  + rng.normal(size=(m, K)), axis=1)
+
+    def J(W, b):                                           # written out
+        Z = X @ W + b
+        return np.mean(logsumexp(Z, axis=1) - Z[np.arange(m), y]) + alpha * np.abs(W).sum()
+
+    best = LogisticClassifier(alpha=alpha, l1_ratio=1.0, solver="newton", tol=1e-12).fit(X, y)
+    W, b = best.coef_.T, best.intercept_
+    objective, _ = objective_of(LogisticClassifier(alpha=alpha, l1_ratio=1.0), X, y)
+    for shift in (0.1, 1.0):
+        moved = W.copy()
+        moved[1] += shift
+        theta = objective.theta(moved, b)
+        loss, grad, _ = objective(theta)
+        assert objective.certificate(theta, loss, grad) >= J(moved, b) - J(W, b)
+    fit = LogisticClassifier(alpha=alpha, l1_ratio=1.0, solver="newton", standardize=False,
+                             tol=1e-3).fit(X, y)
+    assert not fit.converged_ or J(fit.coef_.T, fit.intercept_) - J(W, b) <= 1e-3 * J(W, b)
+
+
+def test_the_lasso_does_not_depend_on_the_target_s_scale():
+    """y times 1e70 (fitted in units of a power of two) with alpha times 1e70: the same
+    weights times 1e70, as for y itself."""
+    X, y = _data()
+    plain = LinearRegression(alpha=0.05, l1_ratio=1.0).fit(X, y)
+    for scale in (1e70, 1e-70):
+        scaled = LinearRegression(alpha=0.05 * scale, l1_ratio=1.0).fit(X, y * scale)
+        np.testing.assert_allclose(scaled.coef_ / scale, plain.coef_, rtol=1e-9, atol=1e-12)
+        assert np.array_equal(scaled.coef_ == 0, plain.coef_ == 0)

@@ -344,3 +344,28 @@ def test_dask_weighted_fit_equals_in_memory(client, kind):
                       sample_weight=da.from_array(s, chunks=chunks))
     metric = r2_score if kind == "linear" else accuracy_score
     assert score == pytest.approx(metric(y, ref.predict(X), sample_weight=s), rel=1e-12)
+
+
+def test_rows_of_weight_zero_are_left_out_whatever_they_hold():
+    """A zero-weight row of 1e300 (in X or y) changes nothing: the fit of the other rows."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    y = X @ [1.2, 2.0] + 0.1 * rng.normal(size=60)
+    w = np.ones(61)
+    w[-1] = 0.0
+    removed = LinearRegression(tol=1e-12).fit(X, y)
+    for bad_x, bad_y in (([1e300, 1e300], 0.0), ([0.0, 0.0], 1e300)):
+        X1, y1 = np.vstack([X, bad_x]), np.append(y, bad_y)
+        for solver in ("newton", "lbfgs"):
+            model = LinearRegression(tol=1e-12, solver=solver).fit(X1, y1, sample_weight=w)
+            assert model.converged_
+            np.testing.assert_allclose(model.coef_, removed.coef_, rtol=1e-8)
+
+
+def test_a_stream_whose_first_chunk_lacks_a_class_starts_and_learns():
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["a", "b", "c"])[y]
+    model = LogisticClassifier().partial_fit(X[y != 2], names[y != 2], classes=["a", "b", "c"])
+    assert model.coef_.shape == (3, 4) and np.all(np.isfinite(model.intercept_))
+    model.partial_fit(X, names)
+    assert set(model.predict(X)) <= {"a", "b", "c"}

@@ -188,7 +188,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.history_ = result.history
         self.solver_ = solver
         self._stream = None                              # partial_fit starts afresh from here
-        warn_collinear(self, found.null)
+        warn_collinear(self, found.null, objective.outputs)
         warn_unless_converged(self, result, problem.rows)
         return self
 
@@ -256,7 +256,10 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         rows = rows_for(self, X, y, classify=classify, sample_weight=sample_weight)
         target = self._target(rows)
         mean, scale, frame = self._coordinates(rows, target.loss)
-        objective = Objective(rows, target.loss, alpha=self._l2, l1=self.alpha * self.l1_ratio,
+        # y divided by ``factor`` divides the weights by it: the data term and the L2 part
+        # by its square, the L1 part only by it, so the L1 strength is divided once more.
+        objective = Objective(rows, target.loss, alpha=self._l2,
+                              l1=self.alpha * self.l1_ratio / target.factor,
                               mean=mean, scale=scale, unit=target.unit, frame=frame,
                               outputs=target.outputs)
         theta0 = objective.theta(*self._start(rows, coef_init, intercept_init, target))
@@ -290,7 +293,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
                                  f"{w.shape}.")
             w = w.reshape(n) / factor if K == 1 else w.reshape(K, n).T
         if intercept_init is None:
-            b = target.loss.start(rows.shares if K > 1 else rows.y_mean)
+            b = target.loss.start(rows.shares(K) if K > 1 else rows.y_mean)
         else:
             b = np.asarray(intercept_init, dtype=float).ravel()
             if b.size != K or not np.all(np.isfinite(b)):

@@ -37,20 +37,26 @@ class CollinearityWarning(UserWarning):
     good ones."""
 
 
-def warn_collinear(model, null):
+def warn_collinear(model, null, outputs=1):
     """Warn, naming the columns, when Newton's method found collinear columns (``null``:
-    the directions of standardized theta it left out; the last entry is the intercept)."""
-    if null is None or not null.size:
+    the directions of standardized theta it left out, theta's (n+1, K) grid read row by
+    row for K ``outputs``; its last row is the intercept's). Not with an L1 part, which
+    chooses among collinear columns itself (no minimum-norm answer)."""
+    if null is None or not null.size or (model.alpha and model.l1_ratio):
         return
     n = model.n_features_in_
-    involved = collinear_columns(null)
+    involved = sorted({j // outputs for j in collinear_columns(null)})
+    count = null.shape[1] if outputs == 1 else None        # with K classes, per class
+    many = count is not None and count != 1
+    combos = (f"{count} combination{'s' * many}" if count is not None else
+              "a combination (for each class)")
     names = getattr(model, "feature_names_in_", None)
     named = [("the intercept" if j == n else
               (repr(str(names[j])) if names is not None else f"column {j}")) for j in involved]
     warnings.warn(
         f"{type(model).__name__}: {few(named, 8)} {'are' if len(named) > 1 else 'is'} "
-        f"collinear: {null.shape[1]} combination{'s' * (null.shape[1] != 1)} of them "
-        "carr" + ("y" if null.shape[1] != 1 else "ies") + " no information the others do "
+        f"collinear: {combos} of them carr" + ("y" if many else "ies") +
+        " no information the others do "
         "not (a column that repeats, sums or rescales others, or is constant). Their weights "
         "cannot be told apart; the fit returns the smallest weights (in standardized units) "
         "among the equally good ones. Leave one of each such group out for weights that "

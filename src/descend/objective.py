@@ -242,14 +242,17 @@ Vert_1 =
             # Adding one number to every class's parameters (a row of the grid) changes
             # no probability: H is singular along those directions, and the gradient
             # has no part along them. Curving them (by H's own scale) leaves every step
-            # and decrement as they were, and makes H solvable by Cholesky.
+            # and decrement as they were, and makes H solvable by Cholesky. An L1 part
+            # is not flat along a row of weights (its optimum there is a median, not the
+            # centre): its subgradient has a part along them, which only the L2 part
+            # curves, so with one only the intercepts' row is curved.
             rho = float(np.mean(np.diag(H)))
-            H += rho * np.kron(np.eye(n + 1), np.ones((K, K)))
+            H += rho * _shared_shift(n, K, self.l1)
         # A gradient component at this level is rounding (its size ~ sqrt(2 J curvature)).
         noise = 64 * np.finfo(float).eps * np.sqrt((n + 1) * K * max(
             2 * abs(J) * self.loss.curvature, np.finfo(float).tiny))
         return _Framed(factor(H, noise), scale / self.scale, (mean - self.mean) / self.scale, K,
-                       rho)
+                       rho, bool(self.l1))
 
     def bound_every(self, slack=SLACK):
         r"""Every how many blocks of rows the cheap certificate reads, for a bound allowed
@@ -359,9 +362,9 @@ class _Framed:
     step :math:`M^{-1}` of the frame's; the decrement is the same in both.
     """
 
-    def __init__(self, factored, ratio, shift, outputs=1, rho=0.0):
+    def __init__(self, factored, ratio, shift, outputs=1, rho=0.0, l1=False):
         self.factored, self.ratio, self.shift, self.outputs = factored, ratio, shift, outputs
-        self.rho = rho                          # the curvature given the classes' shared shift
+        self.rho, self.l1 = rho, l1             # the curvature given the classes' shared shift
 
     valid = property(lambda self: self.factored.valid)
     null = property(lambda self: self.factored.null)
@@ -379,7 +382,7 @@ class _Framed:
         H = self.factored.hessian
         n, K = self.ratio.size, self.outputs
         if self.rho:
-            H = H - self.rho * np.kron(np.eye(n + 1), np.ones((K, K)))
+            H = H - self.rho * _shared_shift(n, K, self.l1)
         if np.all(self.ratio == 1.0) and not np.any(self.shift):
             return H
         M = np.zeros((n + 1, n + 1))
@@ -398,6 +401,14 @@ class _Framed:
         D = d if K == 1 else d.reshape(n + 1, K)
         dv = D[:n] / ratio
         return _flat(dv, D[n] - self.shift @ dv)
+
+
+def _shared_shift(n, K, l1):
+    """The projector-like (n+1)K square that couples the K classes' entries of each row of
+    theta's grid (of the intercepts' row alone with an ``l1`` part)."""
+    rows = np.zeros(n + 1)
+    rows[n if l1 else slice(None)] = 1.0
+    return np.kron(np.diag(rows), np.ones((K, K)))
 
 
 def _flat(top, last):

@@ -19,7 +19,7 @@ A fit asks its rows for four things, whatever holds them:
 * the target's summary: ``labels`` (a classifier's distinct labels),
   ``encode(positive)`` (labels to 0/1), ``encode_classes(classes)`` (to codes
   0..K-1, in memory),
-  ``shares`` (each code's weighted share), ``y_mean`` and ``y_absmax``, and
+  ``shares(K)`` (each code's weighted share), ``y_mean`` and ``y_absmax``, and
   ``divide_target(s)``.
 
 The rows hold the sample weights, if any, scaled to sum to ``m``: every pass
@@ -151,10 +151,11 @@ class ArrayRows:
         self.sample_weight = normalized(np.asarray(sw, dtype=np.float64), who)
         self._moments = None
 
-    @property
-    def shares(self):
-        """Each class code's share of the (weighted) rows, (K,)."""
-        counts = np.bincount(self.y.astype(np.intp), weights=self.sample_weight)
+    def shares(self, K):
+        """Each of the K class codes' share of the (weighted) rows, (K,); a class without
+        rows (a stream's first chunk may lack one) counts as half a row."""
+        counts = np.bincount(self.y.astype(np.intp), weights=self.sample_weight, minlength=K)
+        counts[counts == 0] = 0.5
         return counts / counts.sum()
 
     @property
@@ -191,8 +192,14 @@ def rows_for(estimator, X, y, *, classify, reset=True, sample_weight=None):
     # X's finiteness is checked by the moments pass (ArrayRows), not a pass of its own.
     X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify,
                          ensure_all_finite=False, reset=reset)
-    return ArrayRows(X, y if classify else np.asarray(y, dtype=np.float64), who=who,
-                     sample_weight=checked_weights(sample_weight, X.shape[0], who))
+    y = y if classify else np.asarray(y, dtype=np.float64)
+    sw = checked_weights(sample_weight, X.shape[0], who)
+    if sw is not None and not np.all(sw > 0):
+        # A row of weight 0 is left out (a copy of the others): nothing of it, not its
+        # values however large, nor its target's scale, may reach the fit.
+        keep = sw > 0
+        X, y, sw = X[keep], y[keep], normalized(sw[keep], who)
+    return ArrayRows(X, y, who=who, sample_weight=sw)
 
 
 def checked_input(estimator, X):

@@ -6,7 +6,10 @@ keeps what the next call needs in an explicit :class:`Stream`: the raw
 iterate, the running average, the step and the coordinates. Feeding a data
 set in chunks, in order, is then exactly one epoch of ``solver="sgd"`` with
 ``shuffle=False`` over the same rows (where each chunk holds whole batches),
-from the same start, coordinates and rate.
+from the same start, coordinates and rate. ``sample_weight`` weighs each row's
+update as given (2 counts a row twice), where ``fit`` scales the weights to
+average 1: the two agree for weights that average 1. The loss a chunk reports
+is then :math:`\sum_i s_i L_i / m` over its ``m`` rows.
 
 What a stream cannot know in advance is fixed by its first chunk (or by the
 fit it continues):
@@ -82,8 +85,8 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
         raise ValueError(f"{name}.partial_fit reads each chunk in memory: pass numpy arrays or "
                          "pandas frames (compute a Dask partition first).")
     if sample_weight is not None:            # checked; as given, so chunks weigh as they say
-        rows.sample_weight = np.broadcast_to(np.asarray(sample_weight, dtype=np.float64),
-                                             (rows.m,)).copy()
+        raw = np.broadcast_to(np.asarray(sample_weight, dtype=np.float64), (len(y),))
+        rows.sample_weight = raw[raw > 0].copy()          # rows of weight 0 are left out
     rows.moments()                                   # X's finiteness, chunk by chunk
     loss, outputs = model._loss, 1
     if classify:
@@ -100,7 +103,8 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
                 stacklevel=3)
     elif stream.factor != 1.0:
         rows.divide_target(stream.factor)
-    objective = Objective(rows, loss, alpha=model._l2, l1=model.alpha * model.l1_ratio,
+    objective = Objective(rows, loss, alpha=model._l2,
+                          l1=model.alpha * model.l1_ratio / stream.factor,
                           mean=stream.mean, scale=stream.scale, unit=stream.unit,
                           outputs=outputs)
     _step(model, objective, stream)

@@ -127,8 +127,7 @@ class DaskRows:
         """The labels as the codes 0.0 .. K-1 of their places in ``classes``, chunk by chunk."""
         self.replace_target(self.y.map_blocks(codes, classes, dtype=np.float64))
 
-    @property
-    def shares(self):
+    def shares(self, K):
         """Each class code's share of the (weighted) rows, (K,), from the summarizing pass."""
         return np.array([self.label_weights[c] for c in self.labels]) / self.weight_sum
 
