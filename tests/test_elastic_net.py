@@ -192,14 +192,17 @@ def test_multinomial_elastic_net_is_saga_s(iris_saga, solver, alpha, l1_ratio):
     tol = 1e-12
     if solver == "nesterov" and l1_ratio == 1.0:
         # No L2 part curves a weight row's shared shift, along which the L1 part is not
-        # flat: a gradient solver's point gives no bound on the gap there, and the fit
-        # says so rather than claim convergence (proximal Newton moves along it, and does).
-        with pytest.warns(ConvergenceWarning):
+        # flat: a gradient solver's point bounds the gap there only where the subgradient
+        # along it is at the level of rounding, so whether it may say converged turns on
+        # the last bits (proximal Newton moves along it, and certifies). Either way the
+        # loss is saga's, and a claim of convergence must hold.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
             model = LogisticClassifier(alpha=alpha, l1_ratio=l1_ratio, solver=solver,
                                        tol=tol, max_iter=3000).fit(X, y)
-        assert not model.converged_
         J = cross_entropy(X, y, model.coef_, model.intercept_, alpha, l1_ratio)
         assert abs(J - best) <= 1e-8 * best
+        assert not model.converged_ or J - best <= tol * best + 1e-15
         np.testing.assert_array_equal(model.coef_ == 0, sk.coef_ == 0)
         return
     model = LogisticClassifier(alpha=alpha, l1_ratio=l1_ratio, solver=solver, tol=tol,
