@@ -127,11 +127,11 @@ def _block(X, rows, buf):
 
 
 def _run(X, y, w, b, sw, blocks, each, n_threads):
-    """``each(k, X_blk, y_blk, sw_blk, z)`` over ``blocks`` (on all cores for a large X)."""
+    """``each(k, X_blk, y_blk, sw_blk, z, run)`` over ``blocks`` (on all cores for a large
+    X); ``run``, the first block of the thread's run, tells the threads' sums apart."""
     w = np.asarray(w, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     k_threads = min(_threads(X, n_threads), len(blocks))
-    cuts = np.linspace(0, len(blocks), k_threads + 1).round().astype(int)
 
     def run(lo, hi):
         buf = np.empty((blocks[0].stop - blocks[0].start, X.shape[1])) \
@@ -141,11 +141,10 @@ def _run(X, y, w, b, sw, blocks, each, n_threads):
             X_blk = _block(X, rows, buf)
             z = X_blk @ w                                # (r, K)
             z += b
-            each(k, X_blk, y[rows], None if sw is None else sw[rows], z)
+            each(k, X_blk, y[rows], None if sw is None else sw[rows], z, lo)
 
     with _one_thread_blas():
         in_runs(run, len(blocks), max(k_threads, 1))
-    return cuts
 
 
 def loss_grad(X, y, w, b, sample_weight=None, *, block_rows=None, n_threads=None):
@@ -161,7 +160,7 @@ def loss_grad(X, y, w, b, sample_weight=None, *, block_rows=None, n_threads=None
     J, gw = np.zeros(K), np.zeros((K, X.shape[1], np.shape(b)[0]))
     gb, sep = np.zeros((K, np.shape(b)[0])), np.ones(K, dtype=bool)
 
-    def each(k, X_blk, y_blk, sw_blk, z):
+    def each(k, X_blk, y_blk, sw_blk, z, run):
         J[k], delta, _ = _terms(z, y_blk, sw_blk)
         gw[k] = X_blk.T @ delta
         gb[k] = delta.sum(axis=0)
@@ -193,11 +192,9 @@ def _curvature(X, y, w, b, shift, scale, sw, blocks, n_threads):
     shift, scale = np.asarray(shift, dtype=float), np.asarray(scale, dtype=float)
     nb = len(blocks)
     J, gw, gb, sep = np.zeros(nb), np.zeros((nb, n, K)), np.zeros((nb, K)), np.ones(nb, bool)
-    parts = [np.zeros((n + 1, K, n + 1, K)) for _ in range(max(1, min(_threads(X, n_threads),
-                                                                     nb)))]
-    cuts = np.linspace(0, nb, len(parts) + 1).round().astype(int)
+    parts = {}                                           # a Hessian sum per thread's run
 
-    def each(k, X_blk, y_blk, sw_blk, z):
+    def each(k, X_blk, y_blk, sw_blk, z, run):
         J[k], delta, p = _terms(z, y_blk, sw_blk)
         gw[k] = X_blk.T @ delta
         gb[k] = delta.sum(axis=0)
@@ -206,10 +203,12 @@ def _curvature(X, y, w, b, shift, scale, sw, blocks, n_threads):
         np.subtract(X_blk, shift, out=Zt[:, :n])
         Zt[:, :n] /= scale                               # standardized before any product
         Zt[:, n] = 1.0
-        _hessian_terms(Zt, p, sw_blk, parts[int(np.searchsorted(cuts, k, side="right")) - 1])
+        _hessian_terms(Zt, p, sw_blk, parts.setdefault(run, np.zeros((n + 1, K, n + 1, K))))
 
     _run(X, y, w, b, sw, blocks, each, n_threads)
-    H = sum(parts).reshape((n + 1) * K, (n + 1) * K)
+    # Added in the runs' order, whichever thread finished first: the same H every time.
+    H = sum((parts[run] for run in sorted(parts)), np.zeros((n + 1, K, n + 1, K)))
+    H = H.reshape((n + 1) * K, (n + 1) * K)
     return float(J.sum()), gw.sum(axis=0), gb.sum(axis=0), H, bool(sep.all())
 
 

@@ -82,7 +82,7 @@ def class_factors(class_weight, classes, codes, who, sample_weight=None):
         key = label.item() if isinstance(label, np.generic) else label
         if key not in known:
             raise ValueError(f"{who}: class_weight names the class {label!r}, which is not in "
-                             f"y (classes: {[known_label for known_label in known]}).")
+                             f"y (classes: {list(known)}).")
         if isinstance(weight, bool) or not (isinstance(weight, numbers.Real)
                                             and np.isfinite(weight) and weight >= 0):
             raise ValueError(f"{who}: class_weight[{label!r}] must be a number >= 0, got "
