@@ -188,9 +188,35 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.history_ = result.history
         self.solver_ = solver
         self._stream = None                              # partial_fit starts afresh from here
+        # The rows read, for summary() (a reference, no copy; pickles and copies leave it out)
+        self._fit_rows = ((problem.rows, factor) if isinstance(problem.rows, ArrayRows)
+                          else None)
         warn_collinear(self, found.null, objective.outputs)
         warn_unless_converged(self, result, problem.rows)
         return self
+
+    def summary(self, X=None, y=None, *, sample_weight=None, groups=None,
+                cov_type="nonrobust", alpha=0.05):
+        """The fit's summary: each weight with its standard error, test and ``1 - alpha``
+        interval, and the likelihood statistics, named as statsmodels names them
+        (:class:`descend.results.Summary`; it prints as a table).
+
+        It reads the rows the fit read (in memory; the model keeps a reference to them,
+        no copy), or ``X``, ``y`` and ``sample_weight`` given again (needed after loading,
+        copying, a Dask fit or ``partial_fit``). Weights count as repeated rows.
+        ``cov_type``: "nonrobust", "HC0" to "HC3" (heteroscedasticity-robust), or
+        "cluster" with ``groups`` (a label per row). With ``alpha > 0`` on the model the
+        standard errors are approximate; with an L1 part there are none
+        (:mod:`descend.summary` says why).
+        """
+        from .summary import summarize
+        return summarize(self, X, y, sample_weight=sample_weight, groups=groups,
+                         cov_type=cov_type, alpha=alpha)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_fit_rows", None)                     # the training rows are not saved
+        return state
 
     def _engine(self, solver, problem, rng):
         """``(run, make, log, lipschitz)`` for ``minimize``: the solver to run, its maker

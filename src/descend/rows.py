@@ -70,6 +70,8 @@ class ArrayRows:
         self.X, self.y = X, y
         self.m, self.n = X.shape
         self.sample_weight = sample_weight           # None, or (m,) summing to m
+        self.total = float(self.m)                   # what the weights summed to as given
+        self.kept = None                             # rows of X given that were kept (mask)
         self._zeros = None
         self._unchecked, self._moments = who, None
 
@@ -148,7 +150,9 @@ class ArrayRows:
         """Multiply each row's weight by ``factors`` (m,) (class weights), and scale the
         weights to sum to ``m`` again; ``who`` names them in an error."""
         sw = factors if self.sample_weight is None else self.sample_weight * factors
-        self.sample_weight = normalized(np.asarray(sw, dtype=np.float64), who)
+        sw = np.asarray(sw, dtype=np.float64)
+        self.total *= float(np.mean(sw))             # the weights as given, times the factors
+        self.sample_weight = normalized(sw, who)
         self._moments = None
 
     def shares(self, K):
@@ -193,13 +197,27 @@ def rows_for(estimator, X, y, *, classify, reset=True, sample_weight=None):
     X, y = validate_data(estimator, X, y, dtype=DTYPES, y_numeric=not classify,
                          ensure_all_finite=False, reset=reset)
     y = y if classify else np.asarray(y, dtype=np.float64)
-    sw = checked_weights(sample_weight, X.shape[0], who)
+    m = X.shape[0]
+    sw = checked_weights(sample_weight, m, who)
+    keep = None
     if sw is not None and not np.all(sw > 0):
         # A row of weight 0 is left out (a copy of the others): nothing of it, not its
         # values however large, nor its target's scale, may reach the fit.
         keep = sw > 0
         X, y, sw = X[keep], y[keep], normalized(sw[keep], who)
-    return ArrayRows(X, y, who=who, sample_weight=sw)
+    rows = ArrayRows(X, y, who=who, sample_weight=sw)
+    rows.kept = keep
+    if sample_weight is not None:            # the sum as given, in the units of the given
+        rows.total = _given_total(sample_weight, m, keep)
+    return rows
+
+
+def _given_total(sample_weight, m, keep):
+    """The sum of the weights as given (already checked: one weight, or m), of the rows
+    kept; infinite if it overflows."""
+    given = np.broadcast_to(np.asarray(sample_weight, dtype=np.float64), (m,))
+    with np.errstate(over="ignore"):
+        return float(np.sum(given if keep is None else given[keep]))
 
 
 def checked_input(estimator, X):

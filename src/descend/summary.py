@@ -1,0 +1,225 @@
+"""``summary()``: a fitted model's weights with their uncertainty, from the rows it was fitted
+on (kept by the fit, in memory) or given again.
+
+The rule for a penalized fit, stated once: with an L2 penalty (``alpha > 0``,
+``l1_ratio=0``) the standard errors are the sandwich of the penalized Hessian
+(:mod:`descend.inference`), labelled approximate, since the estimate is biased
+toward zero and intervals centred on it cover the true weights less often
+than they say. With an L1 part the summary is refused: which weights are zero
+was chosen by the same data, and tests that ignore that choice are wrong in a
+way no covariance repairs.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .inference import COV_TYPES, covariance, information
+from .results import Summary
+
+__all__ = ["summarize"]
+
+
+def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
+              cov_type="nonrobust", alpha=0.05):
+    """The :class:`~descend.results.Summary` of a fitted ``model`` (see ``summary()``)."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model)
+    name = type(model).__name__
+    _check_options(name, cov_type, groups, alpha)
+    stored = getattr(model, "summary_record_", None)
+    if X is None and y is None and getattr(model, "_fit_rows", None) is None and stored:
+        if stored["cov_type"] == cov_type and cov_type != "cluster":
+            return Summary(dict(stored, ci_alpha=alpha))
+        raise ValueError(f"{name}.summary: this model was loaded with the summary of "
+                         f"cov_type={stored['cov_type']!r} only; for cov_type={cov_type!r} "
+                         "pass the rows it was fitted on: summary(X, y, cov_type=...).")
+    if model.alpha and model.l1_ratio:
+        raise ValueError(
+            f"{name}.summary: no standard errors for a fit with an L1 part (l1_ratio="
+            f"{model.l1_ratio!r}): which weights are zero was chosen by the same data, and tests "
+            "that ignore that choice are wrong. Refit with l1_ratio=0 (a ridge fit's summary is "
+            "approximate), or without a penalty on the columns the lasso kept, knowing that its "
+            "p-values then ignore the selection.")
+    K = len(getattr(model, "classes_", ()))
+    kind = "linear" if K == 0 else ("logistic" if K == 2 else "multinomial")
+    if kind == "multinomial" and model.alpha:
+        raise ValueError(f"{name}.summary: standard errors of a penalized fit with {K} classes "
+                         "are not built yet; fit with alpha=0 for the summary.")
+    X, y, w, groups = _rows(model, X, y, sample_weight, groups, kind)
+    coef, intercept = _params(model, kind)
+    info = information(kind, X, y, w, coef, intercept, groups)
+    names = _names(model)
+    cov, scale, n_groups = covariance(info, cov_type, alpha=model.alpha, names=names)
+    p = info.K * info.q
+    record = {
+        "model": name, "kind": kind, "target": "y", "names": names,
+        "classes": None if K == 0 else [_plain(c) for c in model.classes_],
+        "params": _blocks(coef, intercept, kind).tolist(), "cov": cov.tolist(),
+        "cov_type": cov_type, "groups": n_groups, "approximate": bool(model.alpha),
+        "alpha": float(model.alpha), "ci_alpha": alpha, "nobs": info.nobs,
+        "df_model": float(p - info.K), "df_resid": info.nobs - p, "scale": scale,
+        "condition_number": info.condition_number, **_likelihoods(info, kind, y, w),
+    }
+    record["fit"], record["notes"] = _fit_and_notes(model, info, record, X, y, w, kind, names)
+    return Summary(record)
+
+
+def _check_options(name, cov_type, groups, alpha):
+    if cov_type not in COV_TYPES:
+        raise ValueError(f"{name}.summary: cov_type must be one of {list(COV_TYPES)}, got "
+                         f"{cov_type!r}.")
+    if (cov_type == "cluster") != (groups is not None):
+        raise ValueError(f"{name}.summary: " + (
+            "cov_type='cluster' needs groups, a group label for each row of X."
+            if groups is None else f"groups is for cov_type='cluster' (got {cov_type!r})."))
+    if isinstance(alpha, bool) or not (isinstance(alpha, numbers.Real) and 0 < alpha < 1):
+        raise ValueError(f"{name}.summary: alpha must be between 0 and 1 (0.05 gives 95% "
+                         f"intervals), got {alpha!r}.")
+
+
+def _rows(model, X, y, sample_weight, groups, kind):
+    """``(X, y, w, groups)``: the rows in memory, ``y`` as values, 0/1 or class codes, the
+    frequency weights as given (None: each row once), groups as codes 0..G-1."""
+    name = type(model).__name__
+    kept = None
+    if X is None and y is None:
+        fitted = getattr(model, "_fit_rows", None)
+        if fitted is None:
+            raise ValueError(
+                f"{name}.summary: the rows this model was fitted on are not at hand (it was "
+                "loaded, copied, fitted on Dask or by partial_fit); pass them, with their "
+                "weights if any: summary(X, y, sample_weight=...).")
+        rows, factor = fitted
+        X, y, kept = rows.X, rows.y * factor, rows.kept
+        w = None if rows.sample_weight is None else rows.sample_weight * (rows.total / rows.m)
+    elif X is None or y is None:
+        raise ValueError(f"{name}.summary: pass both X and y (the rows of the fit), or neither.")
+    else:
+        X, y, w, kept = _given(model, X, y, sample_weight, kind)
+    if groups is not None:
+        groups = np.asarray(groups)
+        size = X.shape[0] if kept is None else kept.shape[0]
+        if groups.ndim != 1 or groups.shape[0] != size:
+            raise ValueError(f"{name}.summary: groups must hold one label per row of X "
+                             f"({size}), got shape {groups.shape}.")
+        if kept is not None:
+            groups = groups[kept]
+        groups = np.unique(groups, return_inverse=True)[1].ravel()
+    return X, y, w, groups
+
+
+def _given(model, X, y, sample_weight, kind):
+    """Rows given to ``summary``, checked as ``fit`` checks them (class weights too)."""
+    from .dask.inputs import is_dask
+    from .metrics import class_codes
+    from .rows import checked_input
+    from .weights import checked_weights, class_factors
+
+    name = type(model).__name__
+    if is_dask(X) or is_dask(y):
+        raise ValueError(f"{name}.summary reads the rows in memory; pass numpy arrays "
+                         "(X.compute(), y.compute()).")
+    X = np.asarray(checked_input(model, X), dtype=np.float64)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name}.summary: X holds NaN or infinite values.")
+    y = np.asarray(y).ravel()
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"{name}.summary: X has {X.shape[0]} rows but y has {y.shape[0]}.")
+    m = X.shape[0]
+    w = checked_weights(sample_weight, m, name)
+    if w is not None:
+        w = np.broadcast_to(np.asarray(sample_weight, dtype=np.float64), (m,)).copy()
+    if kind == "linear":
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name}.summary: y holds NaN or infinite values.")
+    else:
+        y = class_codes(y, model.classes_).astype(np.float64)
+        if model.class_weight is not None:
+            codes = y.astype(np.intp)
+            factors = class_factors(model.class_weight, model.classes_, codes, name, w)
+            w = factors[codes] if w is None else w * factors[codes]
+    kept = None
+    if w is not None and not np.all(w > 0):
+        kept = w > 0
+        X, y, w = X[kept], y[kept], w[kept]
+    return X, y, w, kept
+
+
+def _params(model, kind):
+    if kind == "linear":
+        return np.asarray(model.coef_, dtype=float), float(model.intercept_)
+    if kind == "logistic":
+        return model.coef_[0], float(model.intercept_[0])
+    return model.coef_, model.intercept_
+
+
+def _blocks(coef, intercept, kind):
+    """The parameters as the summary shows them, (K', n + 1): the intercept first; with K
+    classes each class's against the first's."""
+    if kind != "multinomial":
+        return np.concatenate([[intercept], coef])[None, :]
+    full = np.column_stack([intercept, coef])                # (K, n + 1)
+    return full[1:] - full[0]
+
+
+def _names(model):
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        names = getattr(model, "feature_names_", None)
+    return ([str(n) for n in names] if names is not None else
+            [f"x{j}" for j in range(model.n_features_in_)])
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _likelihoods(info, kind, y, w):
+    """``llf``, ``llnull`` and for the linear model ``ssr`` and ``tss``."""
+    N = info.nobs
+    if kind == "linear":
+        mean = np.average(y, weights=w)
+        tss = float(np.dot(np.ones_like(y) if w is None else w, (y - mean) ** 2))
+
+        def gaussian(ss):
+            return -N / 2 * (np.log(2 * np.pi * ss / N) + 1)
+        return {"llf": gaussian(info.ssr), "llnull": gaussian(tss), "ssr": info.ssr, "tss": tss}
+    K = 2 if kind == "logistic" else info.K + 1
+    shares = np.bincount(y.astype(np.intp), weights=w, minlength=K) / N
+    shares = shares[shares > 0]
+    return {"llf": info.llf, "llnull": float(N * np.sum(shares * np.log(shares)))}
+
+
+def _fit_and_notes(model, info, record, X, y, w, kind, names):
+    """How the fit went, in one line, and the notes below the table."""
+    from .metrics import describe_fit
+
+    notes = []
+    if getattr(model, "stop_reason_", "converged") != "converged":
+        notes.append("The fit did not converge (see 'fit' above): the weights are not the "
+                     "optimum's, and neither are the standard errors.")
+    if record["approximate"]:
+        notes.append(f"alpha={model.alpha:g}: the weights are penalized (biased toward zero); "
+                     "the standard errors are the sandwich of the penalized Hessian, "
+                     "approximate.")
+    if record["cov_type"] != "nonrobust":
+        notes.append({"HC0": "Robust (White's HC0) covariance.",
+                      "HC1": "Robust covariance, HC1 (HC0 times N/(N-p)).",
+                      "HC2": "Robust covariance, HC2 (each row's squared score over 1 - its "
+                             "leverage).",
+                      "HC3": "Robust covariance, HC3 (each row's squared score over (1 - its "
+                             "leverage)^2).",
+                      "cluster": f"Cluster-robust covariance (CRV1) over {record['groups']} "
+                                 "groups; the linear model's tests use G - 1 degrees of "
+                                 "freedom."}[record["cov_type"]])
+    if info.condition_number > 1e3:
+        notes.append(f"The condition number is large, {info.condition_number:.3g} (of the "
+                     "columns as given, with the intercept's 1): they are nearly collinear or "
+                     "on very different scales. descend computes on standardized columns, so "
+                     "only the former costs digits.")
+    return describe_fit(model), notes
