@@ -196,7 +196,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         return self
 
     def summary(self, X=None, y=None, *, sample_weight=None, groups=None,
-                cov_type="nonrobust", alpha=0.05):
+                cov_type="nonrobust", alpha=0.05, use_t=None):
         """The fit's summary: each weight with its standard error, test and ``1 - alpha``
         interval, and the likelihood statistics, named as statsmodels names them
         (:class:`descend.results.Summary`; it prints as a table).
@@ -205,13 +205,15 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         no copy), or ``X``, ``y`` and ``sample_weight`` given again (needed after loading,
         copying, a Dask fit or ``partial_fit``). Weights count as repeated rows.
         ``cov_type``: "nonrobust", "HC0" to "HC3" (heteroscedasticity-robust), or
-        "cluster" with ``groups`` (a label per row). With ``alpha > 0`` on the model the
+        "cluster" with ``groups`` (a label per row). ``use_t``: Student's t for the tests
+        (default: for the linear model's nonrobust ones), else the normal distribution, as
+        statsmodels' defaults. With ``alpha > 0`` on the model the
         standard errors are approximate; with an L1 part there are none
         (:mod:`descend.summary` says why).
         """
         from .summary import summarize
         return summarize(self, X, y, sample_weight=sample_weight, groups=groups,
-                         cov_type=cov_type, alpha=alpha)
+                         cov_type=cov_type, alpha=alpha, use_t=use_t)
 
     def __getstate__(self):
         state = dict(super().__getstate__())

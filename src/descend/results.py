@@ -5,8 +5,10 @@ likelihood statistics, named as statsmodels names them.
 file stores it), so a saved model shows the same table without its data. It
 prints as a text table, shows as an HTML table in notebooks, and
 ``to_frame()`` gives the coefficient table as a DataFrame. The linear model's
-tests use Student's t with ``df_resid`` degrees of freedom (``G - 1`` with
-``cov_type="cluster"``), the classifiers' the normal distribution.
+nonrobust tests use Student's t with ``df_resid`` degrees of freedom, the
+classifiers' and the robust ones the normal distribution, as statsmodels'
+defaults do; ``use_t=True`` asks for t (with ``G - 1`` degrees for
+``cov_type="cluster"``, as Stata).
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ class Summary:
         self.llf = record["llf"]
         self.llnull = record["llnull"]
         self.condition_number = record["condition_number"]
-        self.use_t = self.kind == "linear"
+        self.use_t = record["use_t"]
         groups = record.get("groups")
-        self.df_inference = (None if not self.use_t else
-                             (groups - 1 if self.cov_type == "cluster" else self.df_resid))
+        self._df_denominator = groups - 1 if self.cov_type == "cluster" else self.df_resid
+        self.df_inference = self._df_denominator if self.use_t else None
         self.names = ["intercept"] + [str(n) for n in record["names"]]
         classes = record.get("classes")
         self.blocks = ([str(c) for c in classes[1:]] if self.kind == "multinomial" else None)
@@ -160,12 +162,21 @@ class Summary:
             ssr, tss = self.record["ssr"], self.record["tss"]
             return ((tss - ssr) / self.df_model) / (ssr / self.df_resid)
         beta, C = self._params.ravel()[1:], self._cov[1:, 1:]
+        if self._wald_rank() < self.df_model:
+            return np.nan                         # see the note the table shows
         return float(beta @ np.linalg.solve(C, beta)) / self.df_model
+
+    def _wald_rank(self):
+        """The rank of the weights' covariance (not the intercept's): with ``"cluster"``
+        at most ``G - 1``, too few for the F test when there are fewer groups than
+        weights."""
+        values = np.linalg.eigvalsh(self._cov[1:, 1:])
+        return int(np.sum(values > 1e-10 * values.max())) if values.size else 0
 
     @property
     def f_pvalue(self):
         self._only("f_pvalue", classifier=False)
-        return float(special.fdtrc(self.df_model, self.df_inference, self.fvalue))
+        return float(special.fdtrc(self.df_model, self._df_denominator, self.fvalue))
 
     def _only(self, name, classifier):
         if (self.kind != "linear") != classifier:
@@ -194,6 +205,13 @@ class Summary:
             frame.index = pd.MultiIndex.from_product([self.blocks, self.names],
                                                      names=["class", "column"])
         return frame
+
+    def _own_notes(self):
+        if self.kind == "linear" and np.isnan(self.fvalue) and self.df_model:
+            return [f"No F test: the covariance of the weights has rank {self._wald_rank()}, "
+                    f"fewer than the {self.df_model:g} weights it would test (with "
+                    "cov_type='cluster', at most one less than the groups)."]
+        return []
 
     def _heading(self):
         r = self.record
@@ -248,7 +266,7 @@ class Summary:
                 shown = block
             lines.append(f"{name:<{first}}" + "".join(f"{c:>11}" for c in cells))
         lines.append("=" * max(width, first + 11 * len(columns)))
-        notes = self.record.get("notes") or []
+        notes = list(self.record.get("notes") or []) + self._own_notes()
         if notes:
             lines.append("Notes:")
             lines += [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
@@ -269,7 +287,8 @@ class Summary:
             f"<tr><th>{html.escape(name if block is None else f'{block}: {name}')}</th>"
             + "".join(f"<td>{html.escape(c)}</td>" for c in values) + "</tr>"
             for block, name, values in rows)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.record.get("notes") or [])
+        notes = "".join(f"<li>{html.escape(n)}</li>"
+                        for n in list(self.record.get("notes") or []) + self._own_notes())
         return (f"<div><strong>{html.escape(self.record['model'])} summary</strong>"
                 f"<table>{cells}</table><p>fit: {html.escape(self.record['fit'])}</p>"
                 f"<table><tr><th></th>{head}</tr>{body}</table>"

@@ -23,7 +23,7 @@ __all__ = ["summarize"]
 
 
 def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
-              cov_type="nonrobust", alpha=0.05):
+              cov_type="nonrobust", alpha=0.05, use_t=None):
     """The :class:`~descend.results.Summary` of a fitted ``model`` (see ``summary()``)."""
     from sklearn.utils.validation import check_is_fitted
 
@@ -33,7 +33,8 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
     stored = getattr(model, "summary_record_", None)
     if X is None and y is None and getattr(model, "_fit_rows", None) is None and stored:
         if stored["cov_type"] == cov_type and cov_type != "cluster":
-            return Summary(dict(stored, ci_alpha=alpha))
+            return Summary(dict(stored, ci_alpha=alpha, use_t=_use_t(use_t, stored["kind"],
+                                                                     cov_type)))
         raise ValueError(f"{name}.summary: this model was loaded with the summary of "
                          f"cov_type={stored['cov_type']!r} only; for cov_type={cov_type!r} "
                          "pass the rows it was fitted on: summary(X, y, cov_type=...).")
@@ -59,13 +60,19 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
         "model": name, "kind": kind, "target": "y", "names": names,
         "classes": None if K == 0 else [_plain(c) for c in model.classes_],
         "params": _blocks(coef, intercept, kind).tolist(), "cov": cov.tolist(),
-        "cov_type": cov_type, "groups": n_groups, "approximate": bool(model.alpha),
+        "cov_type": cov_type, "use_t": _use_t(use_t, kind, cov_type), "groups": n_groups, "approximate": bool(model.alpha),
         "alpha": float(model.alpha), "ci_alpha": alpha, "nobs": info.nobs,
         "df_model": float(p - info.K), "df_resid": info.nobs - p, "scale": scale,
         "condition_number": info.condition_number, **_likelihoods(info, kind, y, w),
     }
     record["fit"], record["notes"] = _fit_and_notes(model, info, record, X, y, w, kind, names)
     return Summary(record)
+
+
+def _use_t(use_t, kind, cov_type):
+    """Student's t for the linear model's nonrobust tests, else the normal distribution
+    (statsmodels' defaults), unless ``use_t`` says."""
+    return bool(use_t) if use_t is not None else (kind == "linear" and cov_type == "nonrobust")
 
 
 def _check_options(name, cov_type, groups, alpha):

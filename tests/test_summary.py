@@ -1,0 +1,266 @@
+"""summary(): every number against statsmodels (OLS, Logit, MNLogit, GLM with frequency
+weights, their robust covariances) on spector, longley, fair, star98 and anes96."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from descend import LinearRegression, LogisticClassifier
+
+sm = pytest.importorskip("statsmodels.api")
+
+RTOL = 1e-6
+SHARED = ["nobs", "df_model", "df_resid", "llf", "aic", "bic"]
+
+
+def _close(ours, theirs, what, rtol=RTOL, atol=0.0):
+    ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
+
+
+#: p-values far in the tail carry the last digits of their statistic times itself (the
+#: log of a normal tail falls as z^2/2), so below 1e-12 they are compared absolutely.
+P_ATOL = 1e-12
+
+
+def _same_table(ours, theirs, rtol=RTOL):
+    """Coefficients, standard errors, statistics, p-values and intervals, row by row."""
+    for name in ("params", "bse", "tvalues", "pvalues"):
+        _close(np.asarray(getattr(ours, name)).T.ravel(),
+               np.asarray(getattr(theirs, name)).T.ravel(), name, rtol,
+               P_ATOL if name == "pvalues" else 0.0)
+    _close(ours.conf_int().to_numpy(), np.asarray(theirs.conf_int()).reshape(-1, 2), "conf_int",
+           rtol)
+    _close(ours.cov_params().to_numpy(), np.asarray(theirs.cov_params()), "cov_params", rtol)
+
+
+def _spector():
+    data = sm.datasets.spector.load_pandas()
+    return data.exog, data.endog
+
+
+def _longley():
+    data = sm.datasets.longley.load_pandas()
+    return data.exog, data.endog
+
+
+def _fair():
+    data = sm.datasets.fair.load_pandas().data
+    X = data[["rate_marriage", "age", "yrs_married", "children", "religious", "educ"]]
+    couples = data["occupation"] * 10 + data["occupation_husb"]      # 36 groups
+    return X, data["affairs"], couples
+
+
+def test_logit_on_spector_matches_statsmodels_number_for_number():
+    X, y = _spector()
+    ours = LogisticClassifier(tol=1e-12).fit(X, y).summary()
+    theirs = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    _same_table(ours, theirs)
+    for name in SHARED + ["llnull", "llr", "llr_pvalue", "prsquared"]:
+        _close(getattr(ours, name), getattr(theirs, name), name)
+    assert list(ours.params.index) == ["intercept", "GPA", "TUCE", "PSI"]
+    assert not ours.use_t and "z" in ours.to_frame().columns
+
+
+def test_ols_on_longley_matches_statsmodels_to_its_condition_number():
+    X, y = _longley()
+    ours = LinearRegression(tol=1e-14).fit(X, y).summary()
+    theirs = sm.OLS(y, sm.add_constant(X)).fit()
+    _same_table(ours, theirs)
+    for name in SHARED + ["rsquared", "rsquared_adj", "fvalue", "f_pvalue", "condition_number"]:
+        _close(getattr(ours, name), getattr(theirs, name), name)
+    assert ours.use_t and ours.df_inference == 9
+    assert "condition number is large, 4.86e+09" in str(ours)
+
+
+@pytest.mark.parametrize("cov_type", ["HC0", "HC1", "HC2", "HC3"])
+def test_ols_robust_covariances_match_statsmodels_on_fair(cov_type):
+    X, y, _ = _fair()
+    model = LinearRegression(tol=1e-12).fit(X, y)
+    ours = model.summary(cov_type=cov_type)
+    theirs = sm.OLS(y, sm.add_constant(X)).fit(cov_type=cov_type)
+    _same_table(ours, theirs)
+    _close(ours.fvalue, theirs.fvalue, "Wald F")
+    _close(ours.f_pvalue, theirs.f_pvalue, "Wald F's p-value", atol=P_ATOL)
+
+
+def test_ols_cluster_covariance_and_its_degrees_of_freedom_match_statsmodels():
+    X, y, occupation = _fair()
+    model = LinearRegression(tol=1e-12).fit(X, y)
+    for use_t in (None, True):
+        ours = model.summary(cov_type="cluster", groups=occupation, use_t=use_t)
+        theirs = sm.OLS(y, sm.add_constant(X)).fit(
+            cov_type="cluster", cov_kwds={"groups": occupation.to_numpy()}, use_t=use_t)
+        _same_table(ours, theirs)
+    assert ours.use_t and ours.df_inference == occupation.nunique() - 1
+    _close(ours.f_pvalue, theirs.f_pvalue, "F's p-value with G - 1 degrees", atol=P_ATOL)
+
+
+@pytest.mark.parametrize("cov_type", ["HC0", "cluster"])
+def test_logit_robust_covariances_match_statsmodels_on_fair(cov_type):
+    X, affairs, occupation = _fair()
+    y = (affairs > 0).astype(int)
+    kw = {"groups": occupation} if cov_type == "cluster" else {}
+    ours = LogisticClassifier(tol=1e-15).fit(X, y).summary(cov_type=cov_type, **kw)
+    theirs = sm.Logit(y, sm.add_constant(X)).fit(
+        disp=0, tol=1e-12, cov_type=cov_type,
+        **({"cov_kwds": {"groups": occupation.to_numpy()}} if kw else {}))
+    _same_table(ours, theirs)
+
+
+def test_logit_hc1_to_hc3_apply_the_corrections_statsmodels_leaves_out():
+    """statsmodels' Logit gives HC0 for every HCx; descend applies N/(N-p) and the
+    leverages of the weighted least-squares step, as R's sandwich package does: checked
+    against statsmodels' scores and GLM hat values."""
+    X, affairs, _ = _fair()
+    y = (affairs > 0).astype(int)
+    model = LogisticClassifier(tol=1e-15).fit(X, y)
+    glm = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial()).fit(tol=1e-12)
+    logit = sm.Logit(y, sm.add_constant(X))
+    scores = logit.score_obs(glm.params.to_numpy())
+    bread = np.linalg.inv(-logit.hessian(glm.params.to_numpy()))
+    h = glm.get_hat_matrix_diag()
+    N, p = scores.shape
+    for cov_type, u in [("HC1", np.full(N, N / (N - p))), ("HC2", 1 / (1 - h)),
+                        ("HC3", 1 / (1 - h) ** 2)]:
+        expected = bread @ (scores.T * u) @ scores @ bread
+        _close(model.summary(cov_type=cov_type).cov_params().to_numpy(), expected, cov_type)
+
+
+def test_mnlogit_on_anes96_matches_statsmodels_block_for_block():
+    data = sm.datasets.anes96.load_pandas().data
+    X, y = data[["logpopul", "TVnews", "age", "educ", "income"]], data["PID"].astype(int)
+    ours = LogisticClassifier(tol=1e-12).fit(X, y).summary()
+    theirs = sm.MNLogit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
+    _same_table(ours, theirs)
+    for name in SHARED + ["llnull", "llr", "llr_pvalue", "prsquared"]:
+        _close(getattr(ours, name), getattr(theirs, name), name)
+    assert list(ours.params.columns) == [str(k) for k in range(1, 7)]
+    text = str(ours)
+    assert text.count("(against 0):") == 6, text
+    theirs_hc0 = sm.MNLogit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12,
+                                                       cov_type="HC0")
+    _close(LogisticClassifier(tol=1e-12).fit(X, y).summary(cov_type="HC0").bse.to_numpy().T,
+           np.asarray(theirs_hc0.bse).T, "MNLogit HC0")
+
+
+def test_weighted_logistic_on_star98_is_statsmodels_binomial_glm():
+    """star98: successes and failures per school, as two rows weighted by their counts,
+    fitted by descend, against statsmodels' binomial GLM with those frequency weights
+    (and its proportions form, which has the same weights and standard errors)."""
+    data = sm.datasets.star98.load_pandas()
+    X = data.exog.iloc[:, :8]
+    above, below = data.endog["NABOVE"], data.endog["NBELOW"]
+    Xw = pd.concat([X, X], ignore_index=True)
+    yw = np.r_[np.ones(len(X)), np.zeros(len(X))]
+    weights = np.r_[above, below]
+    ours = LogisticClassifier(tol=1e-12).fit(Xw, yw, sample_weight=weights).summary()
+    theirs = sm.GLM(yw, sm.add_constant(Xw), family=sm.families.Binomial(),
+                    freq_weights=weights).fit(tol=1e-13)
+    _same_table(ours, theirs)
+    assert ours.nobs == weights.sum() and ours.df_resid == weights.sum() - 9
+    _close(ours.llf, theirs.llf, "llf")
+    _close(ours.llnull, theirs.llnull, "llnull")
+    grouped = sm.GLM(data.endog[["NABOVE", "NBELOW"]], sm.add_constant(X),
+                     family=sm.families.Binomial()).fit(tol=1e-13)
+    _close(ours.bse.to_numpy(), grouped.bse.to_numpy(), "bse against the proportions form")
+
+
+def test_integer_weights_give_the_summary_of_the_repeated_rows():
+    X, y, occupation = _fair()
+    X, y = X.iloc[:400], y.iloc[:400]
+    occupation = sm.datasets.fair.load_pandas().data["occupation"].iloc[:400]  # 6 groups
+    weights = np.random.default_rng(0).integers(0, 4, size=len(y))
+    model = LinearRegression(tol=1e-12).fit(X, y, sample_weight=weights)
+    again = np.repeat(np.arange(len(y)), weights)
+    for cov_type, kw, theirs_kw in [
+            ("nonrobust", {}, {}), ("HC1", {}, {}), ("HC3", {}, {}),
+            ("cluster", {"groups": occupation.to_numpy()},
+             {"cov_kwds": {"groups": occupation.to_numpy()[again]}})]:
+        ours = model.summary(cov_type=cov_type, **kw)
+        theirs = sm.OLS(y.iloc[again], sm.add_constant(X.iloc[again])).fit(cov_type=cov_type,
+                                                                          **theirs_kw)
+        _same_table(ours, theirs)
+        for name in SHARED + ["rsquared", "rsquared_adj"]:
+            _close(getattr(ours, name), getattr(theirs, name), f"{cov_type} {name}")
+        if cov_type != "cluster":
+            _close(ours.fvalue, theirs.fvalue, f"{cov_type} fvalue")
+    # 6 groups give a covariance of rank 5 for 6 weights: no F test (statsmodels prints
+    # its Wald statistic from the singular matrix, here negative).
+    assert np.isnan(ours.fvalue) and "No F test: the covariance of the weights has rank 5" \
+        in str(ours)
+
+
+def test_rows_given_again_give_the_same_summary_after_pickling():
+    X, y = _spector()
+    model = LogisticClassifier(tol=1e-12).fit(X, y)
+    kept = model.summary()
+    loaded = pickle.loads(pickle.dumps(model))
+    assert not hasattr(loaded, "_fit_rows") and hasattr(model, "_fit_rows")
+    with pytest.raises(ValueError, match=r"pass them, with their weights if any"):
+        loaded.summary()
+    again = loaded.summary(X, y)
+    _close(again.bse, kept.bse, "bse", rtol=1e-12)
+    assert str(again) == str(kept)
+
+
+def test_ridge_summary_is_the_penalized_sandwich_and_says_approximate():
+    X, y = _longley()
+    alpha = 0.05
+    model = LinearRegression(alpha=alpha, tol=1e-14).fit(X, y)
+    ours = model.summary()
+    D = np.column_stack([np.ones(len(y)), X])
+    m, p = D.shape
+    P = np.diag(np.r_[0.0, np.full(p - 1, m * alpha)])        # the penalty, not the intercept
+    coef = np.r_[model.intercept_, model.coef_]
+    resid = y - D @ coef
+    sigma2 = resid @ resid / (m - p)
+    inv = np.linalg.inv(D.T @ D + P)
+    _close(ours.cov_params().to_numpy(), sigma2 * inv @ D.T @ D @ inv, "ridge sandwich",
+           rtol=1e-5)
+    assert "approximate" in str(ours) and ours.record["approximate"]
+
+
+def test_what_summary_refuses_names_the_parameter_and_the_way_out():
+    X, y = _spector()
+    model = LogisticClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="cov_type must be one of"):
+        model.summary(cov_type="HC4")
+    with pytest.raises(ValueError, match="cov_type='cluster' needs groups"):
+        model.summary(cov_type="cluster")
+    with pytest.raises(ValueError, match="groups must hold one label per row of X"):
+        model.summary(cov_type="cluster", groups=[1, 2, 3])
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
+        model.summary(alpha=5)
+    with pytest.raises(ValueError, match="pass both X and y"):
+        model.summary(X)
+    lasso = LogisticClassifier(alpha=0.01, l1_ratio=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="no standard errors for a fit with an L1 part"):
+        lasso.summary()
+    with pytest.raises(AttributeError, match="rsquared is defined for the linear model only"):
+        model.summary().rsquared
+
+
+def test_collinear_columns_are_named_instead_of_standard_errors():
+    X, y = _longley()
+    X = X.assign(TWICE=2 * X["GNP"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"'GNP'.*'TWICE' are collinear"):
+        model.summary()
+
+
+def test_the_summary_shows_as_text_html_and_a_frame():
+    X, y = _spector()
+    summary = LogisticClassifier().fit(X, y).summary(alpha=0.1)
+    frame = summary.to_frame()
+    assert list(frame.columns) == ["coef", "std err", "z", "P>|z|", "[0.05", "0.95]"]
+    assert frame.loc["GPA", "coef"] == pytest.approx(summary.params["GPA"])
+    text = str(summary)
+    assert "Pseudo R-squ." in text and "converged" in text and "GPA" in text
+    page = summary._repr_html_()
+    assert page.startswith("<div>") and "<td>" in page and "GPA" in page
