@@ -264,3 +264,35 @@ def test_the_summary_shows_as_text_html_and_a_frame():
     assert "Pseudo R-squ." in text and "converged" in text and "GPA" in text
     page = summary._repr_html_()
     assert page.startswith("<div>") and "<td>" in page and "GPA" in page
+
+
+def test_a_model_file_keeps_the_summary_and_defends_it(tmp_path):
+    import json
+
+    from descend import load, save
+
+    X, y = _spector()
+    model = LogisticClassifier(tol=1e-12).fit(X, y)
+    shown = model.summary(cov_type="HC0")
+    path = save(model, tmp_path / "spector.json", summary=shown)
+    loaded = load(path)
+    assert str(loaded.summary(cov_type="HC0")) == str(shown)
+    with pytest.raises(ValueError, match=r"loaded with the summary of cov_type='HC0' only"):
+        loaded.summary()
+    assert str(loaded.summary(X, y)) == str(model.summary())          # the rows given again
+    other = LogisticClassifier(alpha=0.1).fit(X, y)
+    with pytest.raises(ValueError, match="the summary of another fit"):
+        save(other, tmp_path / "other.json", summary=shown)
+    doc = json.loads(path.read_text())
+    doc["summary"]["cov"][1][2] += 1.0                                   # no longer symmetric
+    path.write_text(json.dumps(doc))
+    with pytest.raises(Exception, match=r"its \"summary\" holds a covariance that is not"):
+        load(path)
+
+
+def test_partial_fit_after_fit_forgets_the_rows_of_the_fit():
+    X, y = _spector()
+    model = LogisticClassifier().fit(X, y)
+    model.partial_fit(X.iloc[:10], y.iloc[:10])
+    with pytest.raises(ValueError, match="not at hand"):
+        model.summary()

@@ -189,8 +189,9 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self.solver_ = solver
         self._stream = None                              # partial_fit starts afresh from here
         # The rows read, for summary() (a reference, no copy; pickles and copies leave it out)
-        self._fit_rows = ((problem.rows, factor) if isinstance(problem.rows, ArrayRows)
-                          else None)
+        self._fit_rows = ((problem.rows, factor, getattr(y, "name", None))
+                          if isinstance(problem.rows, ArrayRows) else None)
+        self.__dict__.pop("_summary_record", None)       # a loaded summary is of the old fit
         warn_collinear(self, found.null, objective.outputs)
         warn_unless_converged(self, result, problem.rows)
         return self

@@ -210,6 +210,9 @@ def build(cls, doc, bad):
         model.solver_ = solver
     if "batches" in fit:
         model.history_.update(_batches(fit["batches"], bad))
+    if doc.get("summary") is not None:
+        from .summaryfile import read_summary_field
+        model._summary_record = read_summary_field(doc["summary"], model, names, bad)
     return model
 
 

@@ -103,7 +103,8 @@ def summary(path):
     ``max_iter``, ``solver_``, ``n_iter_``, ``converged_``, ``stop_reason_``,
     ``history_`` (lists, None where not finite), ``n_features_in_``, ``names``,
     ``coef`` and ``intercept`` (in the data's units: a list of n and a number, or for
-    K > 2 classes K lists and K numbers), ``training_data_``.
+    K > 2 classes K lists and K numbers), ``training_data_``, and ``summary`` (the record of
+    the summary kept in the file, or None).
     """
     doc, _ = read_document(path)
     if jsonfile.seal_state(doc) != "intact":
@@ -120,4 +121,5 @@ def summary(path):
         n_iter_=fit["n_iter"], converged_=fit["converged"], stop_reason_=fit["stop_reason"],
         history_=history, n_features_in_=n,
         names=doc["feature_names"] or [f"x{j}" for j in range(n)],
-        coef=doc["coef"], intercept=doc["intercept"], training_data_=doc.get("training_data"))
+        coef=doc["coef"], intercept=doc["intercept"], training_data_=doc.get("training_data"),
+        summary=doc.get("summary"))

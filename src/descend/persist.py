@@ -29,7 +29,8 @@ nesting (:mod:`descend.jsonfile`), checks the meaning of every field
 (:mod:`descend.modelfields`), then the checksum over the content, so that
 any edit or damage is named as such. Files of ``format_version`` 2 (two
 classes at most, no ``l1_ratio`` or ``class_weight``) and 1 (no checksum)
-still load.
+still load. An optional ``"summary"`` holds ``model.summary()`` as its record
+(:mod:`descend.summaryfile`); older descends ignore it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ from .outputs import atomic
 __all__ = ["save", "dumps", "load", "check_columns", "FORMAT", "FORMAT_VERSION"]
 
 
-def save(model, path, *, feature_names=None, training_data=None, overwrite=False):
+def save(model, path, *, feature_names=None, training_data=None, overwrite=False,
+         summary=None):
     """Write a fitted estimator to ``path`` as a JSON model file.
 
     Parameters
@@ -69,6 +71,10 @@ def save(model, path, *, feature_names=None, training_data=None, overwrite=False
         the same way); comes back as ``training_data_``.
     overwrite : bool, default=False
         Replace ``path`` if it exists.
+    summary : Summary, optional
+        ``model.summary(...)`` to keep in the file, so that the loaded model's
+        ``summary()`` (of that ``cov_type``) and ``descend info`` show it
+        without the data.
 
     Returns
     -------
@@ -82,7 +88,8 @@ def save(model, path, *, feature_names=None, training_data=None, overwrite=False
         if the weights are not finite or ``feature_names`` do not fit.
     """
     path = Path(path)
-    text = dumps(model, feature_names=feature_names, training_data=training_data, path=path)
+    text = dumps(model, feature_names=feature_names, training_data=training_data, path=path,
+                 summary=summary)
     if path.exists() and not overwrite:
         raise FileExistsError(f"'{path}' already exists; pass overwrite=True (--force on the "
                               "command line) to replace it.")
@@ -94,7 +101,7 @@ def save(model, path, *, feature_names=None, training_data=None, overwrite=False
     return path
 
 
-def dumps(model, *, feature_names=None, training_data=None, path=None):
+def dumps(model, *, feature_names=None, training_data=None, path=None, summary=None):
     """The text of the model file :func:`save` writes (same parameters; ``path``
     only names the file in messages)."""
     if type(model) not in ESTIMATORS.values():
@@ -103,6 +110,9 @@ def dumps(model, *, feature_names=None, training_data=None, path=None):
     check_is_fitted(model)
     doc = document(model, feature_names, path)
     doc["training_data"] = None if training_data is None else dict(training_data)
+    if summary is not None:
+        from .summaryfile import summary_field
+        doc["summary"] = summary_field(summary, model, doc["feature_names"])
     try:
         return json.dumps(jsonfile.seal(doc), indent=1, allow_nan=False) + "\n"
     except (TypeError, ValueError) as e:

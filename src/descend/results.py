@@ -187,24 +187,30 @@ class Summary:
                                  f"(see {instead}).")
 
     # -- shown ---------------------------------------------------------------
+    def _table(self):
+        """``(columns, cells)``: the coefficient table's headings and numbers (p, 6)."""
+        stat = "t" if self.use_t else "z"
+        se = np.sqrt(np.diag(self._cov))
+        centre = self._params.ravel()
+        half = _quantile(1 - self.alpha / 2, self.df_inference) * se
+        columns = ["coef", "std err", stat, f"P>|{stat}|", f"[{self.alpha / 2:g}",
+                   f"{1 - self.alpha / 2:g}]"]
+        cells = np.column_stack([centre, se, centre / se,
+                                 _two_sided(centre / se, self.df_inference),
+                                 centre - half, centre + half])
+        return columns, cells
+
     def to_frame(self):
         """The coefficient table: coef, std err, t (or z), P>|t| and the interval."""
         import pandas as pd
 
-        stat = "t" if self.use_t else "z"
-        low, high = self.alpha / 2, 1 - self.alpha / 2
-        ci = self.conf_int().to_numpy()
-        se = np.sqrt(np.diag(self._cov))
-        centre = self._params.ravel()
-        frame = pd.DataFrame({"coef": centre, "std err": se, stat: centre / se,
-                              f"P>|{stat}|": _two_sided(centre / se, self.df_inference),
-                              f"[{low:g}": ci[:, 0], f"{high:g}]": ci[:, 1]})
+        columns, cells = self._table()
         if self.blocks is None:
-            frame.index = self.names
+            index = pd.Index(self.names)
         else:
-            frame.index = pd.MultiIndex.from_product([self.blocks, self.names],
-                                                     names=["class", "column"])
-        return frame
+            index = pd.MultiIndex.from_product([self.blocks, self.names],
+                                               names=["class", "column"])
+        return pd.DataFrame(cells, index=index, columns=columns)
 
     def _own_notes(self):
         if self.kind == "linear" and np.isnan(self.fvalue) and self.df_model:
@@ -237,14 +243,12 @@ class Summary:
         return left, right
 
     def _rows(self):
-        """The coefficient table's rows as text, with a heading row per block."""
-        frame = self.to_frame()
-        rows = []
-        for key, values in frame.iterrows():
-            name = key[1] if isinstance(key, tuple) else key
-            block = key[0] if isinstance(key, tuple) else None
-            rows.append((block, str(name), [_number(v) for v in values]))
-        return list(frame.columns), rows
+        """The coefficient table's rows as text: ``(block, name, cells)`` each."""
+        columns, cells = self._table()
+        blocks = self.blocks or [None]
+        rows = [(block, name, [_number(v) for v in cells[k * len(self.names) + j]])
+                for k, block in enumerate(blocks) for j, name in enumerate(self.names)]
+        return columns, rows
 
     def __str__(self):
         left, right = self._heading()

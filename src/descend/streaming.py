@@ -133,6 +133,8 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
     model._check_representable(coef, intercept, y_unit)
     model._set_fitted(coef, intercept)
     model.x_mean_, model.x_scale_ = stream.mean, stream.scale
+    model._fit_rows = None                           # summary() needs all the rows again
+    model.__dict__.pop("_summary_record", None)
     _record(model, stream, log, J0, J, g, y_unit, first)
     stream.chunks += 1
     model._stream = stream

@@ -30,7 +30,7 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
     check_is_fitted(model)
     name = type(model).__name__
     _check_options(name, cov_type, groups, alpha)
-    stored = getattr(model, "summary_record_", None)
+    stored = getattr(model, "_summary_record", None)
     if X is None and y is None and getattr(model, "_fit_rows", None) is None and stored:
         if stored["cov_type"] == cov_type and cov_type != "cluster":
             return Summary(dict(stored, ci_alpha=alpha, use_t=_use_t(use_t, stored["kind"],
@@ -50,6 +50,7 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
     if kind == "multinomial" and model.alpha:
         raise ValueError(f"{name}.summary: standard errors of a penalized fit with {K} classes "
                          "are not built yet; fit with alpha=0 for the summary.")
+    target = getattr(y, "name", None) if y is not None else (getattr(model, "_fit_rows", None) or (None,) * 3)[2]
     X, y, w, groups = _rows(model, X, y, sample_weight, groups, kind)
     coef, intercept = _params(model, kind)
     info = information(kind, X, y, w, coef, intercept, groups)
@@ -57,7 +58,8 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
     cov, scale, n_groups = covariance(info, cov_type, alpha=model.alpha, names=names)
     p = info.K * info.q
     record = {
-        "model": name, "kind": kind, "target": "y", "names": names,
+        "model": name, "kind": kind, "target": "y" if target is None else str(target),
+        "names": names,
         "classes": None if K == 0 else [_plain(c) for c in model.classes_],
         "params": _blocks(coef, intercept, kind).tolist(), "cov": cov.tolist(),
         "cov_type": cov_type, "use_t": _use_t(use_t, kind, cov_type), "groups": n_groups, "approximate": bool(model.alpha),
@@ -100,7 +102,7 @@ def _rows(model, X, y, sample_weight, groups, kind):
                 f"{name}.summary: the rows this model was fitted on are not at hand (it was "
                 "loaded, copied, fitted on Dask or by partial_fit); pass them, with their "
                 "weights if any: summary(X, y, sample_weight=...).")
-        rows, factor = fitted
+        rows, factor, _ = fitted
         X, y, kept = rows.X, rows.y * factor, rows.kept
         w = None if rows.sample_weight is None else rows.sample_weight * (rows.total / rows.m)
     elif X is None or y is None:
