@@ -56,3 +56,20 @@ def test_the_family_example_in_the_readme_runs_as_it_says():
     assert softmax.coef_.shape == (3, 4)
     np.testing.assert_allclose(softmax.predict_proba(X).sum(axis=1), 1.0, rtol=0, atol=1e-12)
     assert scope["clf"].classes_.tolist() == [False, True]
+
+
+def test_the_summary_example_in_the_readme_shows_statsmodels_numbers():
+    sm = __import__("pytest").importorskip("statsmodels.api")
+    blocks = [block for block in _python_blocks() if ".summary()" in block]
+    assert len(blocks) == 1
+    scope = {}
+    exec(compile(blocks[0], str(README), "exec"), scope)
+    X, y, summary = scope["X"], scope["cancer"].y, scope["summary"]
+    theirs = sm.Logit(y, sm.add_constant(X.to_numpy())).fit(disp=0)
+    np.testing.assert_allclose(summary.bse.to_numpy(), theirs.bse, rtol=1e-5)
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"```text\n( +coef +std err.*?)```", text, flags=re.S).group(1)
+    printed = {line.split()[0]: line.split() for line in str(summary).splitlines()
+               if line.strip()}
+    for line in shown.splitlines()[1:]:
+        assert line.split() == printed[line.split()[0]], line

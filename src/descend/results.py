@@ -170,8 +170,13 @@ class Summary:
         """The rank of the weights' covariance (not the intercept's): with ``"cluster"``
         at most ``G - 1``, too few for the F test when there are fewer groups than
         weights."""
-        values = np.linalg.eigvalsh(self._cov[1:, 1:])
-        return int(np.sum(values > 1e-10 * values.max())) if values.size else 0
+        C = self._cov[1:, 1:]
+        if not C.size:
+            return 0
+        d = np.sqrt(np.diag(C))
+        d[d == 0] = 1.0
+        values = np.linalg.eigvalsh(C / np.outer(d, d))           # of the correlations
+        return int(np.sum(values > 1e-10 * values.max()))
 
     @property
     def f_pvalue(self):
@@ -261,15 +266,15 @@ class Summary:
         lines.append("fit: " + self.record["fit"])
         columns, rows = self._rows()
         first = max(12, *(len(name) for _, name, _ in rows))
-        lines.append("=" * max(width, first + 11 * len(columns)))
-        lines.append(" " * first + "".join(f"{c:>11}" for c in columns))
+        lines.append("=" * max(width, first + 12 * len(columns)))
+        lines.append(" " * first + "".join(f"{c:>12}" for c in columns))
         shown = None
         for block, name, cells in rows:
             if block != shown and block is not None:
                 lines.append(f"class {block} (against {self.record['classes'][0]!s}):")
                 shown = block
-            lines.append(f"{name:<{first}}" + "".join(f"{c:>11}" for c in cells))
-        lines.append("=" * max(width, first + 11 * len(columns)))
+            lines.append(f"{name:<{first}}" + "".join(f"{c:>12}" for c in cells))
+        lines.append("=" * max(width, first + 12 * len(columns)))
         notes = list(self.record.get("notes") or []) + self._own_notes()
         if notes:
             lines.append("Notes:")
