@@ -220,6 +220,36 @@ for name, model in (("unpenalized", unpenalized), ("penalized", penalized)):
 # log-loss charges $-\log$ of that probability for each.
 
 # %% [markdown]
+# ### How sure are the weights?
+#
+# The log-loss is the negative log-likelihood of Bernoulli trials, so the
+# curvature of the summed loss at its minimum, the Hessian
+# $H = X_1^\top \operatorname{diag}(a(1-a))\, X_1$ that Newton's method
+# uses ($X_1$ is $X$ with a column of ones), is the *information* in the data
+# about the weights, and its inverse is their covariance: the standard error
+# of each weight is the square root of a diagonal entry of $H^{-1}$.
+# `summary()` reports them, with z statistics, p-values and intervals, named
+# as statsmodels names them. The full data are separable, so there is no
+# finite unpenalized fit to be sure about; four of the thirty measurements
+# are not, and have one:
+
+# %%
+four = pd.DataFrame(cancer.X, columns=cancer.feature_names).iloc[:, :4]
+fitted = LogisticClassifier().fit(four, cancer.y)
+summary = fitted.summary()
+print(summary)
+
+# %% [markdown]
+# The same standard errors from the formula, with numpy:
+
+# %%
+X1 = np.column_stack([np.ones(len(four)), four.to_numpy()])
+a = fitted.predict_proba(four)[:, 1]
+H = X1.T @ (X1 * (a * (1 - a))[:, None])
+by_hand = np.sqrt(np.diag(np.linalg.inv(H)))
+print(pd.DataFrame({"summary()": summary.bse, "sqrt(diag(H^-1))": by_hand}).to_string(float_format=lambda v: f"{v:.6f}"))
+
+# %% [markdown]
 # ## More than two classes: the softmax
 #
 # With $K$ classes the model keeps a weight vector per class and turns the
@@ -261,5 +291,8 @@ print(f"training accuracy: {softmax_model.score(X_iris, y_iris):.3f}")
 #   a `SeparationWarning`. A penalty $\frac{\alpha}{2}\lVert w\rVert^2$ gives a
 #   unique fit with less overconfident probabilities and a much lower
 #   held-out log-loss.
+# - The Hessian at the optimum is the information the data hold about the
+#   weights; its inverse is their covariance, which `summary()` turns into
+#   standard errors, tests and intervals.
 # - With more than two classes the softmax takes the sigmoid's place, and the
 #   residual $\hat y - Y$ and the gradient $X^\top\delta/m$ stay the same.
