@@ -40,7 +40,9 @@ costing digits; the covariance is mapped back to the data's units at the end.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import LinAlgError, cho_factor, cho_solve, qr
+from scipy.linalg import LinAlgError, cho_factor, cho_solve, cholesky
+
+from .gradient import _one_thread_blas
 from scipy.special import expit
 
 __all__ = ["COV_TYPES", "information", "covariance", "InferenceError"]
@@ -90,7 +92,7 @@ def _terms(kind, X, y, coef, intercept):
 class Information:
     """The sums one pass over the rows gives: the information ``H`` and the HC0 meat (on
     standardized columns, parameters class by class, each ``[w_1..w_n, b]``), the
-    cluster scores, the log-likelihood and the R factor of the weighted design."""
+    cluster scores, the log-likelihood, and the condition number of the columns."""
 
     def __init__(self, kind, X, y, w, coef, intercept, groups=None):
         self.kind, m, n = kind, *X.shape
@@ -102,51 +104,75 @@ class Information:
         H, M = np.zeros((K * q, K * q)), np.zeros((K * q, K * q))
         G = None if groups is None else int(groups.max()) + 1
         S = None if G is None else np.zeros((G, K * q))
-        llf, R, ssr = 0.0, np.zeros((0, q)), 0.0
-        for rows in _rows_of(m):
-            Xb = X[rows]
-            wb = np.ones(Xb.shape[0]) if w is None else w[rows]
-            r, C, loglik = _terms(kind, Xb, y[rows], coef, intercept)
-            D = np.empty((Xb.shape[0], q))
-            np.subtract(Xb, self.mean, out=D[:, :n])
-            D[:, :n] /= self.spread
-            D[:, n] = 1.0
-            for k in range(K):
-                for j in range(k, K):
-                    H[k*q:(k+1)*q, j*q:(j+1)*q] += D.T @ (D * (wb * C[:, k, j])[:, None])
-                    M[k*q:(k+1)*q, j*q:(j+1)*q] += D.T @ (D * (wb * r[:, k] * r[:, j])[:, None])
-            llf += float(wb @ loglik)
-            ssr += float(wb @ (r[:, 0] ** 2)) if kind == "linear" else 0.0
-            if S is not None:                                       # each group's scores
-                scores = (wb[:, None] * r)[:, :, None] * D[:, None, :]     # (b, K', q)
-                np.add.at(S, groups[rows], scores.reshape(len(wb), K * q))
-            raw = np.empty_like(D)
-            raw[:, 0], raw[:, 1:] = 1.0, Xb
-            R = qr(np.vstack([R, raw * np.sqrt(wb)[:, None]]), mode="r")[0][:q]
-        self.H, self.M0 = _symmetric(H), _symmetric(M)
+        llf, ssr, gram = 0.0, 0.0, np.zeros((q, q))
+        with _one_thread_blas():        # many small products: threads only wait on each other
+            for rows in _rows_of(m):
+                llf, ssr = self._add(X, y, w, coef, intercept, groups, rows, H, M, S, gram,
+                                     llf, ssr)
+        self.H, self.M0, gram = _symmetric(H), _symmetric(M), _symmetric(gram)
         self.S, self.llf, self.ssr = S, llf, ssr
-        singular = np.linalg.svd(R, compute_uv=False) if R.size else np.zeros(1)
-        self.condition_number = float(singular[0] / singular[-1]) if singular[-1] > 0 else np.inf
+        self.condition_number = _condition(gram, self.mean, self.spread)
         self._X, self._y, self._w = X, y, w
         self._params = coef, intercept
 
-    def leverage_meat(self, power, H_inv_factor):
-        """The HC2 (``power`` 1) or HC3 (2) meat: a second pass, for the leverages."""
+    def _add(self, X, y, w, coef, intercept, groups, rows, H, M, S, gram, llf, ssr):
+        """Add the block ``rows``' terms into the sums; ``(llf, ssr)`` so far."""
+        q, K = self.q, self.K
+        D, wb = self._design(X[rows]), (np.ones(rows.stop - rows.start) if w is None
+                                        else w[rows])
+        r, C, loglik = _terms(self.kind, X[rows], y[rows], coef, intercept)
+        for k in range(K):
+            for j in range(k, K):
+                H[k*q:(k+1)*q, j*q:(j+1)*q] += D.T @ (D * (wb * C[:, k, j])[:, None])
+                M[k*q:(k+1)*q, j*q:(j+1)*q] += D.T @ (D * (wb * r[:, k] * r[:, j])[:, None])
+        if S is not None:                                           # each group's scores
+            scores = (wb[:, None] * r)[:, :, None] * D[:, None, :]         # (b, K', q)
+            np.add.at(S, groups[rows], scores.reshape(len(wb), K * q))
+        gram += D.T @ (D * wb[:, None])
+        return llf + float(wb @ loglik), ssr + (float(wb @ r[:, 0] ** 2)
+                                                if self.kind == "linear" else 0.0)
+
+    def _design(self, Xb):
+        """``[(x - mean)/spread, 1]`` of a block of rows."""
+        n = Xb.shape[1]
+        D = np.empty((Xb.shape[0], n + 1))
+        np.subtract(Xb, self.mean, out=D[:, :n])
+        D[:, :n] /= self.spread
+        D[:, n] = 1.0
+        return D
+
+    def leverage_meat(self, power, factor):
+        """The HC2 (``power`` 1) or HC3 (2) meat, from a second pass for the leverages
+        :math:`h_i = C_i d_i^\top H^{-1} d_i` (``factor``: Cholesky's of :math:`H`)."""
         X, y, w = self._X, self._y, self._w
-        n, q = X.shape[1], self.q
-        M = np.zeros((q, q))
-        for rows in _rows_of(X.shape[0]):
-            Xb = X[rows]
-            wb = np.ones(Xb.shape[0]) if w is None else w[rows]
-            r, C, _ = _terms(self.kind, Xb, y[rows], *self._params)
-            D = np.empty((Xb.shape[0], q))
-            np.subtract(Xb, self.mean, out=D[:, :n])
-            D[:, :n] /= self.spread
-            D[:, n] = 1.0
-            h = C[:, 0, 0] * np.einsum("ij,ij->i", D, cho_solve(H_inv_factor, D.T).T)
-            M += D.T @ (D * (wb * r[:, 0] ** 2 / (1.0 - np.minimum(h, 1 - 1e-15)) ** power
-                             )[:, None])
+        M = np.zeros((self.q, self.q))
+        with _one_thread_blas():
+            for rows in _rows_of(X.shape[0]):
+                D = self._design(X[rows])
+                wb = np.ones(D.shape[0]) if w is None else w[rows]
+                r, C, _ = _terms(self.kind, X[rows], y[rows], *self._params)
+                h = C[:, 0, 0] * np.einsum("ij,ji->i", D, cho_solve(factor, D.T))
+                u = wb * r[:, 0] ** 2 / (1.0 - np.minimum(h, 1 - 1e-15)) ** power
+                M += D.T @ (D * u[:, None])
         return M
+
+
+def _condition(gram, mean, spread):
+    r"""The condition number of the columns as given with the intercept's 1, weighted,
+    :math:`\sqrt{w}[1, X]` (statsmodels' ``condition_number``), from the Gram matrix of
+    the standardized columns: :math:`[1, X] = [Z, 1] A`, so its singular values are
+    those of :math:`R A` with :math:`R^\top R` that Gram matrix."""
+    q = gram.shape[0]
+    A = np.zeros((q, q))
+    A[q - 1, 0] = 1.0
+    A[np.arange(q - 1), np.arange(1, q)] = spread
+    A[q - 1, 1:] = mean
+    try:
+        R = cholesky(gram, lower=False)
+    except LinAlgError:
+        return np.inf
+    singular = np.linalg.svd(R @ A, compute_uv=False)
+    return float(singular[0] / singular[-1]) if singular[-1] > 0 else np.inf
 
 
 def _symmetric(A):
