@@ -11,8 +11,7 @@ import sys
 
 import numpy as np
 
-from ..metrics import (class_tables, classification_metrics, describe_fit, format_table, grid,
-                       regression_metrics)
+from ..metrics import describe_fit, format_table, grid, metrics_text
 from ..tables.report import count
 from ..tables.targets import whole_labels
 
@@ -236,15 +235,12 @@ def _scores(model, X):
 
 
 def _metrics_text(model, y, scores, title, sample_weight=None):
-    """The metrics of ``scores`` of the rows ``y`` (see :func:`_scores`) as text: one
-    table, and for K > 2 classes each class's and the confusion matrix."""
+    """The metrics of ``scores`` of the rows ``y`` (see :func:`_scores`) beside the
+    baseline's, as text; for a classifier the confusion matrix too, and each class's
+    metrics for K > 2."""
     if not model._loss.classifies:
-        return format_table(regression_metrics(y, scores, sample_weight), title)
-    y = whole_labels(y)
-    text = format_table(classification_metrics(y, scores, model.classes_, sample_weight), title)
-    if len(model.classes_) > 2:
-        text += "\n" + class_tables(y, scores, model.classes_, sample_weight)
-    return text
+        return metrics_text(y, scores, None, sample_weight, title)
+    return metrics_text(whole_labels(y), scores, model.classes_, sample_weight, title)
 
 
 def info(args):

@@ -1,6 +1,7 @@
 """``descend plot``: the material's figures on the bundled and toy data, and the user's
 own work: the loss curve a model file recorded, and a saved model's fit on a CSV file
-(predicted against actual values, or the predicted probabilities of each class)."""
+(predicted against actual values, or the predicted probabilities of each class), and a
+classifier's ROC curve and calibration figure on it."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def plot(args):
 
     out = check(args.out, force=args.force)
     if args.model in (None, "linear", "logistic"):
-        args.model, args.data = args.model or "linear", args.data or "housing"
+        args.model = args.model or ("logistic" if args.figure in _PROBABILITIES else "linear")
+        args.data = args.data or ("cancer" if args.figure in _PROBABILITIES else "housing")
         fig = _bundled(args)
     else:
         fig = _own(args)
@@ -33,8 +35,15 @@ def plot(args):
     print(f"{args.figure}: {out}")
 
 
+#: The figures of a classifier's probabilities (``descend.plots.roc``, ``.calibration``),
+#: and what their titles call them.
+_PROBABILITIES = {"roc": "ROC curve", "calibration": "calibration"}
+
+
 def _own(args):
-    """A figure of a model file (loss-curve), or of a model file and a CSV file (fit)."""
+    """A figure of a model file (loss-curve), or of a model file and a CSV file (fit, and
+    for a classifier roc and calibration)."""
+    from ..errors import DataError
     from ..persist import load
     from ..teach import plots
     from ..tables.targets import whole_labels
@@ -46,6 +55,14 @@ def _own(args):
         return plots.loss_curve(model, title=loss_title(Path(args.model).name, model, target))
     model, data, X, target = load_with_data(args.model, args, with_target=True)
     about = f"{Path(args.data).name}: {type(model).__name__} ({Path(args.model).name})"
+    if args.figure in _PROBABILITIES:
+        if not model._loss.classifies:
+            raise DataError(f"--model {args.model} is a {type(model).__name__}, which predicts "
+                            f"numbers, not classes: plot {args.figure} draws a classifier's "
+                            "probabilities; use plot fit for a regression")
+        return getattr(plots, args.figure)(
+            whole_labels(data.y), model.predict_proba(X), model.classes_,
+            title=textwrap.fill(f"{about}: {_PROBABILITIES[args.figure]} of {target!r}", 52))
     if model._loss.classifies and len(model.classes_) > 2:
         return _true_class_histogram(plots, whole_labels(data.y), model.predict_proba(X),
                                      model.classes_, about)
@@ -127,6 +144,13 @@ def _bundled(args):
         fig = plots.lasso_path()
     elif args.figure == "boundaries":
         fig = plots.decision_boundaries()
+    elif args.figure in _PROBABILITIES:
+        data = datasets.load_breast_cancer()
+        train_part, test_part = data.train_test_split(0.8, seed=0)
+        model = LogisticClassifier(alpha=datasets.CANCER_ALPHA).fit(train_part.X, train_part.y)
+        fig = getattr(plots, args.figure)(
+            test_part.y, model.predict_proba(test_part.X), model.classes_,
+            title=f"Breast cancer (1 = malignant): held-out {_PROBABILITIES[args.figure]}")
     elif args.figure == "fit":
         data = datasets.load_housing()
         train_part, test_part = data.train_test_split(0.8, seed=0)

@@ -16,7 +16,7 @@ import threading
 import warnings
 
 from ..modelfile import CSV_SUFFIXES
-from .parser import build_parser
+from .parser import SCORED, build_parser
 
 __all__ = ["main"]
 
@@ -145,23 +145,31 @@ def _check_plot(error, args):
         error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
     saved = args.model not in (None, "linear", "logistic")
     bundled = args.data in (None, "housing", "cancer")
-    if saved and args.figure not in ("loss-curve", "fit"):
-        error(f"--model {args.model}: a model file draws loss-curve or fit; {args.figure} "
-              "takes --model linear or logistic")
+    if saved and args.figure not in ("loss-curve",) + SCORED:
+        error(f"--model {args.model}: a model file draws loss-curve, fit, roc or calibration; "
+              f"{args.figure} takes --model linear or logistic")
     if (args.model or "").lower().endswith(CSV_SUFFIXES) and (args.data or "").lower().endswith(".json"):
         error(f"--model {args.model} looks like a CSV file and --data {args.data} like a model "
               "file: swap them")
     if not bundled and not saved:
         error(f"--data {args.data}: a CSV file is drawn with the model that scores it; add "
               "--model MODEL.json (a model saved by descend train)")
-    if not bundled and args.figure != "fit":
-        error(f"--data {args.data}: a CSV file is drawn by the fit figure; {args.figure} "
-              "takes --data housing or cancer")
-    if saved and args.figure == "fit" and bundled:
-        error(f"plot fit --model {args.model} needs the CSV file to score: add --data DATA.csv")
+    if not bundled and args.figure not in SCORED:
+        error(f"--data {args.data}: a CSV file is drawn by the fit, roc and calibration "
+              f"figures; {args.figure} takes --data housing or cancer")
+    if saved and args.figure in SCORED and bundled:
+        error(f"plot {args.figure} --model {args.model} needs the CSV file to score: add "
+              "--data DATA.csv")
     if saved and args.data is not None and args.figure == "loss-curve":
         error("plot loss-curve --model MODEL.json draws the loss the model file recorded; "
               "leave out --data")
+    if args.figure in ("roc", "calibration") and not saved and (
+            args.model == "linear" or args.data == "housing"):
+        flag, why = (("--model linear", "a linear model has none") if args.model == "linear"
+                     else ("--data housing", "the housing data hold prices, not classes"))
+        error(f"{flag}: {args.figure} draws a classifier's probabilities, and {why}; leave "
+              f"out {flag} (a classifier of the bundled breast-cancer data), or give --model "
+              "MODEL.json of a classifier and --data DATA.csv")
 
 
 def _terminated(signum, frame):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["build_parser", "FIGURES"]
+__all__ = ["build_parser", "FIGURES", "SCORED"]
 
 EPILOG = """examples:
   descend demo --out figures
@@ -27,7 +27,10 @@ EPILOG = """examples:
 
 
 FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "batch-paths",
-           "batch-sizes", "slips", "lasso-path", "boundaries", "fit", "sigmoid"]
+           "batch-sizes", "slips", "lasso-path", "boundaries", "fit", "roc", "calibration",
+           "sigmoid"]
+#: The figures that draw a model file's predictions of a CSV file (--model and --data).
+SCORED = ("fit", "roc", "calibration")
 
 
 def _common(p):
@@ -259,8 +262,10 @@ def build_parser():
 
     p = sub.add_parser("evaluate", help="metrics of a saved model on labelled data",
                        description="Print the metrics of a saved model on DATA.csv, which must "
-                       "hold the target column the model was trained on; for a classifier of "
-                       "three classes or more, per class and a confusion matrix too.")
+                       "hold the target column the model was trained on, beside a baseline "
+                       "that ignores the features (the mean, or the majority class); for a "
+                       "classifier the confusion matrix too, and for three classes or more "
+                       "each class's metrics.")
     _model_and_data(p)
     _sample_weight(p, "the metrics weigh each row by it (default: every row counts once)")
     _csv_options(p, saved=True)
@@ -342,24 +347,30 @@ def build_parser():
                        "stochastic paths and losses, three slips of a from-scratch loop, "
                        "the lasso path beside the soft threshold, "
                        "decision boundaries on the toy "
-                       "data sets, predicted against actual values, or the sigmoid and its "
-                       "derivative. loss-curve and fit also draw your own work: give a model "
-                       "file saved by descend train (--model price.json), and for fit a CSV "
-                       "file to score (--data new.csv).",
+                       "data sets, predicted against actual values, a classifier's ROC curve "
+                       "and calibration (reliability) figure, or the sigmoid and its "
+                       "derivative. loss-curve, fit, roc and calibration also draw your own "
+                       "work: give a model file saved by descend train (--model price.json), "
+                       "and for fit, roc and calibration a CSV file to score (--data new.csv); "
+                       "without them roc and calibration draw a classifier of the bundled "
+                       "breast-cancer data on its held-out rows.",
                        epilog="examples:\n  descend plot loss-curve --model price.json\n"
                               "  descend plot fit --model price.json --data held_out.csv\n"
+                              "  descend plot roc --model buys.json --data held_out.csv\n"
+                              "  descend plot calibration --model buys.json --data held_out.csv\n"
                               "  descend plot surface --model logistic --view contour",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("figure", choices=FIGURES, help="which figure: " + ", ".join(FIGURES))
     p.add_argument("--out", metavar="FILE.png",
                    help="where to write it (.png, .svg or .pdf; default: FIGURE.png)")
     p.add_argument("--data", default=None, metavar="DATA",
-                   help="housing or cancer (bundled), or a CSV file to score with --model "
-                        "MODEL.json (for loss-curve and fit; default: housing)")
+                   help="housing or cancer (bundled; default: housing, and cancer for roc and "
+                        "calibration), or a CSV file to score with --model MODEL.json (for "
+                        "fit, roc and calibration)")
     p.add_argument("--model", default=None, metavar="MODEL",
                    help="linear or logistic (for surface, solver-paths, learning-rates; "
                         "default: linear), or a model file saved by descend train (for "
-                        "loss-curve and fit)")
+                        "loss-curve, fit, and a classifier's for roc and calibration)")
     p.add_argument("--solver", choices=["newton", "lbfgs", "nesterov", "gd", "sgd"],
                    default="lbfgs", help="for loss-curve (default: %(default)s)")
     p.add_argument("--view", choices=["contour", "3d", "both"], default="both",

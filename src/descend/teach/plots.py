@@ -4,7 +4,8 @@ Every function returns a matplotlib ``Figure`` and accepts an optional
 ``ax`` (or ``axes``) to draw into. matplotlib is imported here only, when a
 figure is made, and figures are created without pyplot, so nothing needs a
 display. The loss surface and the path on it live in :mod:`descend.teach.surfaces`,
-the lasso path in :mod:`descend.teach.lasso_path`, and are re-exported here.
+the lasso path in :mod:`descend.teach.lasso_path`, the ROC and calibration figures in
+:mod:`descend.teach.evaluation_plots`, and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from .axes import figure_axes, iteration_axis, log_y
 from .batches import batch_losses, batch_paths, draw_batches
+from .evaluation_plots import calibration, roc
 from .lasso_path import lasso_path_figure as lasso_path
 from .surfaces import _model, loss_surface, solver_paths
 
@@ -22,6 +24,8 @@ __all__ = [
     "loss_curve",
     "predicted_vs_actual",
     "probability_histogram",
+    "roc",
+    "calibration",
     "loss_surface",
     "solver_paths",
     "learning_rates",
