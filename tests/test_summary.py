@@ -296,3 +296,16 @@ def test_partial_fit_after_fit_forgets_the_rows_of_the_fit():
     model.partial_fit(X.iloc[:10], y.iloc[:10])
     with pytest.raises(ValueError, match="not at hand"):
         model.summary()
+
+
+@pytest.mark.parametrize("Model", [LinearRegression, LogisticClassifier])
+def test_the_certified_gap_bounds_how_far_the_weights_are_from_the_optimum(Model):
+    X, affairs, _ = _fair()
+    y = affairs if Model is LinearRegression else (affairs > 0).astype(int)
+    loose = Model(tol=1e-5, solver="lbfgs").fit(X, y).summary()
+    Peer = sm.OLS if Model is LinearRegression else sm.Logit
+    exact = Peer(y, sm.add_constant(X)).fit(**({} if Model is LinearRegression else
+                                               {"disp": 0, "tol": 1e-12}))
+    off = np.abs(loose.params.to_numpy() - exact.params.to_numpy()) / exact.bse.to_numpy()
+    assert 0 < off.max() <= loose.record["within"], (off.max(), loose.record["within"])
+    assert "standard errors of the optimum's" in str(loose)

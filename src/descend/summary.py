@@ -231,4 +231,17 @@ def _fit_and_notes(model, info, record, X, y, w, kind, names):
                      "columns as given, with the intercept's 1): they are nearly collinear or "
                      "on very different scales. descend computes on standardized columns, so "
                      "only the former costs digits.")
-    return describe_fit(model), notes
+    fit = describe_fit(model)
+    gaps = np.asarray(model.history_.get("gap", []), dtype=float)
+    gaps = gaps[np.isfinite(gaps)]
+    if gaps.size and model.stop_reason_ == "converged" and record["scale"] > 0:
+        # The loss is within ``gap`` of its optimum, so the summed negative log-likelihood
+        # within N * gap / scale: each weight within sqrt(2 N gap / scale) standard errors.
+        near = float(np.sqrt(2 * info.nobs * max(gaps[-1], 0.0) / record["scale"]))
+        record["within"] = near
+        fit += f"; the weights are within {near:.2g} standard errors of the optimum's"
+        if near > 0.05:
+            notes.append(f"The weights may be {near:.2g} standard errors from the optimum's "
+                         "(by the fit's certified gap): refit with a smaller tol for the digits "
+                         "shown.")
+    return fit, notes

@@ -108,6 +108,11 @@ def train(args):
     else:
         model, data, where, metrics = _train_in_memory(args, say, params)
     say(f"model: {_described(model)}; fit: " + describe_fit(model))
+    summary, why = _summary(model, args, data.target_name)
+    if summary is not None:
+        say(str(summary))
+    else:
+        say(f"summary: none: {why}")
     if metrics is None:
         say(f"{where} metrics: none (no {where} rows)")
     else:
@@ -115,7 +120,8 @@ def train(args):
     record = training_record(data, args.sample_weight)
     if args.chunksize:
         record["chunksize"] = args.chunksize
-    text = dumps(model, feature_names=data.feature_names, training_data=record, path=out)
+    text = dumps(model, feature_names=data.feature_names, training_data=record, path=out,
+                 summary=summary)
     with written(out) as f:
         f.write(text)
     if plot is not None:
@@ -127,6 +133,28 @@ def train(args):
         write_figure(loss_curve(model, title=title), plot)
         print(f"loss curve: {plot}")
     print(f"model saved: {out}")
+
+
+def _summary(model, args, target):
+    """``(summary, None)`` of the fit on the training rows, or ``(None, why not)``."""
+    from ..inference import InferenceError
+
+    if args.chunksize:
+        return None, ("a model trained in chunks (--chunksize) keeps none of the rows; train "
+                      "without --chunksize for standard errors")
+    if model.alpha and model.l1_ratio:
+        return None, ("no standard errors with an L1 part (--l1-ratio above 0): the same data "
+                      "chose which weights are zero, and tests that ignore that choice are "
+                      "wrong; --l1-ratio 0 gives approximate ones")
+    if model.alpha and len(getattr(model, "classes_", ())) > 2:
+        return None, ("standard errors of a penalized fit with three classes or more are not "
+                      "built yet; --alpha 0 gives them")
+    try:
+        summary = model.summary(cov_type=args.cov_type)
+    except InferenceError as e:
+        return None, str(e)
+    summary.record["target"] = target
+    return summary, None
 
 
 def _train_in_memory(args, say, params):
@@ -285,6 +313,9 @@ def info(args):
         rows = {"(intercept)": float(model.intercept)}
         rows.update({str(name): float(c) for name, c in zip(model.names, model.coef)})
         print(format_table(rows, title + "):"))
+    if model.summary is not None:               # kept by descend train
+        from ..results import Summary
+        print(Summary(model.summary))
     csv = saved.get("csv")
     if isinstance(csv, dict):
         from ..tables.dialect import Dialect

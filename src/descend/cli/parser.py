@@ -181,7 +181,8 @@ def build_parser():
 
     p = sub.add_parser("train", help="fit a model to a CSV file and save it",
                        description="Read DATA.csv, hold out part of it, fit by gradient descent, "
-                       "print the cleaning report and held-out metrics, and save the model as JSON.")
+                       "print the cleaning report, the summary (each weight with its standard error, "
+                       "test and interval) and held-out metrics, and save the model as JSON.")
     p.add_argument("data", metavar="DATA.csv", help="the CSV file, with a header row")
     p.add_argument("--target", required=True, metavar="COL", help="the column to predict")
     p.add_argument("--features", type=_columns, action="extend", metavar="COL,COL,...",
@@ -234,6 +235,10 @@ def build_parser():
                         "classes, standardization and step")
     p.add_argument("--test-frac", type=_fraction, default=0.2, metavar="F",
                    help="share of rows held out for testing (default: %(default)s)")
+    p.add_argument("--cov-type", choices=["nonrobust", "HC0", "HC1", "HC2", "HC3"],
+                   default="nonrobust",
+                   help="the covariance behind the summary's standard errors: nonrobust, or "
+                        "HC0-HC3, robust to unequal noise (default: %(default)s)")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the split (default: %(default)s)")
     p.add_argument("--missing", choices=["error", "drop", "mean", "median"], default="error",
                    help="what to do with empty cells (default: %(default)s)")
