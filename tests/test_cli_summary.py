@@ -98,3 +98,20 @@ def test_a_collinear_file_gets_a_summary_line_naming_the_columns(tmp_path):
                   "--out", tmp_path / "m.json")
     assert printed.returncode == 0, printed.stderr
     assert "summary: none:" in printed.stdout and "'a', 'twice_a' are collinear" in printed.stdout
+
+
+def test_plot_coefficients_draws_a_model_files_summary(spector, tmp_path):
+    from commandline import PNG
+
+    path, _ = spector
+    model = tmp_path / "m.json"
+    run("train", path, "--target", "GRADE", "--out", model, "--quiet")
+    drawn = run("plot", "coefficients", "--model", model, "--out", tmp_path / "c.png")
+    assert drawn.returncode == 0, drawn.stderr
+    assert (tmp_path / "c.png").read_bytes().startswith(PNG)
+    chunks = tmp_path / "chunks.json"
+    run("train", path, "--target", "GRADE", "--chunksize", "20", "--out", chunks, "--quiet")
+    none = run("plot", "coefficients", "--model", chunks, "--out", tmp_path / "d.png")
+    assert none.returncode == 1 and "holds no summary" in none.stderr
+    cancer = run("plot", "coefficients", "--model", "logistic", "--out", tmp_path / "e.png")
+    assert cancer.returncode == 2 and "separate the classes" in cancer.stderr

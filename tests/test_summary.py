@@ -309,3 +309,18 @@ def test_the_certified_gap_bounds_how_far_the_weights_are_from_the_optimum(Model
     off = np.abs(loose.params.to_numpy() - exact.params.to_numpy()) / exact.bse.to_numpy()
     assert 0 < off.max() <= loose.record["within"], (off.max(), loose.record["within"])
     assert "standard errors of the optimum's" in str(loose)
+
+
+def test_the_coefficient_figure_draws_statsmodels_intervals_per_standard_deviation():
+    from descend import plots
+
+    X, y = _spector()
+    summary = LogisticClassifier(tol=1e-12).fit(X, y).summary()
+    theirs = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    fig = plots.coefficients(summary)
+    ax = fig.axes[0]
+    segments = np.array([s[:, 0] for s in ax.collections[0].get_segments()])   # (3, 2)
+    expected = theirs.conf_int().iloc[1:].to_numpy() * X.std(ddof=0).to_numpy()[:, None]
+    np.testing.assert_allclose(segments, expected, rtol=1e-6)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["GPA", "TUCE", "PSI"]
+    assert "per standard deviation" in ax.get_xlabel()

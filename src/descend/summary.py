@@ -65,7 +65,8 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
         "cov_type": cov_type, "use_t": _use_t(use_t, kind, cov_type), "groups": n_groups, "approximate": bool(model.alpha),
         "alpha": float(model.alpha), "ci_alpha": alpha, "nobs": info.nobs,
         "df_model": float(p - info.K), "df_resid": info.nobs - p, "scale": scale,
-        "condition_number": info.condition_number, **_likelihoods(info, kind, y, w),
+        "condition_number": info.condition_number, "spread": info.spread.tolist(),
+        **_likelihoods(info, kind, y, w),
     }
     record["fit"], record["notes"] = _fit_and_notes(model, info, record, X, y, w, kind, names)
     return Summary(record)

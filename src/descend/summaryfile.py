@@ -83,6 +83,11 @@ def read_summary_field(record, model, names, bad):
     if not isinstance(record.get("fit"), str) or not isinstance(record.get("notes"), list) or \
             not all(isinstance(note, str) for note in record["notes"]):
         raise wrong("needs the fit's description and its notes as text")
+    spread = record.get("spread")
+    if spread is not None and not (isinstance(spread, list) and len(spread) == q - 1 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+            and math.isfinite(v) for v in spread)):
+        raise wrong(f"needs {q - 1} positive column spreads")
     condition = record.get("condition_number")
     record = dict(record, condition_number=math.inf if condition is None else condition)
     return record

@@ -49,6 +49,16 @@ def _own(args):
     from ..tables.targets import whole_labels
     from .reading import load_with_data
 
+    if args.figure == "coefficients":
+        model = load(args.model)
+        try:
+            summary = model.summary(cov_type=model._summary_record["cov_type"])
+        except (AttributeError, TypeError):
+            raise DataError(f"--model {args.model} holds no summary (trained with --chunksize or "
+                            "an L1 part, or saved without one): train it again without them to "
+                            "draw its weights with their intervals") from None
+        return plots.coefficients(summary, title=textwrap.fill(
+            f"{Path(args.model).name}: the weights and how sure they are", 58))
     if args.figure == "loss-curve":
         model = load(args.model)
         target = (model.training_data_ or {}).get("target_name")
@@ -97,7 +107,14 @@ def _bundled(args):
     from ..teach import datasets, plots
     from ..models import LinearRegression, LogisticClassifier
 
-    if args.figure == "loss-curve":
+    if args.figure == "coefficients":                    # housing: each weight, how sure
+        import pandas as pd
+
+        data = datasets.load_housing()
+        model = LinearRegression().fit(pd.DataFrame(data.X, columns=data.feature_names), data.y)
+        fig = plots.coefficients(model.summary(cov_type="HC3"),
+                                 title="housing: the weights and how sure they are")
+    elif args.figure == "loss-curve":
         epochs = {"max_iter": 20} if args.solver == "sgd" else {}       # 20 passes, not 1000
         if args.data == "housing":
             data, model = datasets.load_housing(), LinearRegression(solver=args.solver, **epochs)

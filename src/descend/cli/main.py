@@ -145,9 +145,14 @@ def _check_plot(error, args):
         error(f"--out {args.out}: the figure's file name must end in .png, .svg or .pdf")
     saved = args.model not in (None, "linear", "logistic")
     bundled = args.data in (None, "housing", "cancer")
-    if saved and args.figure not in ("loss-curve",) + SCORED:
-        error(f"--model {args.model}: a model file draws loss-curve, fit, roc or calibration; "
-              f"{args.figure} takes --model linear or logistic")
+    if saved and args.figure not in ("loss-curve", "coefficients") + SCORED:
+        error(f"--model {args.model}: a model file draws loss-curve, coefficients, fit, roc or "
+              f"calibration; {args.figure} takes --model linear or logistic")
+    if args.figure == "coefficients" and not saved and (args.model == "logistic"
+                                                        or args.data == "cancer"):
+        error("plot coefficients: the bundled breast-cancer data separate the classes, so an "
+              "unpenalized fit has no finite weights to be sure of; give --model MODEL.json "
+              "(trained by descend train), or leave out --model for the housing data")
     if (args.model or "").lower().endswith(CSV_SUFFIXES) and (args.data or "").lower().endswith(".json"):
         error(f"--model {args.model} looks like a CSV file and --data {args.data} like a model "
               "file: swap them")

@@ -28,7 +28,7 @@ EPILOG = """examples:
 
 FIGURES = ["loss-curve", "surface", "solver-paths", "learning-rates", "batch-paths",
            "batch-sizes", "slips", "lasso-path", "boundaries", "fit", "roc", "calibration",
-           "sigmoid"]
+           "coefficients", "sigmoid"]
 #: The figures that draw a model file's predictions of a CSV file (--model and --data).
 SCORED = ("fit", "roc", "calibration")
 

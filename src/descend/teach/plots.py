@@ -5,7 +5,8 @@ Every function returns a matplotlib ``Figure`` and accepts an optional
 figure is made, and figures are created without pyplot, so nothing needs a
 display. The loss surface and the path on it live in :mod:`descend.teach.surfaces`,
 the lasso path in :mod:`descend.teach.lasso_path`, the ROC and calibration figures in
-:mod:`descend.teach.evaluation_plots`, and are re-exported here.
+:mod:`descend.teach.evaluation_plots`, a summary's weights with their intervals in
+:mod:`descend.teach.intervals`, and are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from .axes import figure_axes, iteration_axis, log_y
 from .batches import batch_losses, batch_paths, draw_batches
 from .evaluation_plots import calibration, roc
+from .intervals import coefficients
 from .lasso_path import lasso_path_figure as lasso_path
 from .surfaces import _model, loss_surface, solver_paths
 
@@ -26,6 +28,7 @@ __all__ = [
     "probability_histogram",
     "roc",
     "calibration",
+    "coefficients",
     "loss_surface",
     "solver_paths",
     "learning_rates",
