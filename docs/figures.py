@@ -1,5 +1,6 @@
 """Redraw the README's figures: python docs/figures.py (writes docs/loss_curves.png,
-docs/solver_paths.png, docs/batch_paths.png, docs/slips.png and docs/lasso_path.png)."""
+docs/solver_paths.png, docs/batch_paths.png, docs/slips.png, docs/lasso_path.png and
+docs/coefficients.png)."""
 
 import warnings
 from pathlib import Path
@@ -38,7 +39,18 @@ def main(path=Path(__file__).with_name("loss_curves.png")):
     slips = path.with_name("slips.png")
     slips_figure().savefig(slips, dpi=90)
     plots.lasso_path().savefig(path.with_name("lasso_path.png"), dpi=90)
+    coefficients().savefig(path.with_name("coefficients.png"), dpi=90)
     return path, paths, batches, slips
+
+
+def coefficients():
+    """The README's summary example as a figure: four breast-cancer measurements."""
+    import pandas as pd
+
+    cancer = datasets.load_breast_cancer()
+    X = pd.DataFrame(cancer.X, columns=cancer.feature_names).iloc[:, :4]
+    summary = LogisticClassifier().fit(X, cancer.y).summary()
+    return plots.coefficients(summary, title="Breast cancer: four weights, how sure they are")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ sign at that level. Re-exported as ``descend.plots.coefficients``.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from .axes import figure_axes
@@ -50,7 +52,9 @@ def coefficients(summary, *, ax=None, title=None):
     what = "y" if summary.kind == "linear" else "log-odds"
     ax.set_xlabel(f"change in {what} per {per}\n"
                   f"(dot: the weight; line: its {level} interval, {summary.cov_type})")
-    ax.set_title(title or f"{record['model']}: the weights and how sure they are")
+    width = int(9 * fig.get_figwidth())                  # characters the title's line holds
+    ax.set_title(textwrap.fill(title or f"{record['model']}: the weights and how sure they are",
+                               width))
     ax.legend(loc="best", fontsize="small")
     ax.margins(y=0.5 / max(len(labels), 1))
     return fig
