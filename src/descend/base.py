@@ -202,8 +202,8 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         interval, and the likelihood statistics, named as statsmodels names them
         (:class:`descend.results.Summary`; it prints as a table).
 
-        It reads the rows the fit read (in memory; the model keeps a reference to them,
-        no copy), or ``X``, ``y`` and ``sample_weight`` given again (needed after loading,
+        It reads the rows the fit read (in memory; the model keeps a reference to the
+        array it fitted, which is ``X`` itself unless it had to be converted), or ``X``, ``y`` and ``sample_weight`` given again (needed after loading,
         copying, a Dask fit or ``partial_fit``). Weights count as repeated rows.
         ``cov_type``: "nonrobust", "HC0" to "HC3" (heteroscedasticity-robust), or
         "cluster" with ``groups`` (a label per row). ``use_t``: Student's t for the tests
