@@ -1,19 +1,33 @@
-"""Why a fit stopped short, said in one warning that names the cause in the data.
+"""Why a fit stopped short, or why its optimum does not exist, said in one warning that
+names the cause in the data.
 
-A fit that does not converge warns with scikit-learn's ``ConvergenceWarning``
-(or :class:`~descend.errors.SeparationWarning` for perfectly separable
-classes). Before advising more iterations or a looser ``tol``, the warning
-looks for what in the data keeps the descent from converging, on the rows
-the fit used, and names it:
+A fit that does not converge warns with scikit-learn's ``ConvergenceWarning``.
+Before advising more iterations or a looser ``tol``, the warning looks for what
+in the data keeps the descent from converging, on the rows the fit used, and
+names it with its remedy (:func:`data_problems`, and separation):
 
+* **nearly collinear columns**: sets of columns that the smallest eigenvectors of
+  their correlation matrix tie together (a condition index above 30, Belsley, Kuh
+  and Welsch, 1980), which leave their weights poorly determined;
+* columns whose standard deviations lie **10⁶ or more apart**, without
+  standardization;
 * a **constant column** without standardization, which duplicates the
   intercept and makes the loss a narrow valley;
 * **subnormal values** (below 2.2e-308), which carry too few significant
   digits for the loss to resolve a step;
-* **quasi-separation** (logistic regression without a penalty): a boundary
-  that puts no row on the wrong side and some strictly on the right one, so
-  that the loss keeps falling as the weights grow and no finite optimum exists
-  (found by a linear program, on problems of up to two million cells).
+* **separation** (logistic regression without a penalty): a boundary that puts
+  no row on the wrong side and some strictly on the right one, so that the loss
+  keeps falling as the weights grow and no finite optimum exists
+  (:mod:`descend.separation`).
+
+Separation is looked for in unpenalized logistic fits in memory, also one that
+converged (the gradient falls below ``tol`` on the way to infinity), and warned
+about with :class:`~descend.errors.SeparationWarning`. In a fit that converged,
+the fit's own weights prove that the classes overlap, from one more curvature
+pass (about one Newton iteration; so up to :data:`PROOF_MAX_WEIGHTS` weights,
+the fits that Newton's method makes), and the linear programs run only where
+that proof fails, on at most :data:`LP_MAX_CELLS` cells. A fit stopped on
+classes it found separable, or short of convergence, runs them within that cap.
 """
 
 from __future__ import annotations
@@ -23,12 +37,34 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .arrays import py_scalar
 from .errors import SeparationWarning
 from .newton import collinear_columns
-from .tables.report import few, plural
+from .separation import find_separation, named_columns
+from .tables.report import few
 
-__all__ = ["warn_unless_converged", "warn_collinear", "causes", "CollinearityWarning"]
+__all__ = ["warn_unless_converged", "warn_collinear", "causes", "data_problems",
+           "separation_of", "CollinearityWarning"]
+
+#: The largest problem (rows times columns) on which a fit runs the linear programs
+#: of :mod:`descend.separation`: on separated classes they take about 5 microseconds a
+#: cell (measured), so half a second at most, a tenth of that where the classes
+#: overlap; a fit that converged runs them only where its weights prove nothing.
+LP_MAX_CELLS = 100_000
+#: The most weights (columns times classes) for which a fit proves the classes overlap
+#: from its weights: one curvature pass costs about one Newton iteration, and up to
+#: here the fit itself is made by Newton's method (descend.base.AUTO_NEWTON_FEATURES).
+PROOF_MAX_WEIGHTS = 400
+#: A condition index (the square root of the ratio of the correlation matrix's largest
+#: eigenvalue to one of its eigenvalues) above this marks a near-dependency among
+#: columns: 30 is "moderate to strong" for Belsley, Kuh and Welsch (1980).
+COLLINEAR_INDEX = 30.0
+#: A near-dependency ties the fewest columns that carry this share of its eigenvector's
+#: squared weight.
+COLLINEAR_SHARE = 0.8
+#: Standard deviations this far apart slow a descent on unstandardized columns.
+SCALE_RATIO = 1e6
+#: The most cells times columns (m n^2) for which a warning looks for collinear sets.
+COLLINEAR_MAX_WORK = 4e9
 
 
 class CollinearityWarning(UserWarning):
@@ -62,89 +98,161 @@ def warn_collinear(model, null, outputs=1):
         "among the equally good ones. Leave one of each such group out for weights that "
         "mean something on their own.", CollinearityWarning, stacklevel=3)
 
-#: The largest problem (rows times columns) for which a fit that stopped short
-#: looks for a separating boundary with a linear program.
-LP_MAX_CELLS = 2_000_000
+
+def data_problems(X, sample_weight=None, names=None, standardize=True):
+    """Sentences naming what in ``X`` (m, n) makes weights hard to fit or to trust, each
+    with its remedy: nearly collinear column sets, columns scaled 10^6 apart (without
+    ``standardize``), constant columns, subnormal values; [] when none. ``X`` finite, in
+    memory; ``names``: the columns' names (a DataFrame's own by default), else "column j"."""
+    if names is None and hasattr(X, "columns"):
+        names = list(X.columns)
+    X = np.asarray(X)
+    if X.dtype not in (np.float64, np.float32):
+        X = X.astype(np.float64)
+    return [text for _, text in _findings(X, sample_weight, names, standardize)]
 
 
-def causes(model, rows):
-    """Sentences naming what in the rows of a fit (their ``X``, and ``y`` 0/1 for a
-    classifier) keeps ``model`` from converging."""
-    mean, std = rows.moments()
+def _findings(X, sample_weight, names, standardize, moments=None, max_work=None):
+    """``(kind, sentence)`` for each of :func:`data_problems`; collinear sets only for X in
+    memory and, with ``max_work``, up to that many cells times columns."""
+    from .moments import column_moments
+
+    if moments is None:
+        moments = column_moments(X, sample_weight=sample_weight)
+    mean, std = moments
+    names = None if names is None else [str(v) for v in names]
     found = []
-    constant = np.flatnonzero(std == 0) if not model.standardize else np.array([], dtype=int)
+    constant = np.flatnonzero(std == 0)
     if constant.size:
-        found.append(f"column{_s(constant)} {_few(constant)} {_are(constant)} constant, "
-                     "duplicating the intercept, which unscaled makes the loss a narrow "
-                     f"valley; leave {_them(constant)} out, or let descend rescale the data "
-                     "(standardize=True)")
+        which, many = named_columns(constant, names), constant.size > 1
+        they, them = _are(constant), "them" if many else "it"
+        found.append(("constant", (
+            f"{which} {they} constant, duplicating the intercept, which unscaled makes the "
+            f"loss a narrow valley; leave {them} out, or let descend rescale the data "
+            "(standardize=True)") if not standardize else (
+            f"{which} {they} constant: {them} carr{'y' if many else 'ies'} nothing the "
+            f"intercept does not and {'their weights stay' if many else 'its weight stays'} 0; "
+            f"leave {them} out")))
     tiny = np.finfo(float).tiny
     subnormal = np.flatnonzero(((std > 0) & (std < tiny)) | ((mean != 0) & (np.abs(mean) < tiny)))
     if subnormal.size:
-        found.append(f"column{_s(subnormal)} {_few(subnormal)} {_are(subnormal)} subnormal "
-                     "(below 2.2e-308), with too few significant digits to resolve a step; "
-                     "rescale (e.g. multiply by 1e300)")
-    X, y = rows.X, rows.y
-    if (model._loss.classifies and not model.alpha and isinstance(X, np.ndarray)
-            and X.shape[0] * (X.shape[1] + 1) <= LP_MAX_CELLS):
-        found += _quasi_separation(model, X, y, mean, std, getattr(rows, "sample_weight", None))
+        found.append(("subnormal", f"{named_columns(subnormal, names)} {_are(subnormal)} "
+                      "subnormal (below 2.2e-308), with too few significant digits to resolve "
+                      "a step; rescale (e.g. multiply by 1e300)"))
+    spread = np.flatnonzero((std > 0) & np.isfinite(std))
+    if not standardize and spread.size > 1:
+        low, high = spread[np.argmin(std[spread])], spread[np.argmax(std[spread])]
+        if std[high] >= SCALE_RATIO * std[low]:
+            found.append(("scale", f"the columns are scaled {_g(std[high] / std[low])} apart: "
+                          f"{named_columns([low], names)} varies by {_g(std[low])} (standard "
+                          f"deviation) and {named_columns([high], names)} by {_g(std[high])}, "
+                          "which makes the loss a narrow valley; let descend rescale the data "
+                          "(standardize=True)"))
+    if (isinstance(X, np.ndarray) and spread.size > 1 and
+            (max_work is None or X.shape[0] * X.shape[1] ** 2 <= max_work)):
+        for group, index in collinear_sets(X, sample_weight, moments):
+            found.append(("collinear", f"{named_columns(group, names)} are "
+                          f"nearly collinear (condition number {_g(index)} on standardized "
+                          "columns), which leaves their weights poorly determined and slows a "
+                          "descent; drop or combine some of them, or set alpha > 0 (an L2 "
+                          "penalty)"))
     return found
 
 
-def _quasi_separation(model, X, y, mean, std, weights):
-    """The sentence naming a quasi-separation, or none: of the two classes, or with K
-    classes of one class from the rest (enough for the softmax's loss to have no
-    minimum), found by :func:`_separated_rows` on the rows of weight above zero."""
-    if weights is not None:
-        X, y = X[weights > 0], y[weights > 0]
-    classes = getattr(model, "classes_", np.array([0, 1]))
-    sides = [(None, y)] if len(classes) == 2 else [
-        (classes[k], (y == k).astype(np.float64)) for k in range(len(classes))]
-    for label, target in sides:
-        on_side = _separated_rows(X, target, mean, std)
-        if on_side:
-            which = ("the classes are" if label is None else
-                     f"the class {py_scalar(label)!r} is, from the others,")
-            return [f"{which} nearly separable (quasi-separation): a boundary puts "
-                    f"{on_side} of {X.shape[0]} rows strictly on their class's side and none "
-                    "on the wrong one, so the loss keeps falling as the weights grow and no "
-                    "finite optimum exists; set alpha > 0 (an L2 penalty)"]
-    return []
+def collinear_sets(X, sample_weight=None, moments=None):
+    r"""``[(columns, condition index), ...]``: the sets of columns that near-dependencies
+    tie together, the worst first.
 
-
-def _separated_rows(X, y, mean, std):
-    r"""How many rows some boundary puts strictly on their class's side while none is on
-    the wrong one (quasi-complete separation: the unpenalized log-loss then has no
-    minimum, Albert and Anderson, 1984), or 0 when no boundary does.
-
-    The linear program: maximize the summed margins :math:`\sum_i s_i (z_i \cdot d + d_0)`
-    subject to every margin :math:`\ge 0` and :math:`|d_j| \le 1`, with :math:`s_i = \pm 1`
-    the class and :math:`z` the standardized row; its optimum is 0 unless the classes
-    can be separated.
+    With :math:`R` the (weighted) correlation matrix of the non-constant columns and
+    :math:`R = V\operatorname{diag}(\mu)V^\top`, each eigenvector :math:`v_k` whose
+    condition index :math:`\sqrt{\mu_{\max}/\mu_k}` is at least :data:`COLLINEAR_INDEX`
+    is a near-dependency, :math:`\operatorname{Var}(Zv_k) = \mu_k \approx 0`; it ties
+    the fewest columns that carry :data:`COLLINEAR_SHARE` of :math:`\lVert v_k\rVert^2 =
+    1` (the largest :math:`v_{jk}^2` first). Sets that share a column are merged, each
+    with its largest index.
     """
-    from scipy.optimize import linprog
+    from .gradient import _one_thread_blas
+    from .hessian import loss_grad_hessian
+    from .losses import SquaredError
+    from .moments import column_moments
 
-    keep = std > 0
-    Z = np.empty((X.shape[0], int(keep.sum()) + 1))                # (m, n' + 1)
-    np.subtract(X[:, keep], mean[keep], out=Z[:, :-1])
-    Z[:, :-1] /= std[keep]
-    Z[:, -1] = 1.0
-    Z *= (2.0 * y - 1.0)[:, None]                                  # margins: Z @ d
-    fit = linprog(-Z.sum(axis=0), A_ub=-Z, b_ub=np.zeros(X.shape[0]), bounds=(-1, 1),
-                  method="highs")
-    if fit.status != 0:
-        return 0
-    margins = Z @ fit.x
-    scale = np.abs(Z).sum(axis=1)                                  # the largest a margin can be
-    if np.any(margins < -1e-9 * scale) or not np.any(margins > 1e-6 * scale):
-        return 0
-    return int(np.sum(margins > 1e-6 * scale))
+    X = np.asarray(X)
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    mean, std = column_moments(X, sample_weight=sw) if moments is None else moments
+    keep = np.flatnonzero(std > 0)
+    if keep.size < 2 or not (np.all(np.isfinite(mean)) and np.all(np.isfinite(std))):
+        return []                                # sums beyond float64: no correlations
+    scale = np.where(std > 0, std, 1.0)
+    H = loss_grad_hessian(X, np.zeros(X.shape[0]), np.zeros(X.shape[1]), 0.0, SquaredError,
+                          mean, scale, sample_weight=sw)[3]      # [Z, 1]' diag(s) [Z, 1] / m
+    R = H[np.ix_(keep, keep)] / H[-1, -1]                          # the correlation matrix
+    if not np.all(np.isfinite(R)):
+        return []
+    with _one_thread_blas():                  # a small matrix: threads only cost here
+        mu, V = np.linalg.eigh(R)
+    top = mu[-1]
+    groups = []                                                    # [set, index]
+    for k in np.flatnonzero(mu <= top / COLLINEAR_INDEX ** 2):
+        index = np.sqrt(top / mu[k]) if mu[k] > 0 else np.inf
+        order = np.argsort(-V[:, k] ** 2)
+        count = int(np.searchsorted(np.cumsum(V[order, k] ** 2), COLLINEAR_SHARE)) + 1
+        members = set(keep[order[:max(count, 2)]].tolist())
+        for other in [g for g in groups if g[0] & members]:
+            groups.remove(other)
+            members |= other[0]
+            index = max(index, other[1])
+        groups.append([members, index])
+    return [(tuple(sorted(g)), float(i)) for g, i in sorted(groups, key=lambda g: -g[1])]
+
+
+def separation_of(model, rows, proof=True, converged=False):
+    """The :class:`~descend.separation.Separation` of a logistic fit's rows, or None
+    where it is not looked for (a penalty, a regression, rows not in memory) or not
+    known (the linear programs past :data:`LP_MAX_CELLS`). With ``proof``, the fit's
+    weights are tried first as the proof that the classes overlap; a fit that
+    ``converged`` runs the linear programs only where that proof was tried and failed
+    (without a sign of separation they would cost more than the fit)."""
+    X = rows.X
+    if not (model._loss.classifies and not model.alpha and isinstance(X, np.ndarray)):
+        return None
+    K = len(model.classes_)
+    coef = None
+    if (proof and X.shape[1] * (K if K > 2 else 1) <= PROOF_MAX_WEIGHTS
+            and np.all(np.isfinite(model.coef_))):
+        coef = model.coef_ if K > 2 else model.coef_[0]
+    if converged and coef is None:
+        return None
+    return find_separation(X, rows.y, rows.sample_weight, model.classes_ if K > 2 else None,
+                           coef=coef, intercept=model.intercept_, max_cells=LP_MAX_CELLS,
+                           moments=rows.moments())
+
+
+def causes(model, rows):
+    """Sentences naming what in the rows of a fit (their ``X``, and ``y`` 0/1 or codes for
+    a classifier) keeps ``model`` from converging."""
+    found = [text for kind, text in _findings(
+        rows.X, getattr(rows, "sample_weight", None), getattr(model, "feature_names_in_", None),
+        model.standardize, rows.moments(), COLLINEAR_MAX_WORK)
+        if not (kind == "constant" and model.standardize)]       # rescaled, it is harmless
+    separation = separation_of(model, rows)
+    if separation is not None and separation.kind != "none":
+        text = separation.sentence(getattr(model, "feature_names_in_", None))
+        found.append(text[0].lower() + text[1:].rstrip("."))
+    return found
 
 
 def warn_unless_converged(model, result, rows):
-    """Warn, naming the cause where the data show one, unless ``result`` converged."""
+    """Warn, naming the cause where the data show one, unless ``result`` converged; and
+    where it converged or stopped on separable classes, warn once of a separation (an
+    unpenalized logistic fit in memory, see :func:`separation_of`)."""
     name, reason = type(model).__name__, result.stop_reason
+    names = getattr(model, "feature_names_in_", None)
     if reason == "converged":
+        separation = separation_of(model, rows, converged=True)
+        if separation is not None and separation.kind != "none":
+            text = separation.sentence(names)
+            warnings.warn(f"{name}: {text[0].lower()}{text[1:]} The fit met tol at weights "
+                          "that only grow as tol shrinks.", SeparationWarning, stacklevel=3)
         return
     gnorm = result.history["grad_norm"][-1]
     above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"
@@ -159,13 +267,17 @@ def warn_unless_converged(model, result, rows):
                 "with columns that differ by a tiny fraction of their spread; solver='lbfgs' "
                 "may get closer, and dropping or combining such columns fixes it)")
     if reason == "separable":
-        warnings.warn(
-            f"{name}: the {'two ' * (len(getattr(model, 'classes_', ())) <= 2)}classes are "
-            "perfectly separable, so the unpenalized loss has no "
-            f"minimum (it keeps falling as the weights grow). Stopped after {result.n_iter} "
-            f"iteration{'s' * (result.n_iter != 1)} at the first weights that classify every "
-            "training example correctly. An L2 penalty (alpha=1e-3, say) gives a unique, "
-            "finite optimum.", SeparationWarning, stacklevel=3)
+        separation = separation_of(model, rows, proof=False)
+        classes = f"the {'two ' * (len(getattr(model, 'classes_', ())) <= 2)}classes"
+        stopped = (f"Stopped after {result.n_iter} iteration{'s' * (result.n_iter != 1)} at "
+                   "the first weights that classify every training example correctly.")
+        if separation is None or separation.kind == "none":
+            text = (f"{classes} are perfectly separable, so the unpenalized loss has no minimum "
+                    f"(it keeps falling as the weights grow). {stopped} An L2 penalty "
+                    "(alpha=1e-3, say) gives a unique, finite optimum.")
+        else:
+            text = f"{classes} are perfectly separable. {stopped} {separation.sentence(names)}"
+        warnings.warn(f"{name}: {text}", SeparationWarning, stacklevel=3)
         return
     found = causes(model, rows)
     if reason == "stalled":
@@ -196,17 +308,15 @@ def warn_unless_converged(model, result, rows):
     warnings.warn(f"{what} {advice}", ConvergenceWarning, stacklevel=3)
 
 
-def _few(columns):
-    return few(columns.tolist(), 5)
-
-
-def _s(columns):
-    return plural("", columns.size)
-
-
 def _are(columns):
     return "are" if columns.size > 1 else "is"
 
 
-def _them(columns):
-    return "them" if columns.size > 1 else "it"
+def _g(x):
+    """A number for a message: ``187``, ``2441``, ``3.4e5``, ``1e-3``."""
+    if not np.isfinite(x):
+        return "infinite"
+    if 1 <= x < 1e5:
+        return f"{x:.0f}"
+    text = f"{x:.2g}"
+    return text.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
