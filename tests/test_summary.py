@@ -73,7 +73,7 @@ def test_ols_on_longley_matches_statsmodels_to_its_condition_number():
     for name in SHARED + ["rsquared", "rsquared_adj", "fvalue", "f_pvalue", "condition_number"]:
         _close(getattr(ours, name), getattr(theirs, name), name)
     assert ours.use_t and ours.df_inference == 9
-    assert "condition number is large, 4.86e+09" in str(ours)
+    assert "Columns 'GNP', 'POP', 'YEAR' are nearly collinear" in str(ours)
 
 
 @pytest.mark.parametrize("cov_type", ["HC0", "HC1", "HC2", "HC3"])
@@ -324,3 +324,38 @@ def test_the_coefficient_figure_draws_statsmodels_intervals_per_standard_deviati
     np.testing.assert_allclose(segments, expected, rtol=1e-6)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["GPA", "TUCE", "PSI"]
     assert "per standard deviation" in ax.get_xlabel()
+
+
+def test_the_summary_names_a_quasi_separation_that_statsmodels_misses():
+    """statsmodels' Logit converges on these data and prints finite standard errors
+    (its issue #2282); the summary names the column whose weight runs to infinity."""
+    rng = np.random.default_rng(0)
+    dose = np.concatenate([rng.uniform(-2, -0.01, 100), np.zeros(20), rng.uniform(0.01, 2, 100)])
+    X = pd.DataFrame({"dose": dose, "noise": rng.normal(size=220)})
+    y = np.concatenate([np.zeros(100), rng.integers(0, 2, 20), np.ones(100)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        summary = LogisticClassifier().fit(X, y).summary()
+    assert any("quasi-completely separated" in str(w.message) for w in caught)
+    notes = " ".join(summary.record["notes"])
+    assert "quasi-completely separated: a boundary along column 'dose'" in notes
+    assert "'noise'" not in notes
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    assert np.all(np.isfinite(theirs.bse))         # what a statsmodels user is shown
+
+
+def test_the_summary_of_overlapping_classes_has_no_separation_note():
+    X, y = _spector()
+    assert not any("separated" in note for note in LogisticClassifier().fit(X, y).summary()
+                   .record["notes"])
+
+
+def test_the_summary_of_the_fertility_data_names_the_collinear_years():
+    data = sm.datasets.fertility.load_pandas().data
+    years = [str(year) for year in range(1960, 1964)]
+    rows = data[years + ["1970"]].dropna()
+    summary = LinearRegression().fit(rows[years], rows["1970"]).summary()
+    assert ("Columns '1960', '1961', '1962', '1963' are nearly collinear"
+            in " ".join(summary.record["notes"]))

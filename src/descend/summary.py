@@ -16,10 +16,17 @@ import numbers
 
 import numpy as np
 
+from .diagnosis import data_problems
 from .inference import COV_TYPES, covariance, information
 from .results import Summary
+from .separation import find_separation
 
-__all__ = ["summarize"]
+__all__ = ["summarize", "SEPARATION_MAX_CELLS"]
+
+#: The most cells (rows times columns) on which a summary runs the linear programs that
+#: find a separation, where the fit's weights do not prove the classes overlap: about 5
+#: microseconds a cell where they are separated (descend.diagnosis), so 5 s at most.
+SEPARATION_MAX_CELLS = 1_000_000
 
 
 def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
@@ -205,6 +212,25 @@ def _likelihoods(info, kind, y, w):
     return {"llf": info.llf, "llnull": float(N * np.sum(shares * np.log(shares)))}
 
 
+def _separation_notes(model, X, y, w, kind, names):
+    """A note naming a separation of the classes (an unpenalized classifier), found by
+    the fit's weights' proof of overlap or by the linear programs; or saying it could not
+    be checked."""
+    if kind == "linear" or model.alpha:
+        return []
+    coef, intercept = _params(model, kind)
+    found = find_separation(X, y, w, model.classes_ if kind == "multinomial" else None,
+                            coef=coef, intercept=intercept, max_cells=SEPARATION_MAX_CELLS)
+    if found is None:
+        return [f"Separation of the classes was not checked: the fit's weights do not prove "
+                f"that they overlap, and the linear programs on {X.size:,} cells would take "
+                "minutes. descend.separation.find_separation(X, y) runs them."]
+    if found.kind == "none":
+        return []
+    return [found.sentence(names) + " The standard errors of those weights describe a point "
+            "on the way to infinity, not an estimate."]
+
+
 def _fit_and_notes(model, info, record, X, y, w, kind, names):
     """How the fit went, in one line, and the notes below the table."""
     from .metrics import describe_fit
@@ -227,11 +253,14 @@ def _fit_and_notes(model, info, record, X, y, w, kind, names):
                       "cluster": f"Cluster-robust covariance (CRV1) over {record['groups']} "
                                  "groups; the linear model's tests use G - 1 degrees of "
                                  "freedom."}[record["cov_type"]])
-    if info.condition_number > 1e3:
-        notes.append(f"The condition number is large, {info.condition_number:.3g} (of the "
-                     "columns as given, with the intercept's 1): they are nearly collinear or "
-                     "on very different scales. descend computes on standardized columns, so "
-                     "only the former costs digits.")
+    notes += _separation_notes(model, X, y, w, kind, names)
+    found = data_problems(X, w, names, standardize=True)
+    notes += [text[0].upper() + text[1:] + "." for text in found]
+    if info.condition_number > 1e3 and not any("collinear" in text for text in found):
+        notes.append(f"The condition number is large, {info.condition_number:.3g}, of the "
+                     "columns as given with the intercept's 1; on standardized columns, where "
+                     "descend computes, no set of them is nearly collinear: they are on very "
+                     "different scales, which costs no digits here.")
     fit = describe_fit(model)
     gaps = np.asarray(model.history_.get("gap", []), dtype=float)
     gaps = gaps[np.isfinite(gaps)]
