@@ -115,3 +115,19 @@ def test_plot_coefficients_draws_a_model_files_summary(spector, tmp_path):
     assert none.returncode == 1 and "holds no summary" in none.stderr
     cancer = run("plot", "coefficients", "--model", "logistic", "--out", tmp_path / "e.png")
     assert cancer.returncode == 2 and "separate the classes" in cancer.stderr
+
+
+def test_the_summary_of_separated_classes_names_the_column_in_flag_words(tmp_path):
+    rng = np.random.default_rng(0)
+    dose = np.concatenate([rng.uniform(-2, -0.01, 100), np.zeros(20), rng.uniform(0.01, 2, 100)])
+    frame = pd.DataFrame({"dose": dose, "noise": rng.normal(size=220),
+                          "y": np.concatenate([np.zeros(100), rng.integers(0, 2, 20),
+                                               np.ones(100)]).astype(int)})
+    path = tmp_path / "doses.csv"
+    frame.to_csv(path, index=False)
+    printed = run("train", path, "--target", "y", "--test-frac", "0", "--out", tmp_path / "m.json")
+    assert printed.returncode == 0, printed.stderr
+    notes = printed.stdout.split("Notes:")[1]
+    assert "quasi-completely separated: a boundary along column 'dose'" in notes
+    assert "--alpha 1e-3" in notes and "alpha > 0" not in notes
+    assert "quasi-completely separated" in printed.stderr          # the fit's warning too

@@ -153,7 +153,10 @@ def _summary(model, args, target):
         summary = model.summary(cov_type=args.cov_type)
     except InferenceError as e:
         return None, str(e)
+    from .main import cli_words
+
     summary.record["target"] = target
+    summary.record["notes"] = [cli_words(note) for note in summary.record["notes"]]
     return summary, None
 
 
