@@ -137,7 +137,7 @@ def test_plot_draws_a_users_own_model_and_data(people, tmp_path):
         assert code == 0, err
         assert out.read_bytes()[:8] == PNG and out.stat().st_size > 10_000
     for args, words in ((("surface", "--model", model),
-                         "a model file draws loss-curve, fit, roc or calibration"),
+                         "a model file draws loss-curve, coefficients, fit, roc or calibration"),
                         (("fit", "--data", people), "add --model MODEL.json"),
                         (("fit", "--model", model), "add --data DATA.csv")):
         code, _, err = run("plot", *args, "--out", tmp_path / "x.png")
