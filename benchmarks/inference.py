@@ -16,10 +16,10 @@ against the fit's. Timing belongs here, never in a test.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from speed import median_time
 
 from descend import LinearRegression, LogisticClassifier
 
@@ -38,15 +38,6 @@ def data(case, m, seed=0):
     p = np.exp(scores - scores.max(1, keepdims=True))
     p /= p.sum(1, keepdims=True)
     return X, (rng.random(m)[:, None] > np.cumsum(p, 1)).sum(1)
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), times
 
 
 def main():
@@ -80,11 +71,11 @@ def main():
             ours_se = np.asarray(ours().bse).T.ravel()
             theirs_se = np.asarray(theirs().bse).T.ravel()
             agree = float(np.max(np.abs(ours_se / theirs_se - 1)))
-            t_ours, _ = median_time(ours, args.repeats)
-            t_theirs, _ = median_time(theirs, args.repeats)
+            t_ours = median_time(ours, args.repeats)
+            t_theirs = median_time(theirs, args.repeats)
             model = Model(tol=1e-10)
-            t_fit, _ = median_time(lambda: model.fit(X, y), args.repeats)
-            t_summary, _ = median_time(lambda: model.summary(cov_type=cov_type), args.repeats)
+            t_fit = median_time(lambda: model.fit(X, y), args.repeats)
+            t_summary = median_time(lambda: model.summary(cov_type=cov_type), args.repeats)
             print(f"{case:8} {X.shape[0]:>7} x {X.shape[1]:<3} {cov_type:9}  descend "
                   f"{t_ours:7.3f} s  statsmodels {t_theirs:7.3f} s  ratio "
                   f"{t_ours / t_theirs:5.2f}  (summary {t_summary:.3f} s = "

@@ -12,23 +12,14 @@ Medians of ``--repeats`` runs; timing belongs here, never in a test.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from speed import median_time
 
 import descend.diagnosis as diagnosis
 from descend import LogisticClassifier
 from descend.separation import find_separation
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def overlapping(m, n, K, rng):
