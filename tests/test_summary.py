@@ -238,7 +238,7 @@ def test_what_summary_refuses_names_the_parameter_and_the_way_out():
     with pytest.raises(ValueError, match="pass both X and y"):
         model.summary(X)
     lasso = LogisticClassifier(alpha=0.01, l1_ratio=1.0).fit(X, y)
-    with pytest.raises(ValueError, match="no standard errors for a fit with an L1 part"):
+    with pytest.raises(ValueError, match="no standard errors for a fit with an L1 part: which"):
         lasso.summary()
     with pytest.raises(AttributeError, match="rsquared is defined for the linear model only"):
         model.summary().rsquared

@@ -192,6 +192,7 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         self._fit_rows = ((problem.rows, factor, getattr(y, "name", None))
                           if isinstance(problem.rows, ArrayRows) else None)
         self.__dict__.pop("_summary_record", None)       # a loaded summary is of the old fit
+        self._fit_penalty = (self.alpha, self.l1_ratio)   # what summary() reads, not params
         warn_collinear(self, found.null, objective.outputs)
         warn_unless_converged(self, result, problem.rows)
         return self

@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve, cholesky
+from scipy.special import expit
 
 from .gradient import _one_thread_blas
-from scipy.special import expit
 
 __all__ = ["COV_TYPES", "information", "covariance", "InferenceError"]
 
@@ -152,7 +152,15 @@ class Information:
                 wb = np.ones(D.shape[0]) if w is None else w[rows]
                 r, C, _ = _terms(self.kind, X[rows], y[rows], *self._params)
                 h = C[:, 0, 0] * np.einsum("ij,ji->i", D, cho_solve(factor, D.T))
-                u = wb * r[:, 0] ** 2 / (1.0 - np.minimum(h, 1 - 1e-15)) ** power
+                whole = h > 1 - 1e-8
+                if np.any(whole & (wb > 0)):
+                    raise InferenceError(
+                        f"{int(np.sum(whole))} row(s) have leverage 1, among them row "
+                        f"{rows.start + int(np.flatnonzero(whole)[0])} of the rows fitted: each "
+                        "alone determines a weight (as a category of one row does), its "
+                        "residual is 0 and HC2 and HC3 divide 0 by 1 - 1. Use 'HC0' or "
+                        "'HC1', or merge that category.")
+                u = wb * r[:, 0] ** 2 / (1.0 - h) ** power
                 M += D.T @ (D * u[:, None])
         return M
 
@@ -244,10 +252,17 @@ def _factored(H, info, names):
     n = info.q - 1
     named = [("the intercept" if j == n else
               (repr(str(names[j])) if names is not None else f"column {j}")) for j in involved]
+    condition = f"{values[-1] / max(values[0], 1e-300):.3g}"
+    separate = " (or separate the classes)" if info.kind != "linear" else ""
+    if len(named) == 1:
+        raise InferenceError(
+            f"the information matrix is singular (condition {condition}): {named[0]} is "
+            f"constant or a combination of the other columns{separate}, so its weight cannot "
+            "be told apart from theirs and has no standard error; leave it out.")
     raise InferenceError(
-        f"the information matrix is singular (condition {values[-1] / max(values[0], 1e-300):.3g}):"
-        f" {', '.join(named)} are collinear (or separate the classes), so their weights "
-        "cannot be told apart and have no standard errors; leave one of them out, or merge them.")
+        f"the information matrix is singular (condition {condition}): {', '.join(named)} are "
+        f"collinear{separate}, so their weights cannot be told apart and have no standard "
+        "errors; leave one of them out, or merge them.")
 
 
 def _to_data_units(info):

@@ -161,6 +161,7 @@ def build(cls, doc, bad):
         model.set_params(**params)._check_params()
     except ValueError as e:
         raise bad(f"bad \"params\": {e}") from None
+    model._fit_penalty = (model.alpha, model.l1_ratio)
     problem = _weights_problems(W, b, x_mean, x_scale,
                                 None if K == 1 else classes.tolist())
     if problem:

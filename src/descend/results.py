@@ -198,8 +198,8 @@ class Summary:
         se = np.sqrt(np.diag(self._cov))
         centre = self._params.ravel()
         half = _quantile(1 - self.alpha / 2, self.df_inference) * se
-        columns = ["coef", "std err", stat, f"P>|{stat}|", f"[{self.alpha / 2:g}",
-                   f"{1 - self.alpha / 2:g}]"]
+        columns = ["coef", "std err", stat, f"P>|{stat}|", f"[{_level(self.alpha / 2)}",
+                   f"{_level(1 - self.alpha / 2)}]"]
         cells = np.column_stack([centre, se, centre / se,
                                  _two_sided(centre / se, self.df_inference),
                                  centre - half, centre + half])
@@ -232,8 +232,8 @@ class Summary:
         if r.get("approximate"):
             cov += ", approximate (penalized)"
         left = [("Target:", str(r["target"])), ("Model:", what),
-                ("Covariance:", cov), ("Observations:", f"{self.nobs:g}"),
-                ("Df residuals:", f"{self.df_resid:g}"), ("Df model:", f"{self.df_model:g}")]
+                ("Covariance:", cov), ("Observations:", _count(self.nobs)),
+                ("Df residuals:", _count(self.df_resid)), ("Df model:", _count(self.df_model))]
         if self.kind == "linear":
             right = [("R-squared:", f"{self.rsquared:.4f}"),
                      ("Adj. R-squared:", f"{self.rsquared_adj:.4f}"),
@@ -259,10 +259,11 @@ class Summary:
         left, right = self._heading()
         width = 78
         lines = [f"{self.record['model']} summary".center(width), "=" * width]
+        wide = max(22, *(len(value) for _, value in left))     # no value is cut short
         for i in range(max(len(left), len(right))):
-            a = "{:<15}{:>22}".format(*left[i]) if i < len(left) else " " * 37
+            a = f"{left[i][0]:<15}{left[i][1]:>{wide}}" if i < len(left) else " " * (15 + wide)
             b = "{:<20}{:>20}".format(*right[i]) if i < len(right) else ""
-            lines.append(f"{a[:37]} {b}".rstrip())
+            lines.append(f"{a} {b}".rstrip())
         lines.append("fit: " + self.record["fit"])
         columns, rows = self._rows()
         first = max(12, *(len(name) for _, name, _ in rows))
@@ -291,9 +292,11 @@ class Summary:
             for a, b in zip(left + [("", "")] * (len(right) - len(left)),
                             right + [("", "")] * (len(left) - len(right))))
         columns, rows = self._rows()
+        first = (self.record.get("classes") or [""])[0]
         head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
         body = "".join(
-            f"<tr><th>{html.escape(name if block is None else f'{block}: {name}')}</th>"
+            f"<tr><th>{html.escape(name if block is None else f'{block} (against {first}): {name}')}"
+            "</th>"
             + "".join(f"<td>{html.escape(c)}</td>" for c in values) + "</tr>"
             for block, name, values in rows)
         notes = "".join(f"<li>{html.escape(n)}</li>"
@@ -302,6 +305,16 @@ class Summary:
                 f"<table>{cells}</table><p>fit: {html.escape(self.record['fit'])}</p>"
                 f"<table><tr><th></th>{head}</tr>{body}</table>"
                 + (f"<p>Notes:</p><ol>{notes}</ol>" if notes else "") + "</div>")
+
+
+def _count(value):
+    """A count as a whole number (1234567), a sum of weights to 6 digits."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
+
+
+def _level(q):
+    """A probability for a column heading, with the digits it needs (0.025, 0.99999995)."""
+    return np.format_float_positional(q, precision=10, trim="-")
 
 
 def _number(v):

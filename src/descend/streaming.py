@@ -134,6 +134,7 @@ def partial_fit(model, X, y, classes=None, sample_weight=None):
     model._set_fitted(coef, intercept)
     model.x_mean_, model.x_scale_ = stream.mean, stream.scale
     model._fit_rows = None                           # summary() needs all the rows again
+    model._fit_penalty = (model.alpha, model.l1_ratio)
     model.__dict__.pop("_summary_record", None)
     _record(model, stream, log, J0, J, g, y_unit, first)
     stream.chunks += 1

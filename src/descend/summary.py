@@ -17,11 +17,11 @@ import numbers
 import numpy as np
 
 from .diagnosis import data_problems
-from .inference import COV_TYPES, covariance, information
+from .inference import COV_TYPES, InferenceError, covariance, information
 from .results import Summary
 from .separation import find_separation
 
-__all__ = ["summarize", "SEPARATION_MAX_CELLS"]
+__all__ = ["summarize", "refused", "SEPARATION_MAX_CELLS"]
 
 #: The most cells (rows times columns) on which a summary runs the linear programs that
 #: find a separation, where the fit's weights do not prove the classes overlap: about 5
@@ -45,35 +45,37 @@ def summarize(model, X=None, y=None, *, sample_weight=None, groups=None,
         raise ValueError(f"{name}.summary: this model was loaded with the summary of "
                          f"cov_type={stored['cov_type']!r} only; for cov_type={cov_type!r} "
                          "pass the rows it was fitted on: summary(X, y, cov_type=...).")
-    if model.alpha and model.l1_ratio:
-        raise ValueError(
-            f"{name}.summary: no standard errors for a fit with an L1 part (l1_ratio="
-            f"{model.l1_ratio!r}): which weights are zero was chosen by the same data, and tests "
-            "that ignore that choice are wrong. Refit with l1_ratio=0 (a ridge fit's summary is "
-            "approximate), or without a penalty on the columns the lasso kept, knowing that its "
-            "p-values then ignore the selection.")
+    penalty, l1_ratio = getattr(model, "_fit_penalty", (model.alpha, model.l1_ratio))
     K = len(getattr(model, "classes_", ()))
     kind = "linear" if K == 0 else ("logistic" if K == 2 else "multinomial")
-    if kind == "multinomial" and model.alpha:
-        raise ValueError(f"{name}.summary: standard errors of a penalized fit with {K} classes "
-                         "are not built yet; fit with alpha=0 for the summary.")
-    target = getattr(y, "name", None) if y is not None else (getattr(model, "_fit_rows", None) or (None,) * 3)[2]
+    refusal = refused(kind, penalty, l1_ratio, cov_type)
+    if refusal:
+        raise InferenceError(f"{name}.summary: {refusal}")
+    fitted = getattr(model, "_fit_rows", None)
+    target = getattr(y, "name", None) if y is not None else (fitted or (None,) * 3)[2]
     X, y, w, groups = _rows(model, X, y, sample_weight, groups, kind)
     coef, intercept = _params(model, kind)
-    info = information(kind, X, y, w, coef, intercept, groups)
+    unit = _unit(name, y) if kind == "linear" else 1.0      # y in units of its largest value
     names = _names(model)
-    cov, scale, n_groups = covariance(info, cov_type, alpha=model.alpha, names=names)
+    try:
+        info = information(kind, X, y / unit, w, coef / unit, intercept / unit, groups)
+        if kind == "linear" and not info.ssr > 0:
+            raise InferenceError("the fit is exact (every residual is 0): there is no noise "
+                                 "to estimate, so no standard errors.")
+        cov, scale, n_groups = covariance(info, cov_type, alpha=penalty, names=names)
+    except InferenceError as e:
+        raise InferenceError(f"{name}.summary: {e}") from None
     p = info.K * info.q
     record = {
         "model": name, "kind": kind, "target": "y" if target is None else str(target),
         "names": names,
         "classes": None if K == 0 else [_plain(c) for c in model.classes_],
-        "params": _blocks(coef, intercept, kind).tolist(), "cov": cov.tolist(),
-        "cov_type": cov_type, "use_t": _use_t(use_t, kind, cov_type), "groups": n_groups, "approximate": bool(model.alpha),
-        "alpha": float(model.alpha), "ci_alpha": alpha, "nobs": info.nobs,
-        "df_model": float(p - info.K), "df_resid": info.nobs - p, "scale": scale,
-        "condition_number": info.condition_number, "spread": info.spread.tolist(),
-        **_likelihoods(info, kind, y, w),
+        "params": _blocks(coef, intercept, kind).tolist(), "cov": (cov * unit ** 2).tolist(),
+        "cov_type": cov_type, "use_t": _use_t(use_t, kind, cov_type), "groups": n_groups,
+        "approximate": bool(penalty), "alpha": float(penalty), "ci_alpha": alpha,
+        "nobs": info.nobs, "df_model": float(p - info.K), "df_resid": info.nobs - p,
+        "scale": scale * unit ** 2, "condition_number": info.condition_number,
+        "spread": info.spread.tolist(), **_likelihoods(info, kind, y / unit, w, unit),
     }
     record["fit"], record["notes"] = _fit_and_notes(model, info, record, X, y, w, kind, names)
     return Summary(record)
@@ -118,8 +120,13 @@ def _rows(model, X, y, sample_weight, groups, kind):
     else:
         X, y, w, kept = _given(model, X, y, sample_weight, kind)
     if groups is not None:
+        missing = np.asarray(pd_isna(groups)).ravel()
         groups = np.asarray(groups)
         size = X.shape[0] if kept is None else kept.shape[0]
+        if missing.any():
+            raise ValueError(f"{name}.summary: groups has {int(missing.sum())} missing "
+                             f"label(s) (first at row {int(np.flatnonzero(missing)[0])}); give "
+                             "every row a group.")
         if groups.ndim != 1 or groups.shape[0] != size:
             raise ValueError(f"{name}.summary: groups must hold one label per row of X "
                              f"({size}), got shape {groups.shape}.")
@@ -127,6 +134,11 @@ def _rows(model, X, y, sample_weight, groups, kind):
             groups = groups[kept]
         groups = np.unique(groups, return_inverse=True)[1].ravel()
     return X, y, w, groups
+
+
+def pd_isna(values):
+    import pandas as pd
+    return pd.isna(values)
 
 
 def _given(model, X, y, sample_weight, kind):
@@ -196,27 +208,62 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _likelihoods(info, kind, y, w):
-    """``llf``, ``llnull`` and for the linear model ``ssr`` and ``tss``."""
+def _likelihoods(info, kind, y, w, unit=1.0):
+    """``llf``, ``llnull`` and for the linear model ``ssr`` and ``tss``, in y's units (``y``
+    and the information's sums are in units of ``unit``)."""
     N = info.nobs
     if kind == "linear":
         mean = np.average(y, weights=w)
         tss = float(np.dot(np.ones_like(y) if w is None else w, (y - mean) ** 2))
 
-        def gaussian(ss):
-            return -N / 2 * (np.log(2 * np.pi * ss / N) + 1)
-        return {"llf": gaussian(info.ssr), "llnull": gaussian(tss), "ssr": info.ssr, "tss": tss}
+        def gaussian(ss):                  # in y's units: log(ss unit^2), without overflow
+            return -N / 2 * (np.log(2 * np.pi * ss / N) + 2 * np.log(unit) + 1)
+        return {"llf": gaussian(info.ssr), "llnull": gaussian(tss),
+                "ssr": info.ssr * unit ** 2, "tss": tss * unit ** 2}
     K = 2 if kind == "logistic" else info.K + 1
     shares = np.bincount(y.astype(np.intp), weights=w, minlength=K) / N
     shares = shares[shares > 0]
     return {"llf": info.llf, "llnull": float(N * np.sum(shares * np.log(shares)))}
 
 
+def _unit(name, y):
+    """The largest ``|y|``, by which the linear model's summary divides y, so that no sum
+    of squares overflows or underflows; refused where the variances could not be held."""
+    unit = float(np.max(np.abs(y))) if y.size else 0.0
+    if not unit > 0 or np.all(y == y[0]):
+        raise InferenceError(f"{name}.summary: y is constant, so the fit is exact and there "
+                             "is no noise to estimate: no standard errors.")
+    if not 1e-150 < unit < 1e150:
+        raise InferenceError(f"{name}.summary: y reaches {unit:.3g}, beyond what the weights' "
+                             "variances can be held in (float64 squares it): rescale y (e.g. "
+                             "to thousands) for the summary.")
+    return unit
+
+
+def refused(kind, alpha, l1_ratio, cov_type):
+    """Why a fit of ``kind`` with ``alpha`` and ``l1_ratio`` gets no summary of
+    ``cov_type``, in words, or None. The one statement of the rule (the command line
+    words it with its flags)."""
+    if alpha and l1_ratio:
+        return ("no standard errors for a fit with an L1 part: which weights are zero was "
+                "chosen by the same data, and tests that ignore that choice are wrong. Refit "
+                "with l1_ratio=0 (a ridge fit's summary is approximate), or "
+                "without a penalty on the columns the lasso kept, knowing that its p-values "
+                "then ignore the selection.")
+    if kind == "multinomial" and alpha:
+        return ("standard errors of a penalized fit with three classes or more are not built "
+                "yet; fit with alpha=0 for the summary.")
+    if kind == "multinomial" and cov_type in ("HC2", "HC3"):
+        return (f"cov_type={cov_type!r} weighs each row by its leverage, which is defined for "
+                "one score per row; with three classes or more use 'HC0', 'HC1' or 'cluster'.")
+    return None
+
+
 def _separation_notes(model, X, y, w, kind, names):
     """A note naming a separation of the classes (an unpenalized classifier), found by
     the fit's weights' proof of overlap or by the linear programs; or saying it could not
     be checked."""
-    if kind == "linear" or model.alpha:
+    if kind == "linear" or getattr(model, "_fit_penalty", (model.alpha,))[0]:
         return []
     coef, intercept = _params(model, kind)
     found = find_separation(X, y, w, model.classes_ if kind == "multinomial" else None,
@@ -240,7 +287,7 @@ def _fit_and_notes(model, info, record, X, y, w, kind, names):
         notes.append("The fit did not converge (see 'fit' above): the weights are not the "
                      "optimum's, and neither are the standard errors.")
     if record["approximate"]:
-        notes.append(f"alpha={model.alpha:g}: the weights are penalized (biased toward zero); "
+        notes.append(f"alpha={record['alpha']:g}: the weights are penalized (biased toward zero); "
                      "the standard errors are the sandwich of the penalized Hessian, "
                      "approximate.")
     if record["cov_type"] != "nonrobust":

@@ -138,23 +138,15 @@ def train(args):
 def _summary(model, args, target):
     """``(summary, None)`` of the fit on the training rows, or ``(None, why not)``."""
     from ..inference import InferenceError
+    from .main import cli_words
 
     if args.chunksize:
         return None, ("a model trained in chunks (--chunksize) keeps none of the rows; train "
                       "without --chunksize for standard errors")
-    if model.alpha and model.l1_ratio:
-        return None, ("no standard errors with an L1 part (--l1-ratio above 0): the same data "
-                      "chose which weights are zero, and tests that ignore that choice are "
-                      "wrong; --l1-ratio 0 gives approximate ones")
-    if model.alpha and len(getattr(model, "classes_", ())) > 2:
-        return None, ("standard errors of a penalized fit with three classes or more are not "
-                      "built yet; --alpha 0 gives them")
     try:
         summary = model.summary(cov_type=args.cov_type)
     except InferenceError as e:
-        return None, str(e)
-    from .main import cli_words
-
+        return None, cli_words(str(e).split(".summary: ", 1)[-1])
     summary.record["target"] = target
     summary.record["notes"] = [cli_words(note) for note in summary.record["notes"]]
     return summary, None

@@ -30,7 +30,7 @@ def _warn_in_one_line(message, category, *args, **kwargs):
 #: An option in the library's words, with a value or without one (``features=``).
 _OPTION = re.compile(r"\b(missing|sep|encoding|quote|decimal|learning_rate|alpha|solver|max_iter|"
                      r"tol|features|exclude|keep|target|model|test_frac|batch_size|schedule|l1_ratio|"
-                     r"class_weight|sample_weight)="
+                     r"class_weight|sample_weight|cov_type)="
                      r"""('[^']*'|"[^"]*"|\[(?:'[^']*'|"[^"]*"|[^\]'"])*\]|[\w.+-]+)?""")
 _PLAIN = re.compile(r"[\w.,+-]+")
 _QUOTED = re.compile(r"'([^']*)'" + r'|"([^"]*)"')
