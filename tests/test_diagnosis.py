@@ -111,15 +111,19 @@ def _fertility(first, last):
 
 def _reference_sets(X):
     """The collinear sets by an SVD of the standardized columns: each right singular vector
-    with sigma_max / sigma_k >= 30 ties the fewest columns holding 80% of its squared
-    weight; sets sharing a column merge."""
+    with sigma_max / sigma_k >= 30 ties the columns more than half of whose weight's
+    variance it carries (Belsley's variance-decomposition proportions, V_jk^2 / sigma_k^2
+    over the sum on k), its two largest entries at least; sets sharing a column merge."""
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
     _, sigma, Vt = np.linalg.svd(Z, full_matrices=False)
+    parts = Vt.T ** 2 / sigma ** 2                                  # (columns, k)
+    shares = parts / parts.sum(axis=1, keepdims=True)
     sets = []
     for k in np.flatnonzero(sigma[0] / sigma >= 30):
-        order = np.argsort(-Vt[k] ** 2)
-        count = np.searchsorted(np.cumsum(Vt[k, order] ** 2), 0.8) + 1
-        members = set(order[:max(count, 2)].tolist())
+        members = np.flatnonzero(shares[:, k] > 0.5)
+        if members.size < 2:
+            members = np.argsort(-Vt[k] ** 2)[:2]
+        members = set(members.tolist())
         for other in [s for s in sets if s & members]:
             sets.remove(other)
             members |= other
@@ -143,11 +147,12 @@ def test_data_problems_name_the_collinear_sets_an_svd_finds():
     X, _ = _fertility(1960, 1990)
     sets, condition = _reference_sets(X.to_numpy())
     found = collinear_sets(X.to_numpy())
-    assert [sorted(columns) for columns, _ in found] == sets
+    assert sorted(sorted(columns) for columns, _ in found) == sets
     assert found[0][1] == pytest.approx(condition, rel=1e-6)
     problems = data_problems(X.to_numpy(), names=list(X.columns))
-    assert len(problems) == len(sets) and problems[0].startswith(
-        "columns '1960', '1961', '1962'") and f"condition number {condition:.0f}" in problems[0]
+    first = ", ".join(repr(str(1960 + j)) for j in found[0][0][:3])
+    assert len(problems) == len(sets) and problems[0].startswith(f"columns {first}, ")
+    assert f"condition number {condition:.0f}" in problems[0]
 
 
 def test_weights_decide_which_columns_are_collinear():
@@ -180,3 +185,14 @@ def test_data_problems_name_scales_and_constant_columns_with_their_remedies():
         "stays 0; leave it out"]
     assert data_problems(X, standardize=False)[0].startswith(
         "column 1 is constant, duplicating the intercept")
+
+
+def test_a_column_that_sums_others_is_named_with_all_of_them():
+    from descend.diagnosis import collinear_sets
+
+    rng = np.random.default_rng(0)
+    for n in (4, 10):
+        X = rng.normal(size=(500, n))
+        X = np.column_stack([X, X.sum(axis=1) + 1e-6 * rng.normal(size=500)])
+        (columns, _), = collinear_sets(X)
+        assert columns == tuple(range(n + 1))

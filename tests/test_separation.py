@@ -201,3 +201,43 @@ def test_overlapping_classes_fit_without_a_word():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert LogisticClassifier().fit(X[:, :10], y).converged_
+
+
+def test_a_rare_dummy_that_separates_is_found_whatever_the_second_program_does():
+    """A 0/1 column set on five rows of class 0 only: 20 draws (HiGHS left its second
+    program unsolved on one of them, which once read as 'none')."""
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(size=(5000, 4))
+        y = (X @ rng.normal(size=4) + rng.logistic(size=5000) > 0).astype(int)
+        dummy = np.zeros(5000)
+        dummy[np.flatnonzero(y == 0)[:5]] = 1.0
+        found = find_separation(np.column_stack([X, dummy]), y)
+        assert found.kind == "quasi-complete" and 4 in found.columns, (seed, found)
+
+
+def test_saturated_weights_prove_no_overlap_of_separated_classes():
+    """Scores of 40 and more round each row's probability of the wrong class to 0 while
+    its curvature keeps its digits: such weights must not pass for the proof."""
+    from descend.separation import overlap_proved
+
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.uniform(-3, -2, 100), rng.uniform(2, 3, 100)]
+    X = np.column_stack([x, rng.normal(size=200)])
+    y = np.r_[np.zeros(100), np.ones(100)].astype(int)
+    for coef, intercept in [([30.0, 0.0], -20.0), ([40.0, 0.0], -40.0)]:
+        assert not overlap_proved(X, y, np.array(coef), intercept).any()
+        assert find_separation(X, y, coef=np.array(coef), intercept=intercept).kind == "complete"
+
+
+def test_a_fit_too_large_for_the_programs_says_its_classes_may_be_separated():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(10_000, 20))
+    y = (X[:, :19] @ rng.normal(size=19) + rng.logistic(size=10_000) > 0).astype(int)
+    X[:, 19] = 0.0
+    X[np.flatnonzero(y == 0)[:30], 19] = 1.0                 # 210,000 cells: past the programs
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LogisticClassifier().fit(X, y)
+    said = [str(w.message) for w in caught if issubclass(w.category, SeparationWarning)]
+    assert len(said) == 1 and "the classes may be separated" in said[0]

@@ -73,7 +73,7 @@ def test_ols_on_longley_matches_statsmodels_to_its_condition_number():
     for name in SHARED + ["rsquared", "rsquared_adj", "fvalue", "f_pvalue", "condition_number"]:
         _close(getattr(ours, name), getattr(theirs, name), name)
     assert ours.use_t and ours.df_inference == 9
-    assert "Columns 'GNP', 'POP', 'YEAR' are nearly collinear" in str(ours)
+    assert "Columns 'GNP', 'UNEMP', 'POP', 'YEAR' are nearly collinear" in str(ours)
 
 
 @pytest.mark.parametrize("cov_type", ["HC0", "HC1", "HC2", "HC3"])
@@ -359,3 +359,44 @@ def test_the_summary_of_the_fertility_data_names_the_collinear_years():
     summary = LinearRegression().fit(rows[years], rows["1970"]).summary()
     assert ("Columns '1960', '1961', '1962', '1963' are nearly collinear"
             in " ".join(summary.record["notes"]))
+
+
+def test_the_summary_reads_the_fits_penalty_not_parameters_set_after_it():
+    X, y = _longley()
+    model = LinearRegression(tol=1e-14).fit(X, y)
+    before = model.summary().bse.to_numpy()
+    model.set_params(alpha=0.5, l1_ratio=0.5)
+    after = model.summary()
+    np.testing.assert_array_equal(after.bse.to_numpy(), before)
+    assert not after.record["approximate"]
+
+
+@pytest.mark.parametrize("scale", [1e-120, 1e120])
+def test_the_linear_summary_of_a_rescaled_y_is_rescaled(scale):
+    X, y = _longley()
+    plain = LinearRegression(tol=1e-14).fit(X, y).summary()
+    scaled = LinearRegression(tol=1e-14).fit(X, y * scale).summary()
+    _close(scaled.bse.to_numpy(), plain.bse.to_numpy() * scale, "bse", rtol=1e-6)
+    _close(scaled.llf, plain.llf - len(y) * np.log(scale), "llf", rtol=1e-9)
+    _close(scaled.rsquared, plain.rsquared, "R2", rtol=1e-9)
+
+
+def test_what_the_data_leave_without_standard_errors_is_said():
+    from descend.inference import InferenceError
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    with pytest.raises(InferenceError, match="y is constant"):
+        LinearRegression().fit(X, np.full(40, 3.0)).summary()
+    one = np.zeros(40)
+    one[7] = 1.0                                   # a category of one row: leverage 1
+    model = LinearRegression().fit(np.column_stack([X, one]), X @ [1.0, 2.0] + rng.normal(size=40))
+    with pytest.raises(InferenceError, match=r"leverage 1, among them row 7"):
+        model.summary(cov_type="HC3")
+    assert np.all(np.isfinite(model.summary(cov_type="HC1").bse))
+    three = LogisticClassifier().fit(X, rng.integers(0, 3, 40))
+    with pytest.raises(InferenceError, match="use 'HC0', 'HC1' or 'cluster'"):
+        three.summary(cov_type="HC2")
+    with pytest.raises(ValueError, match=r"groups has 1 missing label\(s\) \(first at row 4\)"):
+        model.summary(cov_type="cluster", groups=pd.Series(["a", "b"] * 20).where(
+            np.arange(40) != 4))

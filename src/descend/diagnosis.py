@@ -40,7 +40,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .errors import SeparationWarning
 from .newton import collinear_columns
-from .separation import find_separation, named_columns
+from .separation import Separation, find_separation, named_columns
 from .tables.report import few
 
 __all__ = ["warn_unless_converged", "warn_collinear", "causes", "data_problems",
@@ -66,9 +66,9 @@ FIT_CHECK_CELLS = 2_000_000
 #: eigenvalue to one of its eigenvalues) above this marks a near-dependency among
 #: columns: 30 is "moderate to strong" for Belsley, Kuh and Welsch (1980).
 COLLINEAR_INDEX = 30.0
-#: A near-dependency ties the fewest columns that carry this share of its eigenvector's
-#: squared weight.
-COLLINEAR_SHARE = 0.8
+#: A near-dependency ties the columns whose weights' variance it carries more than this
+#: share of (Belsley's variance-decomposition proportions; 0.5 is his threshold).
+COLLINEAR_SHARE = 0.5
 #: Standard deviations this far apart slow a descent on unstandardized columns.
 SCALE_RATIO = 1e6
 #: The most cells times columns (m n^2) for which a warning looks for collinear sets.
@@ -175,9 +175,10 @@ def collinear_sets(X, sample_weight=None, moments=None):
     :math:`R = V\operatorname{diag}(\mu)V^\top`, each eigenvector :math:`v_k` whose
     condition index :math:`\sqrt{\mu_{\max}/\mu_k}` is at least :data:`COLLINEAR_INDEX`
     is a near-dependency, :math:`\operatorname{Var}(Zv_k) = \mu_k \approx 0`; it ties
-    the fewest columns that carry :data:`COLLINEAR_SHARE` of :math:`\lVert v_k\rVert^2 =
-    1` (the largest :math:`v_{jk}^2` first). Sets that share a column are merged, each
-    with its largest index.
+    the columns more than :data:`COLLINEAR_SHARE` of whose weight's variance it carries,
+    :math:`(v_{jk}^2/\mu_k) / \sum_l v_{jl}^2/\mu_l` (Belsley, Kuh and Welsch, 1980;
+    its two largest entries at least). Sets that share a column are merged, each with
+    its largest index.
     """
     from .gradient import _one_thread_blas
     from .hessian import loss_grad_hessian
@@ -200,11 +201,17 @@ def collinear_sets(X, sample_weight=None, moments=None):
         mu, V = np.linalg.eigh(R)
     top = mu[-1]
     groups = []                                                    # [set, index]
+    # Belsley's variance-decomposition proportions: the share of each weight's variance
+    # (proportional to sum_k v_jk^2 / mu_k) that the near-dependency k carries.
+    floor = top * np.finfo(float).eps
+    parts = V ** 2 / np.maximum(mu, floor)                         # (columns, k)
+    shares = parts / parts.sum(axis=1, keepdims=True)
     for k in np.flatnonzero(mu <= top / COLLINEAR_INDEX ** 2):
         index = np.sqrt(top / mu[k]) if mu[k] > 0 else np.inf
-        order = np.argsort(-V[:, k] ** 2)
-        count = int(np.searchsorted(np.cumsum(V[order, k] ** 2), COLLINEAR_SHARE)) + 1
-        members = set(keep[order[:max(count, 2)]].tolist())
+        members = np.flatnonzero(shares[:, k] > COLLINEAR_SHARE)
+        if members.size < 2:                                       # its two largest, at least
+            members = np.argsort(-V[:, k] ** 2)[:2]
+        members = set(keep[members].tolist())
         for other in [g for g in groups if g[0] & members]:
             groups.remove(other)
             members |= other[0]
@@ -230,9 +237,12 @@ def separation_of(model, rows, proof=True, converged=False):
         coef = model.coef_ if K > 2 else model.coef_[0]
     if converged and (coef is None or X.size * (K if K > 2 else 1) > FIT_CHECK_CELLS):
         return None
-    return find_separation(X, rows.y, rows.sample_weight, model.classes_ if K > 2 else None,
-                           coef=coef, intercept=model.intercept_, max_cells=LP_MAX_CELLS,
-                           moments=rows.moments())
+    found = find_separation(X, rows.y, rows.sample_weight, model.classes_ if K > 2 else None,
+                            coef=coef, intercept=model.intercept_, max_cells=LP_MAX_CELLS,
+                            moments=rows.moments())
+    if found is None and coef is not None:       # the proof failed, the programs too large
+        return Separation("unknown")
+    return found
 
 
 def causes(model, rows):
@@ -259,8 +269,10 @@ def warn_unless_converged(model, result, rows):
         separation = separation_of(model, rows, converged=True)
         if separation is not None and separation.kind != "none":
             text = separation.sentence(names)
-            warnings.warn(f"{name}: {text[0].lower()}{text[1:]} The fit met tol at weights "
-                          "that only grow as tol shrinks.", SeparationWarning, stacklevel=3)
+            met = ("" if separation.kind == "unknown" else
+                   " The fit met tol at weights that only grow as tol shrinks.")
+            warnings.warn(f"{name}: {text[0].lower()}{text[1:]}{met}", SeparationWarning,
+                          stacklevel=3)
         return
     gnorm = result.history["grad_norm"][-1]
     above = f"{gnorm / result.gtol:.3g} times" if result.gtol > 0 else "above"

@@ -56,6 +56,9 @@ __all__ = ["Separation", "find_separation", "overlap_proved", "named_columns", "
 MARGIN = 1e-6
 #: A margin below minus this (relative) is a row on the wrong side.
 WRONG = 1e-9
+#: How far a row's probability of the wrong class may be off in float64 (twice the
+#: rounding of 1/(1 + e) next to 1, where it rounds to 0 for scores beyond 37).
+ROUNDING = 2.0 ** -52
 #: How many times the sparsest direction is sought again with its columns reweighted.
 REWEIGHTS = 3
 
@@ -77,6 +80,11 @@ class Separation(NamedTuple):
         remedies; "" for "none"."""
         if self.kind == "none":
             return ""
+        if self.kind == "unknown":
+            return ("The classes may be separated: the fit's weights do not prove that they "
+                    "overlap, and the linear programs that tell were not run on this many "
+                    "rows (descend.separation.find_separation(X, y) runs them); set alpha > 0 "
+                    "(an L2 penalty) for a finite optimum either way.")
         who = ("The classes are" if self.label is None else
                f"The class {_shown(self.label)} is")
         many = len(self.columns) != 1
@@ -181,13 +189,14 @@ def _separation(S):
                       format="csr")                                # -unit d + t <= 0
     rows = linprog(np.r_[np.zeros(q), -np.ones(m)], A_ub=A, b_ub=np.zeros(m),
                    bounds=[(-1 / MARGIN, 1 / MARGIN)] * q + [(0, 1)] * m, method="highs")
-    if rows.status != 0:
-        return None
-    d = rows.x[:q]
-    margins = unit @ d                                             # t_i = 1: margin >= 1
-    if margins.min() < -WRONG * np.abs(d).max() or not np.any(margins >= 0.5):
-        return None
-    return margins >= 0.5, d
+    if rows.x is not None:                      # solved, or stopped at a feasible point
+        d = rows.x[:q]
+        margins = unit @ d                                         # t_i = 1: margin >= 1
+        if margins.min() >= -WRONG * np.abs(d).max() and np.any(margins >= 0.5):
+            return margins >= 0.5, d
+    # Program 1 proved a separation: its own direction names at least its rows.
+    d = test.x / MARGIN
+    return unit @ d >= 1.0, d
 
 
 def _support(S, Q, d):
@@ -249,13 +258,13 @@ def overlap_proved(X, y, coef, intercept, sample_weight=None, moments=None):
     X = np.asarray(X)
     coef = np.asarray(coef, dtype=float)
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    K = 1 if coef.ndim == 1 or coef.shape[0] == 1 else coef.shape[0]
     mean, std = column_moments(X, sample_weight=sw) if moments is None else moments
     scale = np.where(std > 0, std, 1.0)
     m, n = X.shape
     top = np.max(np.abs(np.r_[X.max(axis=0, initial=-np.inf) - mean,
                              mean - X.min(axis=0, initial=np.inf)].reshape(2, n)), axis=0)
     R2 = 1.0 + float(np.sum((top / scale) ** 2))                 # bounds every |row|^2
-    K = 1 if coef.ndim == 1 or coef.shape[0] == 1 else coef.shape[0]
     # A Hessian from every few blocks is below H (its rows' terms are >= 0), so it
     # proves too, at about one gradient pass's cost (as descend.objective's gap bound).
     every = max(1, min((n + 1) * K // 16, m // (8 * (n + 1))))
@@ -313,7 +322,11 @@ def _decrement_small(H, g, R2):
     try:
         L = np.linalg.cholesky(H)
         a = solve_triangular(L, g, lower=True)                    # |a|^2 = g' H^-1 g
-        tau = 1e-12 * float(np.trace(H)) + 2.0 * R2 * float(a @ a)
+        # A row's probability of the wrong class is off by up to ROUNDING (it rounds to 0
+        # where sigma(z) rounds to 1, while its curvature keeps its digits), so h <= lambda
+        # + ROUNDING: the bound grows to (sqrt(g' H^-1 g) + sqrt(ROUNDING))^2.
+        reach = (np.sqrt(float(a @ a)) + np.sqrt(ROUNDING)) ** 2
+        tau = 1e-12 * float(np.trace(H)) + 2.0 * R2 * reach
         return bool(np.isfinite(tau) and np.all(np.isfinite(
             np.linalg.cholesky(H - tau * np.eye(len(H))))))
     except np.linalg.LinAlgError:

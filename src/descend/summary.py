@@ -311,7 +311,8 @@ def _fit_and_notes(model, info, record, X, y, w, kind, names):
     fit = describe_fit(model)
     gaps = np.asarray(model.history_.get("gap", []), dtype=float)
     gaps = gaps[np.isfinite(gaps)]
-    if gaps.size and model.stop_reason_ == "converged" and record["scale"] > 0:
+    separated = any("separated" in note for note in notes)       # no optimum to be near
+    if gaps.size and model.stop_reason_ == "converged" and record["scale"] > 0 and not separated:
         # The loss is within ``gap`` of its optimum, so the summed negative log-likelihood
         # within N * gap / scale: each weight within sqrt(2 N gap / scale) standard errors.
         near = float(np.sqrt(2 * info.nobs * max(gaps[-1], 0.0) / record["scale"]))
