@@ -241,3 +241,29 @@ def test_a_fit_too_large_for_the_programs_says_its_classes_may_be_separated():
         LogisticClassifier().fit(X, y)
     said = [str(w.message) for w in caught if issubclass(w.category, SeparationWarning)]
     assert len(said) == 1 and "the classes may be separated" in said[0]
+
+
+def test_three_classes_in_sectors_are_found_though_no_class_alone_separates():
+    """Each class holds a 120-degree sector: no line splits one class from the rest, but the
+    softmax with weights at 0, 120 and 240 degrees classifies every row, so the
+    multinomial loss has no minimum; with six tied rows at the origin, quasi-completely."""
+    rng = np.random.default_rng(0)
+    angle = rng.uniform(0, 2 * np.pi, 300)
+    X = np.column_stack([np.cos(angle), np.sin(angle)]) * rng.uniform(0.5, 2, 300)[:, None]
+    y = (((angle + np.pi / 3) % (2 * np.pi)) // (2 * np.pi / 3)).astype(int)
+    keep = np.abs(((angle + np.pi / 3) % (2 * np.pi / 3)) - np.pi / 3) < np.pi / 3 - 0.05
+    X, y = X[keep], y[keep]
+    W = np.array([[np.cos(t), np.sin(t)] for t in (0, 2 * np.pi / 3, 4 * np.pi / 3)])
+    assert np.all(np.argmax(X @ W.T, axis=1) == y)             # the softmax separates them
+    for k in range(3):                                          # and no class alone does
+        assert find_separation(X, (y == k).astype(int)).kind == "none"
+    assert find_separation(X, y, classes=np.arange(3)).kind == "complete"
+    Xq = np.vstack([X, np.zeros((6, 2))])
+    yq = np.r_[y, np.arange(6) % 3]
+    found = find_separation(Xq, yq, classes=np.arange(3))
+    assert found.kind == "quasi-complete" and found.columns == (0, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LogisticClassifier().fit(Xq, yq)
+    assert any("quasi-completely separated" in str(w.message) for w in caught
+               if issubclass(w.category, SeparationWarning))

@@ -134,9 +134,9 @@ def find_separation(X, y, sample_weight=None, classes=None, *, coef=None, interc
     X, y = np.asarray(X), np.asarray(y).astype(np.intp)
     K = len(classes) if classes is not None else max(int(y.max(initial=0)) + 1, 2)
     labels = [None] if K == 2 else (classes if classes is not None else np.arange(K))
-    proved = (np.zeros(len(labels), bool) if coef is None else
-              overlap_proved(X, y, coef, intercept, sample_weight, moments))
-    if proved.all():
+    joint, proved = ((False, np.zeros(len(labels), bool)) if coef is None else
+                     _overlap(X, y, coef, intercept, sample_weight, moments))
+    if joint:
         return Separation("none")
     if max_cells is not None and X.shape[0] * (X.shape[1] + 1) > max_cells:
         return None
@@ -154,7 +154,35 @@ def find_separation(X, y, sample_weight=None, classes=None, *, coef=None, interc
             kind = "complete" if Q.all() else "quasi-complete"
             return Separation(kind, tuple(columns[_support(signed, Q, d)].tolist()),
                               int(Q.sum()), label)
-    return Separation("none")
+    if K == 2:
+        return Separation("none")
+    if max_cells is not None and len(y) * (K - 1) * K * S.shape[1] > max_cells:
+        return None
+    return _joint(S, y, K, columns)
+
+
+def _joint(S, y, K, columns):
+    r"""A separation of K classes that no class alone shows (three classes in sectors):
+    programs 1 and 2 on the rows :math:`(e_{y_i} - e_k) \otimes S_i`, one for each row
+    :math:`i` and other class :math:`k`, whose margins are :math:`z_{iy_i} - z_{ik}`.
+    A row counts as separated when all its margins are; the columns named are those the
+    direction found uses in any class."""
+    m, q = S.shape
+    pairs = [(i, k) for k in range(K) for i in np.flatnonzero(y != k)]
+    rows = np.array([i for i, _ in pairs])
+    signed = np.zeros((len(pairs), K * q))
+    for r, (i, k) in enumerate(pairs):
+        signed[r, y[i] * q:(y[i] + 1) * q] = S[i]
+        signed[r, k * q:(k + 1) * q] = -S[i]
+    found = _separation(signed)
+    if found is None:
+        return Separation("none")
+    Q, d = found
+    separated = np.bincount(rows[Q], minlength=m) == K - 1       # all of a row's margins
+    weight = np.abs(d.reshape(K, q)[:, :-1]).max(axis=0)
+    used = np.flatnonzero(weight > 1e-9 * weight.max()) if weight.max() > 0 else []
+    kind = "complete" if separated.all() else "quasi-complete"
+    return Separation(kind, tuple(columns[used].tolist()), int(separated.sum()))
 
 
 def _standardized(X):
@@ -253,11 +281,28 @@ def overlap_proved(X, y, coef, intercept, sample_weight=None, moments=None):
     (eigenvalues of :math:`S^\top S` below ``1e-12`` of the largest: collinear columns)
     are left out first when :math:`H` is singular.
     """
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    return _overlap(X, y, coef, intercept, sw, moments)[1]
+
+
+def _overlap(X, y, coef, intercept, sw=None, moments=None):
+    r"""``(joint, proved)``: whether the weights prove that the classes overlap (for K
+    classes, that no direction of all the classes' weights at once separates them), and
+    for each class against the rest (:func:`overlap_proved`).
+
+    For K classes the same argument holds on the rows :math:`(e_{y_i} - e_k)\otimes S_i`
+    with :math:`\lambda_{ik}` row :math:`i`'s weight times the probability of class
+    :math:`k`: the softmax's gradient is :math:`-\sum \lambda_{ik}(e_{y_i} - e_k)\otimes
+    S_i/m`, and its Hessian's row terms, the variance of the scores along :math:`d` under
+    :math:`p_i`, are at most :math:`\sum_k p_{ik} u_{ik}^2` (a variance is at most the
+    mean square about any point, here the true class's score). Directions that move every
+    class's scores alike move no margin and are left out; a margin moves at most
+    :math:`\sqrt2 R \lVert dVert`.
+    """
     from .moments import column_moments
 
     X = np.asarray(X)
     coef = np.asarray(coef, dtype=float)
-    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     K = 1 if coef.ndim == 1 or coef.shape[0] == 1 else coef.shape[0]
     mean, std = column_moments(X, sample_weight=sw) if moments is None else moments
     scale = np.where(std > 0, std, 1.0)
@@ -268,20 +313,38 @@ def overlap_proved(X, y, coef, intercept, sample_weight=None, moments=None):
     # A Hessian from every few blocks is below H (its rows' terms are >= 0), so it
     # proves too, at about one gradient pass's cost (as descend.objective's gap bound).
     every = max(1, min((n + 1) * K // 16, m // (8 * (n + 1))))
-    proved = np.zeros(K, bool)
+    proved, joint = np.zeros(K, bool), False
     for step in dict.fromkeys((every, 1)):
-        g, blocks = _curvature(X, y, coef, intercept, mean, scale, sw, step)
+        g, blocks, H = _curvature(X, y, coef, intercept, mean, scale, sw, step)
+        joint = joint or (K > 1 and _decrement_small(*_without_shifts(H, g, K), 2 * R2))
+        if joint:
+            return True, np.ones(K, bool)
         proved |= [_decrement_small(Hk, g[:, k], R2) for k, Hk in enumerate(blocks)]
-        if proved.all():
-            return proved
+        if K == 1 and proved.all():
+            return True, proved
     V = _moving(X, mean, scale, sw)                               # leave collinear columns out
     proved |= [_decrement_small(V.T @ Hk @ V, V.T @ g[:, k], R2) for k, Hk in enumerate(blocks)]
-    return proved
+    if K > 1:
+        B = np.kron(V, np.eye(K))
+        joint = _decrement_small(*_without_shifts(B.T @ H @ B, B.T @ g.ravel(), K, V.shape[1]),
+                                 2 * R2)
+    return (bool(joint) if K > 1 else bool(proved.all())), (np.ones(K, bool) if joint else proved)
+
+
+def _without_shifts(H, g, K, q=None):
+    """``H`` (qK, qK) and ``g`` on theta's (q, K) grid, restricted to the directions that
+    do not add one vector to every class's weights (they move no margin)."""
+    g = np.asarray(g).ravel()
+    q = len(g) // K if q is None else q
+    E = np.linalg.qr(np.eye(K) - 1.0 / K)[0][:, :K - 1]           # an orthonormal basis of 1-perp
+    B = np.kron(np.eye(q), E)                                     # (qK, q(K - 1))
+    return B.T @ H @ B, B.T @ g
 
 
 def _curvature(X, y, coef, intercept, mean, scale, sw, every):
-    """The fit's gradient on standardized columns (n + 1, K) and the Hessian's diagonal
-    block of each class (``K`` 1 for two classes), from one pass of :mod:`descend.hessian`
+    """The fit's gradient on standardized columns (n + 1, K), the Hessian's diagonal
+    block of each class (``K`` 1 for two classes) and for K classes the whole Hessian on
+    theta's grid (else None), from one pass of :mod:`descend.hessian`
     or :mod:`descend.softmax`; with ``every`` above 1 a gradient pass and a lower bound
     on the Hessian from every ``every``-th block of rows."""
     from . import hessian, softmax
@@ -298,7 +361,7 @@ def _curvature(X, y, coef, intercept, mean, scale, sw, every):
             _, gw, gb, _ = loss_grad(X, y, w, b, LogLoss, sample_weight=sw)
             H = hessian.hessian_bound(X, y, w, b, LogLoss, mean, scale, every,
                                       sample_weight=sw)[0]
-        gw, gb, blocks = gw[:, None], np.array([gb]), [H]
+        gw, gb, blocks, H = gw[:, None], np.array([gb]), [H], None
     else:
         W, b = coef.T, np.asarray(intercept, dtype=float)
         K = W.shape[1]
@@ -309,7 +372,7 @@ def _curvature(X, y, coef, intercept, mean, scale, sw, every):
             H = softmax.hessian_bound(X, y, W, b, mean, scale, every, sw)[0]
         blocks = [H[k::K, k::K] for k in range(K)]                # theta's grid, row by row
     g = np.vstack([(gw - mean[:, None] * np.asarray(gb)) / scale[:, None], gb])
-    return g, blocks
+    return g, blocks, H
 
 
 def _decrement_small(H, g, R2):
