@@ -204,8 +204,9 @@ class _GradientDescentModel(MaterialMethods, BaseEstimator):
         (:class:`descend.results.Summary`; it prints as a table).
 
         It reads the rows the fit read (in memory; the model keeps a reference to the
-        array it fitted, which is ``X`` itself unless it had to be converted), or ``X``, ``y`` and ``sample_weight`` given again (needed after loading,
-        copying, a Dask fit or ``partial_fit``). Weights count as repeated rows.
+        array it fitted, which is ``X`` itself unless it had to be converted), or ``X``,
+        ``y`` and ``sample_weight`` given again (needed after loading, copying, a Dask fit
+        or ``partial_fit``). Weights, and class weights, count as repeated rows.
         ``cov_type``: "nonrobust", "HC0" to "HC3" (heteroscedasticity-robust), or
         "cluster" with ``groups`` (a label per row). ``use_t``: Student's t for the tests
         (default: for the linear model's nonrobust ones), else the normal distribution, as

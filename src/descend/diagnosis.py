@@ -47,9 +47,10 @@ __all__ = ["warn_unless_converged", "warn_collinear", "causes", "data_problems",
            "separation_of", "CollinearityWarning"]
 
 #: The largest problem (rows times columns) on which a fit runs the linear programs
-#: of :mod:`descend.separation`: on separated classes they take about 5 microseconds a
-#: cell (measured), so half a second at most, a tenth of that where the classes
-#: overlap; a fit that converged runs them only where its weights prove nothing.
+#: of :mod:`descend.separation`: on separated classes they take 5 to 13 microseconds a
+#: cell (measured, the more on a busy machine), so about a second at most, a tenth of
+#: that where the classes overlap; a fit that converged runs them only where its
+#: weights prove nothing.
 LP_MAX_CELLS = 100_000
 #: The most weights (columns times classes) for which a fit proves the classes overlap
 #: from its weights: one curvature pass costs about one Newton iteration, and up to

@@ -199,8 +199,9 @@ def _confusion(codes, P, w):
 
 
 def _auc(positive, score, w, label, name, rest):
-    if positive.all() or not positive.any():
-        return _undefined(label, f"{'every' if positive.any() else 'no'} row is of class "
+    counted = positive if w is None else positive[np.asarray(w) > 0]      # rows that weigh
+    if counted.all() or not counted.any():
+        return _undefined(label, f"{'every' if counted.any() else 'no'} row is of class "
                                  f"{name}, so there is no pair of a {name} row and {rest} to rank")
     return area_under(*roc_curve(positive, score, w)[:2])
 

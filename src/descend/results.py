@@ -295,8 +295,8 @@ class Summary:
         first = (self.record.get("classes") or [""])[0]
         head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
         body = "".join(
-            f"<tr><th>{html.escape(name if block is None else f'{block} (against {first}): {name}')}"
-            "</th>"
+            "<tr><th>" + html.escape(name if block is None else f"{block} (against {first}): "
+                                     f"{name}") + "</th>"
             + "".join(f"<td>{html.escape(c)}</td>" for c in values) + "</tr>"
             for block, name, values in rows)
         notes = "".join(f"<li>{html.escape(n)}</li>"

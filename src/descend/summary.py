@@ -25,7 +25,8 @@ __all__ = ["summarize", "refused", "SEPARATION_MAX_CELLS"]
 
 #: The most cells (rows times columns) on which a summary runs the linear programs that
 #: find a separation, where the fit's weights do not prove the classes overlap: about 5
-#: microseconds a cell where they are separated (descend.diagnosis), so 5 s at most.
+#: to 13 microseconds a cell where they are separated (descend.diagnosis), so 5 to 13 s
+#: at most; a tenth of that where they overlap.
 SEPARATION_MAX_CELLS = 1_000_000
 
 

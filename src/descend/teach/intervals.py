@@ -49,7 +49,8 @@ def coefficients(summary, *, ax=None, title=None):
                label="interval includes 0" if not sure.all() else None)
     ax.set_yticks(rows, labels)
     level = f"{1 - summary.alpha:.0%}"
-    what = "y" if summary.kind == "linear" else "log-odds"
+    what = {"linear": "y", "logistic": "log-odds"}.get(
+        summary.kind, f"log-odds against class {(record.get('classes') or ['?'])[0]!s}")
     ax.set_xlabel(f"change in {what} per {per}\n"
                   f"(dot: the weight; line: its {level} interval, {summary.cov_type})")
     width = int(9 * fig.get_figwidth())                  # characters the title's line holds
