@@ -267,3 +267,15 @@ def test_three_classes_in_sectors_are_found_though_no_class_alone_separates():
         LogisticClassifier().fit(Xq, yq)
     assert any("quasi-completely separated" in str(w.message) for w in caught
                if issubclass(w.category, SeparationWarning))
+
+
+def test_a_column_that_repeats_the_separating_one_is_named_beside_it():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-2, -0.01, 100), np.zeros(20), rng.uniform(0.01, 2, 100)])
+    X = np.column_stack([rng.normal(size=220), x, 2 * x + 1])
+    y = np.concatenate([np.zeros(100), rng.integers(0, 2, 20), np.ones(100)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LogisticClassifier().fit(X, y)
+    said = " ".join(str(w.message) for w in caught if issubclass(w.category, SeparationWarning))
+    assert "along column 1 " in said and "and column 2, which nearly repeats it" in said

@@ -43,7 +43,7 @@ from .newton import collinear_columns
 from .separation import Separation, find_separation, named_columns
 from .tables.report import few
 
-__all__ = ["warn_unless_converged", "warn_collinear", "causes", "data_problems",
+__all__ = ["warn_unless_converged", "warn_collinear", "causes", "data_problems", "with_partners",
            "separation_of", "CollinearityWarning"]
 
 #: The largest problem (rows times columns) on which a fit runs the linear programs
@@ -243,7 +243,18 @@ def separation_of(model, rows, proof=True, converged=False):
                             moments=rows.moments())
     if found is None and coef is not None:       # the proof failed, the programs too large
         return Separation("unknown")
-    return found
+    return with_partners(found, X, rows.sample_weight, rows.moments())
+
+
+def with_partners(found, X, sample_weight=None, moments=None):
+    """``found`` (a Separation, or None) with the columns nearly collinear with the ones it
+    names, which carry the same boundary: dropping only the named ones would leave it."""
+    if found is None or found.kind not in ("complete", "quasi-complete") or not found.columns:
+        return found
+    named = set(found.columns)
+    partners = {j for columns, _ in collinear_sets(X, sample_weight, moments)
+                if named & set(columns) for j in columns} - named
+    return found._replace(partners=tuple(sorted(partners)))
 
 
 def causes(model, rows):

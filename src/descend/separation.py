@@ -74,6 +74,7 @@ class Separation(NamedTuple):
     columns: tuple = ()
     rows: int = 0
     label: object = None
+    partners: tuple = ()          # other columns nearly collinear with ``columns``
 
     def sentence(self, names=None) -> str:
         """One sentence naming the kind, the columns (by ``names`` where given) and the
@@ -96,6 +97,10 @@ class Separation(NamedTuple):
                  "the others on it, none on the wrong side")
         grow = ("their weights grow" if many else "its weight grows") + " without bound"
         drop = f"or drop or merge {'those columns' if many else 'that column'}"
+        if self.partners:
+            drop += (f" and {named_columns(self.partners, names)}, which nearly repeat"
+                     f"{'s' * (len(self.partners) == 1)} {'them' if many else 'it'} and "
+                     "carr" + ("ies" if len(self.partners) == 1 else "y") + " the same boundary")
         return (f"{who} {self.kind}ly separated{' from the others' * (self.label is not None)}"
                 f": a boundary {along} {where}, so the unpenalized loss has no minimum and "
                 f"{grow}; set alpha > 0 (an L2 penalty), {drop}.")
@@ -297,7 +302,8 @@ def _overlap(X, y, coef, intercept, sw=None, moments=None):
     :math:`p_i`, are at most :math:`\sum_k p_{ik} u_{ik}^2` (a variance is at most the
     mean square about any point, here the true class's score). Directions that move every
     class's scores alike move no margin and are left out; a margin moves at most
-    :math:`\sqrt2 R \lVert dVert`.
+    :math:`\sqrt2 R \lVert d
+Vert`.
     """
     from .moments import column_moments
 

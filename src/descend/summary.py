@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from .diagnosis import data_problems
+from .diagnosis import data_problems, with_partners
 from .inference import COV_TYPES, InferenceError, covariance, information
 from .results import Summary
 from .separation import find_separation
@@ -275,6 +275,7 @@ def _separation_notes(model, X, y, w, kind, names):
                 "minutes. descend.separation.find_separation(X, y) runs them."]
     if found.kind == "none":
         return []
+    found = with_partners(found, X, w)
     return [found.sentence(names) + " The standard errors of those weights describe a point "
             "on the way to infinity, not an estimate."]
 
