@@ -43,7 +43,7 @@ import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve, cholesky
 from scipy.special import expit
 
-from .gradient import _one_thread_blas
+from .gradient import _one_thread_blas, _threads, in_runs
 
 __all__ = ["COV_TYPES", "information", "covariance", "InferenceError"]
 
@@ -60,10 +60,12 @@ def _rows_of(m, size=BLOCK):
 
 
 def _frame(X, w):
-    """The (weighted) column means and spreads that standardize ``X``; 1 for a constant."""
-    mean = np.average(X, axis=0, weights=w)
-    spread = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=w))
-    spread[~(spread > 0)] = 1.0
+    """The (weighted) column means and spreads that standardize ``X``; 1 for a constant
+    (one pass, :mod:`descend.moments`)."""
+    from .moments import column_moments
+
+    mean, spread = column_moments(X, sample_weight=w)
+    spread = np.where(spread > 0, spread, 1.0)
     return mean, spread
 
 
@@ -101,14 +103,18 @@ class Information:
         K = 1 if kind != "multinomial" else coef.shape[0] - 1
         q = n + 1
         self.q, self.K = q, K
-        H, M = np.zeros((K * q, K * q)), np.zeros((K * q, K * q))
         G = None if groups is None else int(groups.max()) + 1
-        S = None if G is None else np.zeros((G, K * q))
-        llf, ssr, gram = 0.0, 0.0, np.zeros((q, q))
-        with _one_thread_blas():        # many small products: threads only wait on each other
-            for rows in _rows_of(m):
+
+        def sums(blocks):                       # one thread's sums over its run of blocks
+            H, M = np.zeros((K * q, K * q)), np.zeros((K * q, K * q))
+            S = None if G is None else np.zeros((G, K * q))
+            llf, ssr, gram = 0.0, 0.0, np.zeros((q, q))
+            for rows in blocks:
                 llf, ssr = self._add(X, y, w, coef, intercept, groups, rows, H, M, S, gram,
                                      llf, ssr)
+            return [H, M, S, gram, llf, ssr]
+
+        H, M, S, gram, llf, ssr = _threaded(X, sums)
         self.H, self.M0, gram = _symmetric(H), _symmetric(M), _symmetric(gram)
         self.S, self.llf, self.ssr = S, llf, ssr
         self.condition_number = _condition(gram, self.mean, self.spread)
@@ -144,25 +150,33 @@ class Information:
     def leverage_meat(self, power, factor):
         """The HC2 (``power`` 1) or HC3 (2) meat, from a second pass for the leverages
         :math:`h_i = C_i d_i^\top H^{-1} d_i` (``factor``: Cholesky's of :math:`H`)."""
+        X = self._X
+
+        def sums(blocks):
+            M = np.zeros((self.q, self.q))
+            for rows in blocks:
+                self._add_leverage(rows, power, factor, M)
+            return [M]
+
+        return _threaded(X, sums)[0]
+
+    def _add_leverage(self, rows, power, factor, M):
+        """Add the block ``rows``' terms of the HC2 or HC3 meat into ``M``."""
         X, y, w = self._X, self._y, self._w
-        M = np.zeros((self.q, self.q))
-        with _one_thread_blas():
-            for rows in _rows_of(X.shape[0]):
-                D = self._design(X[rows])
-                wb = np.ones(D.shape[0]) if w is None else w[rows]
-                r, C, _ = _terms(self.kind, X[rows], y[rows], *self._params)
-                h = C[:, 0, 0] * np.einsum("ij,ji->i", D, cho_solve(factor, D.T))
-                whole = h > 1 - 1e-8
-                if np.any(whole & (wb > 0)):
-                    raise InferenceError(
-                        f"{int(np.sum(whole))} row(s) have leverage 1, among them row "
-                        f"{rows.start + int(np.flatnonzero(whole)[0])} of the rows fitted: each "
-                        "alone determines a weight (as a category of one row does), its "
-                        "residual is 0 and HC2 and HC3 divide 0 by 1 - 1. Use 'HC0' or "
-                        "'HC1', or merge that category.")
-                u = wb * r[:, 0] ** 2 / (1.0 - h) ** power
-                M += D.T @ (D * u[:, None])
-        return M
+        D = self._design(X[rows])
+        wb = np.ones(D.shape[0]) if w is None else w[rows]
+        r, C, _ = _terms(self.kind, X[rows], y[rows], *self._params)
+        h = C[:, 0, 0] * np.einsum("ij,ji->i", D, cho_solve(factor, D.T))
+        whole = h > 1 - 1e-8
+        if np.any(whole & (wb > 0)):
+            raise InferenceError(
+                f"{int(np.sum(whole))} row(s) have leverage 1, among them row "
+                f"{rows.start + int(np.flatnonzero(whole)[0])} of the rows fitted: each "
+                "alone determines a weight (as a category of one row does), its "
+                "residual is 0 and HC2 and HC3 divide 0 by 1 - 1. Use 'HC0' or "
+                "'HC1', or merge that category.")
+        u = wb * r[:, 0] ** 2 / (1.0 - h) ** power
+        M += D.T @ (D * u[:, None])
 
 
 def _condition(gram, mean, spread):
@@ -181,6 +195,25 @@ def _condition(gram, mean, spread):
         return np.inf
     singular = np.linalg.svd(R @ A, compute_uv=False)
     return float(singular[0] / singular[-1]) if singular[-1] > 0 else np.inf
+
+
+def _threaded(X, sums):
+    """``sums(blocks)`` over the row blocks of ``X``, split in runs over the cores as the
+    fit's passes are (BLAS on one thread each), added in the runs' order."""
+    blocks = _rows_of(X.shape[0])
+    k = min(_threads(X, None), max(len(blocks), 1))
+    parts = {}
+
+    def run(lo, hi):
+        parts[lo] = sums(blocks[lo:hi])
+
+    with _one_thread_blas():        # many small products: threads only wait on each other
+        in_runs(run, len(blocks), k)
+    total = None
+    for lo in sorted(parts):
+        total = parts[lo] if total is None else [
+            None if a is None else a + b for a, b in zip(total, parts[lo])]
+    return total
 
 
 def _symmetric(A):
