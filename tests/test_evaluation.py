@@ -448,7 +448,7 @@ def files(tmp_path_factory):
     assert main(["train", str(data), "--target", "buys", "--exclude", "w", "--out",
                  str(classifier), "--quiet", "--test-frac", "0"]) == 0
     assert main(["train", str(data), "--target", "x2", "--exclude", "w,buys", "--out",
-                 str(regression), "--quiet"]) == 0
+                 str(regression), "--quiet", "--test-frac", "0"]) == 0
     return folder, data, classifier, regression
 
 
@@ -473,7 +473,7 @@ def test_evaluate_prints_the_baseline_and_two_classes_confusion_matrix(files, ca
                                                   rel=5e-6)
     assert float(rows["Brier"][0]) == pytest.approx(sk.brier_score_loss(y, p, sample_weight=w),
                                                     rel=5e-6)
-    share = w[y].sum() / w.sum()
+    share = y.mean()                  # the training rows' share: unweighted, all the rows
     assert float(rows["log-loss"][1]) == pytest.approx(
         sk.log_loss(y, np.full(y.size, share), sample_weight=w), rel=5e-6)
     top = lines.index("confusion matrix (rows: true class, columns: predicted class):")
@@ -492,7 +492,7 @@ def test_evaluate_of_a_regression_prints_the_mean_predictor(files, capsys):
     assert rows["R2"][1] == "0"
     assert float(rows["RMSE"][1]) == pytest.approx(x2.std(), rel=5e-6)
     assert float(rows["MAE"][1]) == pytest.approx(np.mean(np.abs(x2 - x2.mean())), rel=5e-6)
-    assert f"the mean of these rows' target, {x2.mean():.6g}" in out
+    assert f"the mean of the training rows' target, {x2.mean():.6g}" in out
 
 
 def test_plot_roc_and_calibration_of_a_model_file(files, capsys):
@@ -524,3 +524,32 @@ def test_plot_roc_without_a_model_file_draws_the_bundled_classifier(tmp_path, ca
 def test_plot_roc_and_calibration_usage_errors(args, words, capsys, tmp_path):
     code, _, err = _cli(capsys, "plot", *args, "--out", tmp_path / "x.png")
     assert code == 2 and words in err and "usage: descend plot" in err
+
+
+def test_the_baseline_of_evaluate_is_learned_from_the_training_rows(tmp_path, capsys):
+    """A baseline that takes its mean or shares from the rows it scores sees the answers:
+    on a file of one class it scores perfectly. It is the training rows'."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=200)
+    train = pd.DataFrame({"x": x, "y": 2 * x + 5 + rng.normal(size=200),
+                          "c": np.where(x + rng.logistic(size=200) > 0, "a", "b")})
+    later = train.iloc[:50].assign(y=lambda f: f["y"] + 10, c="a")    # shifted, one class
+    train_csv, later_csv = tmp_path / "train.csv", tmp_path / "later.csv"
+    train.to_csv(train_csv, index=False)
+    later.to_csv(later_csv, index=False)
+    linear, logistic = tmp_path / "y.json", tmp_path / "c.json"
+    for target, out, drop in (("y", linear, "c"), ("c", logistic, "y")):
+        assert main(["train", str(train_csv), "--target", target, "--exclude", drop,
+                     "--test-frac", "0", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    code, out, err = _cli(capsys, "evaluate", linear, later_csv)
+    assert code == 0, err
+    assert f"the mean of the training rows' target, {train['y'].mean():.6g}" in out
+    rmse = [line.split() for line in out.splitlines() if line.split()[:1] == ["RMSE"]][0]
+    assert float(rmse[2]) == pytest.approx(
+        np.sqrt(np.mean((later["y"] - train["y"].mean()) ** 2)), rel=5e-6)
+    code, out, err = _cli(capsys, "evaluate", logistic, later_csv)
+    assert code == 0, err
+    share = (train["c"] == "a").mean()
+    loss = [line.split() for line in out.splitlines() if line.split()[:1] == ["log-loss"]][0]
+    assert float(loss[2]) == pytest.approx(-np.log(share), rel=5e-6)   # not 0: it never saw

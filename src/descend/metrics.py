@@ -310,32 +310,38 @@ def _reasons(*groups):
     return list(dict.fromkeys(v.reason for g in groups for v in g if isinstance(v, Undefined)))
 
 
-def metrics_text(y_true, scores, classes=None, sample_weight=None, title="metrics:"):
+def metrics_text(y_true, scores, classes=None, sample_weight=None, title="metrics:",
+                 prior=None):
     """What ``descend evaluate`` and ``train`` print: the model's metrics beside the
     baseline's, the reason for each ``n/a``, what the metrics are of, and for a classifier
     (``classes`` given; ``scores`` its probabilities) the confusion matrix, with each
-    class's metrics when there are more than two."""
+    class's metrics when there are more than two. ``prior``: the training rows' mean
+    target, or class shares in the order of ``classes``, for the baseline (default: those
+    of the rows scored)."""
     weighted = "" if sample_weight is None else "weighted "
     if classes is None:
-        return _regression_text(y_true, scores, sample_weight, title, weighted)
-    return _classification_text(y_true, scores, list(classes), sample_weight, title, weighted)
+        return _regression_text(y_true, scores, sample_weight, title, weighted, prior)
+    return _classification_text(y_true, scores, list(classes), sample_weight, title, weighted,
+                                prior)
 
 
-def _regression_text(y_true, y_pred, sample_weight, title, weighted):
+def _regression_text(y_true, y_pred, sample_weight, title, weighted, prior=None):
     y, y_pred, w = _regression_rows(y_true, y_pred, sample_weight)
-    mean = np.sum(w * y) / w.sum()
+    mean = np.sum(w * y) / w.sum() if prior is None else float(prior)
     model, base = _regression(y, y_pred, w), _regression(y, np.full(y.size, mean), w)
     lines = [title] + grid(list(model), ["model", "baseline"],
                            [[_cell(model[k]), _cell(base[k])] for k in model])
     return "\n".join(lines + _notes(*_reasons(model.values(), base.values()), (
-        f"baseline: every row predicted the {weighted}mean of these rows' target, {mean:.6g}")))
+        f"baseline: every row predicted the {weighted}mean of "
+        f"{'these' if prior is None else 'the training'} rows' target, {mean:.6g}")))
 
 
-def _classification_text(y_true, proba, classes, sample_weight, title, weighted):
+def _classification_text(y_true, proba, classes, sample_weight, title, weighted, prior=None):
     names, K = _names(classes), len(classes)
     codes, P, w = class_rows(y_true, proba, classes, sample_weight)
     model, per, C = _classification(codes, P, w, classes)
-    shares, P0 = _baseline_proba(codes, w, K)
+    shares = _baseline_proba(codes, w, K)[0] if prior is None else np.asarray(prior, float)
+    P0 = np.tile(shares, (codes.size, 1))
     base = _classification(codes, P0, w, classes)[0]
     shown = {k: base[k] for k in ("accuracy", "ROC AUC", "log-loss", "Brier")}
     lines = [title] + grid(list(model), ["model", "baseline"],
@@ -349,7 +355,8 @@ def _classification_text(y_true, proba, classes, sample_weight, title, weighted)
                  f"sum over the {K} classes of (p_k - y_k)^2, averaged over the rows (0 to 2)")
     listed = ", ".join(f"{n} {s:.1%}" for n, s in zip(names[:6], shares))
     baseline = (f"baseline: every row predicted {names[int(np.argmax(shares))]}, the "
-                f"majority, with the {weighted}class shares of these rows as probabilities "
+                f"majority, with the {weighted}class shares of "
+                f"{'these' if prior is None else 'the training'} rows as probabilities "
                 f"({listed}{', ...' if K > 6 else ''})")
     alone = [v for k, v in shown.items() if not isinstance(model[k], Undefined)]
     lines += _notes(*_reasons(model.values(), alone), about, baseline)

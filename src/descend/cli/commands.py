@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from ..metrics import describe_fit, format_table, grid, metrics_text
+from ..metrics import class_codes, describe_fit, format_table, grid, metrics_text
 from ..tables.report import count
 from ..tables.targets import whole_labels
 
@@ -105,8 +105,9 @@ def train(args):
         model, data, scored = train_in_chunks(args, say, make)
         where = "held-out" if args.test_frac else "training"
         metrics = _metrics_text(model, *scored, f"{where} metrics:") if scored else None
+        prior = None
     else:
-        model, data, where, metrics = _train_in_memory(args, say, params)
+        model, data, where, metrics, prior = _train_in_memory(args, say, params)
     say(f"model: {_described(model)}; fit: " + describe_fit(model))
     summary, why = _summary(model, args, data.target_name)
     if summary is not None:
@@ -118,6 +119,8 @@ def train(args):
     else:
         print(metrics)
     record = training_record(data, args.sample_weight)
+    if prior is not None:                       # what evaluate's baseline predicts
+        record["baseline"] = ({"shares": prior} if model._loss.classifies else {"mean": prior})
     if args.chunksize:
         record["chunksize"] = args.chunksize
     text = dumps(model, feature_names=data.feature_names, training_data=record, path=out,
@@ -183,8 +186,35 @@ def _train_in_memory(args, say, params):
     where = "held-out" if test_part is not None else "training"
     scored = test_part if test_part is not None else train_part
     title = f"{where} metrics" + _weighted(args.sample_weight) + ":"
+    prior = _prior(model, train_part)
     return model, data, where, _metrics_text(model, scored.y, _scores(model, _frame(scored)),
-                                             title, scored.sample_weight)
+                                             title, scored.sample_weight, prior), prior
+
+
+def _prior(model, part):
+    """The training rows' (weighted) mean target, or class shares in the order of
+    ``classes_``: what the baseline predicts without looking at X."""
+    w = part.sample_weight
+    if not model._loss.classifies:
+        return float(np.average(np.asarray(part.y, dtype=float), weights=w))
+    codes = class_codes(whole_labels(part.y), model.classes_)
+    counts = np.bincount(codes, weights=w, minlength=len(model.classes_))
+    return (counts / counts.sum()).tolist()
+
+
+def _saved_prior(model):
+    """The baseline a model file's training kept (see :func:`_prior`), if it is sound."""
+    saved = (model.training_data_ or {}).get("baseline")
+    value = saved.get("shares" if model._loss.classifies else "mean") if isinstance(
+        saved, dict) else None
+    numbers = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+               for v in numbers):
+        return None
+    if model._loss.classifies and not (len(numbers) == len(model.classes_) and min(numbers) > 0
+                                       and abs(sum(numbers) - 1) < 1e-9):
+        return None
+    return value
 
 
 def _frame(data):
@@ -239,7 +269,8 @@ def evaluate(args):
         print(f"(every row counts once: the model was trained with --sample-weight {trained}; "
               f"add --sample-weight {trained} to weigh the rows as training did)")
     print(_metrics_text(model, data.y, _scores(model, X),
-                        "metrics" + _weighted(args.sample_weight) + ":", data.sample_weight))
+                        "metrics" + _weighted(args.sample_weight) + ":", data.sample_weight,
+                        _saved_prior(model)))
 
 
 def _described(model):
@@ -257,13 +288,13 @@ def _scores(model, X):
     return model.predict_proba(X) if model._loss.classifies else model.predict(X)
 
 
-def _metrics_text(model, y, scores, title, sample_weight=None):
+def _metrics_text(model, y, scores, title, sample_weight=None, prior=None):
     """The metrics of ``scores`` of the rows ``y`` (see :func:`_scores`) beside the
     baseline's, as text; for a classifier the confusion matrix too, and each class's
     metrics for K > 2."""
     if not model._loss.classifies:
-        return metrics_text(y, scores, None, sample_weight, title)
-    return metrics_text(whole_labels(y), scores, model.classes_, sample_weight, title)
+        return metrics_text(y, scores, None, sample_weight, title, prior)
+    return metrics_text(whole_labels(y), scores, model.classes_, sample_weight, title, prior)
 
 
 def info(args):
