@@ -108,17 +108,18 @@ def warn_collinear(model, null, outputs=1):
         "mean something on their own.", CollinearityWarning, stacklevel=3)
 
 
-def data_problems(X, sample_weight=None, names=None, standardize=True):
+def data_problems(X, sample_weight=None, names=None, standardize=True, moments=None):
     """Sentences naming what in ``X`` (m, n) makes weights hard to fit or to trust, each
     with its remedy: nearly collinear column sets, columns scaled 10^6 apart (without
     ``standardize``), constant columns, subnormal values; [] when none. ``X`` finite, in
-    memory; ``names``: the columns' names (a DataFrame's own by default), else "column j"."""
+    memory; ``names``: the columns' names (a DataFrame's own by default), else "column j";
+    ``moments``: the columns' (weighted) means and deviations, where already known."""
     if names is None and hasattr(X, "columns"):
         names = list(X.columns)
     X = np.asarray(X)
     if X.dtype not in (np.float64, np.float32):
         X = X.astype(np.float64)
-    return [text for _, text in _findings(X, sample_weight, names, standardize)]
+    return [text for _, text in _findings(X, sample_weight, names, standardize, moments)]
 
 
 def _findings(X, sample_weight, names, standardize, moments=None, max_work=None):

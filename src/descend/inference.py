@@ -60,13 +60,11 @@ def _rows_of(m, size=BLOCK):
 
 
 def _frame(X, w):
-    """The (weighted) column means and spreads that standardize ``X``; 1 for a constant
-    (one pass, :mod:`descend.moments`)."""
+    """The (weighted) column means and standard deviations (one pass,
+    :mod:`descend.moments`)."""
     from .moments import column_moments
 
-    mean, spread = column_moments(X, sample_weight=w)
-    spread = np.where(spread > 0, spread, 1.0)
-    return mean, spread
+    return column_moments(X, sample_weight=w)
 
 
 def _terms(kind, X, y, coef, intercept):
@@ -98,7 +96,9 @@ class Information:
 
     def __init__(self, kind, X, y, w, coef, intercept, groups=None):
         self.kind, m, n = kind, *X.shape
-        self.mean, self.spread = _frame(X, w)
+        self.moments = _frame(X, w)              # the columns' (weighted) means and spreads
+        self.mean, self.spread = self.moments[0], np.where(self.moments[1] > 0,
+                                                           self.moments[1], 1.0)
         self.nobs = float(m if w is None else w.sum())
         K = 1 if kind != "multinomial" else coef.shape[0] - 1
         q = n + 1

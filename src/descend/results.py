@@ -18,6 +18,8 @@ import html
 import numpy as np
 from scipy import special
 
+from .metrics import _count
+
 __all__ = ["Summary"]
 
 
@@ -305,11 +307,6 @@ class Summary:
                 f"<table>{cells}</table><p>fit: {html.escape(self.record['fit'])}</p>"
                 f"<table><tr><th></th>{head}</tr>{body}</table>"
                 + (f"<p>Notes:</p><ol>{notes}</ol>" if notes else "") + "</div>")
-
-
-def _count(value):
-    """A count as a whole number (1234567), a sum of weights to 6 digits."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.6g}"
 
 
 def _level(q):

@@ -121,7 +121,9 @@ def _rows(model, X, y, sample_weight, groups, kind):
     else:
         X, y, w, kept = _given(model, X, y, sample_weight, kind)
     if groups is not None:
-        missing = np.asarray(pd_isna(groups)).ravel()
+        import pandas as pd
+
+        missing = np.asarray(pd.isna(groups)).ravel()
         groups = np.asarray(groups)
         size = X.shape[0] if kept is None else kept.shape[0]
         if missing.any():
@@ -135,11 +137,6 @@ def _rows(model, X, y, sample_weight, groups, kind):
             groups = groups[kept]
         groups = np.unique(groups, return_inverse=True)[1].ravel()
     return X, y, w, groups
-
-
-def pd_isna(values):
-    import pandas as pd
-    return pd.isna(values)
 
 
 def _given(model, X, y, sample_weight, kind):
@@ -260,22 +257,23 @@ def refused(kind, alpha, l1_ratio, cov_type):
     return None
 
 
-def _separation_notes(model, X, y, w, kind, names):
+def _separation_notes(model, info, record, X, y, w, kind, names):
     """A note naming a separation of the classes (an unpenalized classifier), found by
     the fit's weights' proof of overlap or by the linear programs; or saying it could not
     be checked."""
-    if kind == "linear" or getattr(model, "_fit_penalty", (model.alpha,))[0]:
+    if kind == "linear" or record["alpha"]:
         return []
     coef, intercept = _params(model, kind)
     found = find_separation(X, y, w, model.classes_ if kind == "multinomial" else None,
-                            coef=coef, intercept=intercept, max_cells=SEPARATION_MAX_CELLS)
+                            coef=coef, intercept=intercept, max_cells=SEPARATION_MAX_CELLS,
+                            moments=info.moments)
     if found is None:
         return [f"Separation of the classes was not checked: the fit's weights do not prove "
                 f"that they overlap, and the linear programs on {X.size:,} cells would take "
                 "minutes. descend.separation.find_separation(X, y) runs them."]
     if found.kind == "none":
         return []
-    found = with_partners(found, X, w)
+    found = with_partners(found, X, w, info.moments)
     return [found.sentence(names) + " The standard errors of those weights describe a point "
             "on the way to infinity, not an estimate."]
 
@@ -302,8 +300,8 @@ def _fit_and_notes(model, info, record, X, y, w, kind, names):
                       "cluster": f"Cluster-robust covariance (CRV1) over {record['groups']} "
                                  "groups; the linear model's tests use G - 1 degrees of "
                                  "freedom."}[record["cov_type"]])
-    notes += _separation_notes(model, X, y, w, kind, names)
-    found = data_problems(X, w, names, standardize=True)
+    notes += _separation_notes(model, info, record, X, y, w, kind, names)
+    found = data_problems(X, w, names, standardize=True, moments=info.moments)
     notes += [text[0].upper() + text[1:] + "." for text in found]
     if info.condition_number > 1e3 and not any("collinear" in text for text in found):
         notes.append(f"The condition number is large, {info.condition_number:.3g}, of the "
